@@ -1,0 +1,59 @@
+package dev.tapewatch;
+
+import java.util.Locale;
+
+/**
+ * Every event-bus address, in one place. Message shapes:
+ * <ul>
+ *   <li>{@code market.<symbol>.events} (send, local): a {@link dev.tapewatch.market.MarketBatch} of trades and quotes.</li>
+ *   <li>{@code market.<symbol>.candles} (send, local): a {@link dev.tapewatch.market.CandleSeed} for the warm-up.</li>
+ *   <li>{@code market.<symbol>.signals} (request, empty body): the /signals JSON.</li>
+ *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON.</li>
+ *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON.</li>
+ *   <li>{@code market.<symbol>.state} (request): the /debug/state JSON.</li>
+ *   <li>{@code market.<symbol>.status} (request): the symbol's status JSON (as published on {@link #MARKET_STATUS}).</li>
+ *   <li>{@code market.status} (publish, every second): {@code {symbol, trades_cached, last_trade_ms, late_trades,
+ *       bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}}}.</li>
+ *   <li>{@code feed.status} (publish, every second): the feed status JSON shown under {@code feed} in /health.</li>
+ * </ul>
+ * The symbol part is the product id in lower case: {@code market.btc-usd.events}.
+ */
+public final class Addresses {
+  public static final String MARKET_STATUS = "market.status";
+  public static final String FEED_STATUS = "feed.status";
+
+  private Addresses() {
+  }
+
+  private static String market(String symbol, String leaf) {
+    return "market." + symbol.toLowerCase(Locale.ROOT) + "." + leaf;
+  }
+
+  public static String events(String symbol) {
+    return market(symbol, "events");
+  }
+
+  public static String candles(String symbol) {
+    return market(symbol, "candles");
+  }
+
+  public static String signals(String symbol) {
+    return market(symbol, "signals");
+  }
+
+  public static String signalsTf(String symbol) {
+    return market(symbol, "signals-tf");
+  }
+
+  public static String features(String symbol) {
+    return market(symbol, "features");
+  }
+
+  public static String state(String symbol) {
+    return market(symbol, "state");
+  }
+
+  public static String status(String symbol) {
+    return market(symbol, "status");
+  }
+}

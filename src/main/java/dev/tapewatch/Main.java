@@ -1,0 +1,43 @@
+package dev.tapewatch;
+
+import dev.tapewatch.config.ConfigException;
+import dev.tapewatch.config.TapewatchConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar tapewatch.jar}: configuration from the environment, exit 2 on a bad variable. */
+public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    TapewatchConfig config;
+    try {
+      config = TapewatchConfig.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("tapewatch: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "shutdown did not complete cleanly: " + e);
+      }
+    }, "tapewatch-shutdown"));
+    TapewatchApp.deploy(vertx, config).onComplete(started -> {
+      if (started.succeeded()) {
+        LOG.log(System.Logger.Level.INFO, "tapewatch listening on port " + started.result() + ", symbols "
+            + config.symbols() + ", feed " + config.feed().label()
+            + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)"));
+      } else {
+        System.err.println("tapewatch: start-up failed: " + started.cause().getMessage());
+        System.exit(1);
+      }
+    });
+  }
+}

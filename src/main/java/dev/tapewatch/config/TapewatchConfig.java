@@ -1,0 +1,127 @@
+package dev.tapewatch.config;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, parsed and validated once at start and handed to the verticles; nothing else reads the
+ * environment.
+ */
+public record TapewatchConfig(
+    List<String> symbols,
+    int httpPort,
+    FeedMode feed,
+    double replaySpeed,
+    Optional<Long> simSeed,
+    int tradesMax,
+    URI coinbaseWsUrl,
+    URI coinbaseRestUrl,
+    int coinbaseHeartbeatTimeoutSec,
+    Optional<Secret> databaseUrl,
+    Optional<Secret> alertWebhookUrl,
+    boolean slackAnalysisOnly,
+    boolean alertVerbose,
+    boolean llmEnable,
+    String openaiModel,
+    Optional<Secret> openaiApiKey,
+    int llmMinIntervalSec,
+    double llmAlertMinConf,
+    double llmAnalystMinScore,
+    int tsIntervalSec,
+    double tsEntry,
+    double tsExit,
+    int tsPersist,
+    Map<String, Double> tsWeights,
+    Map<String, Double> tsMtfWeights,
+    boolean featureBars,
+    boolean featureNewTrend,
+    boolean featureReversal,
+    boolean featureLiquidity,
+    List<String> macroWindows,
+    int macroWindowMinutes,
+    double macroRvolMin,
+    int macroIntervalSec) {
+
+  public static final List<String> TS_WEIGHT_KEYS = List.of("mom", "vwap", "rvol", "flow");
+  public static final List<String> TS_TIMEFRAME_KEYS = List.of("1m", "5m", "15m");
+
+  /** Reads the process environment over the packaged defaults. */
+  public static TapewatchConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /** Reads {@code env} over the packaged defaults; throws {@link ConfigException} on the first bad value. */
+  public static TapewatchConfig load(Map<String, String> env) {
+    ConfigReader r = new ConfigReader(ConfigReader.loadDefaults(), env);
+    double tsEntry = r.decimal("TS_ENTRY", 0.0, 1.0);
+    double tsExit = r.decimal("TS_EXIT", 0.0, 1.0);
+    if (tsExit >= tsEntry) {
+      throw new ConfigException("TS_EXIT", "'" + r.raw("TS_EXIT") + "'", "a number below TS_ENTRY (" + tsEntry + ")");
+    }
+    return new TapewatchConfig(
+        r.symbols("SYMBOL"),
+        r.integer("HTTP_PORT", 0, 65535),
+        FeedMode.parse(r.raw("FEED")),
+        r.decimal("REPLAY_SPEED", 0.0, 1_000_000.0),
+        r.optionalLong("SIM_SEED"),
+        r.integer("TRADES_MAX", 100, 10_000_000),
+        r.uri("COINBASE_WS_URL", Set.of("ws", "wss")),
+        r.uri("COINBASE_REST_URL", Set.of("http", "https")),
+        r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300),
+        databaseUrl(r),
+        r.optionalSecret("ALERT_WEBHOOK_URL"),
+        r.bool("SLACK_ANALYSIS_ONLY"),
+        r.bool("ALERT_VERBOSE"),
+        r.bool("LLM_ENABLE"),
+        r.string("OPENAI_MODEL"),
+        r.optionalSecret("OPENAI_API_KEY"),
+        r.integer("LLM_MIN_INTERVAL", 0, 86_400),
+        r.decimal("LLM_ALERT_MIN_CONF", 0.0, 1.0),
+        r.decimal("LLM_ANALYST_MIN_SCORE", 0.0, 1_000_000.0),
+        r.integer("TS_INTERVAL", 1, 86_400),
+        tsEntry,
+        tsExit,
+        r.integer("TS_PERSIST", 1, 1000),
+        r.weights("TS_WEIGHTS", TS_WEIGHT_KEYS),
+        normalised(r, "TS_MTF_WEIGHTS", r.weights("TS_MTF_WEIGHTS", TS_TIMEFRAME_KEYS)),
+        r.bool("FEATURE_BARS"),
+        r.bool("FEATURE_NEW_TREND"),
+        r.bool("FEATURE_REVERSAL"),
+        r.bool("FEATURE_LIQUIDITY"),
+        r.list("MACRO_WINDOWS"),
+        r.integer("MACRO_WINDOW_MINUTES", 1, 720),
+        r.decimal("MACRO_RVOL_MIN", 0.0, 1_000_000.0),
+        r.integer("MACRO_INTERVAL_SEC", 1, 86_400));
+  }
+
+  private static Optional<Secret> databaseUrl(ConfigReader r) {
+    Optional<Secret> url = r.optionalSecret("DATABASE_URL");
+    url.ifPresent(s -> {
+      String v = s.reveal();
+      if (!(v.startsWith("postgres://") || v.startsWith("postgresql://"))) {
+        throw new ConfigException("DATABASE_URL", "<redacted>",
+            "postgres://user:password@host:port/database[?sslmode=disable|require|verify-full], or empty");
+      }
+    });
+    return url;
+  }
+
+  private static Map<String, Double> normalised(ConfigReader r, String name, Map<String, Double> weights) {
+    double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (!(sum > 0)) {
+      throw new ConfigException(name, "'" + r.raw(name) + "'", "weights with a positive sum");
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    weights.forEach((k, w) -> out.put(k, w / sum));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** The first configured symbol: the default of every {@code ?symbol=} parameter. */
+  public String defaultSymbol() {
+    return symbols.get(0);
+  }
+}

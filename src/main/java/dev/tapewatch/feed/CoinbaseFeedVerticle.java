@@ -1,0 +1,202 @@
+package dev.tapewatch.feed;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.market.Timeframe;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The live Coinbase Exchange ws-feed: subscribes to {@code matches}, {@code ticker} and {@code heartbeat} for every
+ * symbol, reconnects with exponential backoff and jitter (resubscribing each time), drops a connection that is
+ * silent for {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
+ * {@value #SUBSCRIBE_DEADLINE_MS} ms, and fills trade-id gaps from the REST trades endpoint. Before the first
+ * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached).
+ */
+public final class CoinbaseFeedVerticle extends VerticleBase {
+  static final long SUBSCRIBE_DEADLINE_MS = 5000;
+  static final long BACKOFF_FIRST_MS = 250;
+  static final long BACKOFF_MAX_MS = 30_000;
+  private static final System.Logger LOG = System.getLogger(CoinbaseFeedVerticle.class.getName());
+
+  private final TapewatchConfig config;
+  private FeedStats stats;
+  private FeedSink sink;
+  private ExchangeTape tape;
+  private CoinbaseRest rest;
+  private WebSocketClient client;
+  private WebSocket socket;
+  private boolean subscribed;
+  private boolean stopping;
+  private int failedAttempts;
+  private long lastMessageNanos;
+  private long connectedNanos;
+  private long watchdogTimer;
+  private long statusTimer;
+
+  public CoinbaseFeedVerticle(TapewatchConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    stats = new FeedStats("coinbase", config.symbols());
+    sink = new FeedSink(vertx.eventBus(), config.symbols());
+    tape = new ExchangeTape(config.symbols(), stats, sink, this::backfill);
+    rest = new CoinbaseRest(vertx, config.coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
+    client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setConnectTimeout((int) SUBSCRIBE_DEADLINE_MS)
+        .setMaxMessageSize(16 * 1024 * 1024)
+        .setMaxFrameSize(16 * 1024 * 1024));
+    watchdogTimer = vertx.setPeriodic(500, id -> watchdog());
+    statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
+    publishStatus();
+    warmUp().onComplete(done -> connect());
+    return Future.succeededFuture();
+  }
+
+  /** Seeds 1m, 5m and 15m bars from REST candles; never fails, whatever REST does. */
+  private Future<Void> warmUp() {
+    long now = System.currentTimeMillis();
+    List<Future<?>> calls = new ArrayList<>();
+    for (String symbol : config.symbols()) {
+      for (Timeframe tf : Timeframe.values()) {
+        calls.add(rest.candles(symbol, tf, now)
+            .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed)));
+      }
+    }
+    return Future.join(calls).<Void>mapEmpty().otherwise(e -> {
+      LOG.log(System.Logger.Level.INFO, "bar warm-up from Coinbase REST skipped: " + e.getMessage());
+      return null;
+    });
+  }
+
+  private void connect() {
+    if (stopping) {
+      return;
+    }
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setAbsoluteURI(config.coinbaseWsUrl().toString())
+        .setTimeout(SUBSCRIBE_DEADLINE_MS);
+    client.connect(options).onComplete(ar -> {
+      if (ar.failed()) {
+        stats.lastError("connect failed: " + ar.cause().getMessage());
+        scheduleReconnect();
+        return;
+      }
+      onOpen(ar.result());
+    });
+  }
+
+  private void onOpen(WebSocket ws) {
+    socket = ws;
+    subscribed = false;
+    connectedNanos = System.nanoTime();
+    lastMessageNanos = connectedNanos;
+    ws.textMessageHandler(this::onText);
+    ws.exceptionHandler(e -> stats.lastError("websocket: " + e.getMessage()));
+    ws.closeHandler(v -> onClosed(ws));
+    ws.writeTextMessage(subscribeMessage().encode());
+  }
+
+  /** {@code {"type":"subscribe","product_ids":[...],"channels":["matches","ticker","heartbeat"]}}. */
+  private JsonObject subscribeMessage() {
+    return new JsonObject()
+        .put("type", "subscribe")
+        .put("product_ids", new JsonArray(config.symbols()))
+        .put("channels", new JsonArray().add("matches").add("ticker").add("heartbeat"));
+  }
+
+  private void onText(String text) {
+    long nanos = System.nanoTime();
+    lastMessageNanos = nanos;
+    FeedMessage m = tape.accept(text, System.currentTimeMillis(), nanos);
+    sink.flush();
+    if (m instanceof FeedMessage.Subscriptions && !subscribed) {
+      subscribed = true;
+      failedAttempts = 0;
+      stats.connected(true);
+    } else if (m instanceof FeedMessage.ServerError err) {
+      LOG.log(System.Logger.Level.WARNING, "Coinbase error message: " + err.message() + " " + err.reason());
+    }
+  }
+
+  private void onClosed(WebSocket ws) {
+    if (ws != socket) {
+      return;
+    }
+    socket = null;
+    subscribed = false;
+    stats.connected(false);
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (stopping) {
+      return;
+    }
+    stats.reconnect();
+    long ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << Math.min(failedAttempts, 16));
+    failedAttempts++;
+    long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    vertx.setTimer(Math.max(1, delay), id -> connect());
+  }
+
+  /** Drops a connection that went silent or never confirmed the subscription; the close handler reconnects. */
+  private void watchdog() {
+    WebSocket ws = socket;
+    if (ws == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    long silentMs = (now - lastMessageNanos) / 1_000_000;
+    if (!subscribed && (now - connectedNanos) / 1_000_000 > SUBSCRIBE_DEADLINE_MS) {
+      stats.lastError("no subscriptions confirmation within " + SUBSCRIBE_DEADLINE_MS + " ms");
+      ws.close();
+    } else if (silentMs > config.coinbaseHeartbeatTimeoutSec() * 1000L) {
+      stats.lastError("no message for " + silentMs + " ms (heartbeat timeout)");
+      ws.close();
+    }
+  }
+
+  private void backfill(String symbol, long afterId, long beforeId) {
+    long missing = beforeId - afterId - 1;
+    rest.tradesBefore(symbol, beforeId, (int) Math.min(missing, CoinbaseRest.MAX_TRADES_PER_PAGE))
+        .onSuccess(messages -> {
+          List<Trade> trades = new ArrayList<>();
+          for (FeedMessage m : messages) {
+            if (m instanceof FeedMessage.TradeMessage tm) {
+              trades.add(tm.trade());
+            } else if (m instanceof FeedMessage.Malformed bad) {
+              stats.malformed(bad.reason());
+            }
+          }
+          tape.acceptBackfill(symbol, afterId, beforeId, trades, System.nanoTime());
+          sink.flush();
+        })
+        .onFailure(e -> stats.lastError("backfill of " + symbol + " failed: " + e.getMessage()));
+  }
+
+  private void publishStatus() {
+    vertx.eventBus().publish(Addresses.FEED_STATUS, stats.toJson(System.currentTimeMillis()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(watchdogTimer);
+    vertx.cancelTimer(statusTimer);
+    Future<Void> closeSocket = socket == null ? Future.succeededFuture() : socket.close();
+    rest.close();
+    return closeSocket.eventually(client::close);
+  }
+}

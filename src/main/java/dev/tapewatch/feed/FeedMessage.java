@@ -1,0 +1,30 @@
+package dev.tapewatch.feed;
+
+/** One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses. */
+public sealed interface FeedMessage {
+
+  /** A {@code match} or {@code last_match}; the trade carries the taker side. */
+  record TradeMessage(Trade trade, boolean lastMatch) implements FeedMessage {
+  }
+
+  /** A {@code ticker}: the best quote after the trade {@code tradeId}. */
+  record TickerMessage(Quote quote, long tradeId) implements FeedMessage {
+  }
+
+  record Heartbeat(String symbol, long lastTradeId) implements FeedMessage {
+  }
+
+  record Subscriptions() implements FeedMessage {
+  }
+
+  /** The server's own {@code error} message, e.g. a rejected subscribe. */
+  record ServerError(String message, String reason) implements FeedMessage {
+  }
+
+  /** A well-formed message of a type tapewatch does not use (l2update, snapshot, status...). */
+  record Ignored(String type) implements FeedMessage {
+  }
+
+  record Malformed(MalformedReason reason) implements FeedMessage {
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tapewatch.feed;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.market.MarketBatch;
+import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects a feed's trades and quotes per symbol and sends each symbol's share as one {@link MarketBatch} on
+ * {@link #flush()}, so a burst costs one event-bus message per symbol rather than one per trade. Used by one thread.
+ */
+public final class FeedSink {
+  private final EventBus bus;
+  private final Map<String, Pending> pending = new HashMap<>();
+
+  private static final class Pending {
+    final String address;
+    List<Trade> trades = new ArrayList<>();
+    List<Quote> quotes = new ArrayList<>();
+    long firstNanos;
+
+    Pending(String address) {
+      this.address = address;
+    }
+
+    boolean isEmpty() {
+      return trades.isEmpty() && quotes.isEmpty();
+    }
+  }
+
+  public FeedSink(EventBus bus, List<String> symbols) {
+    this.bus = bus;
+    symbols.forEach(s -> pending.put(s, new Pending(Addresses.events(s))));
+  }
+
+  public void trade(Trade t, long receivedNanos) {
+    Pending p = pending.get(t.symbol());
+    if (p.isEmpty()) {
+      p.firstNanos = receivedNanos;
+    }
+    p.trades.add(t);
+  }
+
+  public void quote(Quote q, long receivedNanos) {
+    Pending p = pending.get(q.symbol());
+    if (p.isEmpty()) {
+      p.firstNanos = receivedNanos;
+    }
+    p.quotes.add(q);
+  }
+
+  public void flush() {
+    for (Pending p : pending.values()) {
+      if (!p.isEmpty()) {
+        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.firstNanos));
+        p.trades = new ArrayList<>();
+        p.quotes = new ArrayList<>();
+      }
+    }
+  }
+}

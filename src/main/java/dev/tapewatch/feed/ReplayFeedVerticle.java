@@ -1,0 +1,138 @@
+package dev.tapewatch.feed;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.config.TapewatchConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Replays a file of Coinbase Exchange ws-feed messages (one JSON message a line, plain or {@code .gz}) through the
+ * same {@link ExchangeTape} as the live feed. Reading and pacing block, so they run on a dedicated worker thread;
+ * the pace is the messages' own {@code time} divided by {@code REPLAY_SPEED} (0: as fast as possible). When the file
+ * ends the service keeps serving and the status says {@code replay_finished: true}.
+ */
+public final class ReplayFeedVerticle extends VerticleBase {
+  static final int MAX_BATCH_LINES = 256;
+
+  private final TapewatchConfig config;
+  private final Path path;
+  private WorkerExecutor reader;
+  private volatile boolean stopping;
+  private long statusTimer = -1;
+
+  public ReplayFeedVerticle(TapewatchConfig config) {
+    this.config = config;
+    this.path = config.feed().replayPath();
+  }
+
+  @Override
+  public Future<?> start() {
+    if (!Files.isReadable(path)) {
+      return Future.failedFuture("FEED=replay:" + path + " is not a readable file");
+    }
+    reader = vertx.createSharedWorkerExecutor("tapewatch-replay-" + deploymentID(), 1, 365, TimeUnit.DAYS);
+    FeedStats stats = new FeedStats("replay", config.symbols());
+    stats.replayFinished(false);
+    reader.executeBlocking(() -> replay(stats), false).onComplete(done -> {
+      if (done.failed()) {
+        stats.lastError(done.cause().getMessage());
+      }
+      stats.connected(false);
+      stats.replayFinished(true);
+      publish(stats);
+      if (!stopping) {
+        statusTimer = vertx.setPeriodic(1000, id -> publish(stats));
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  private void publish(FeedStats stats) {
+    vertx.eventBus().publish(Addresses.FEED_STATUS, stats.toJson(System.currentTimeMillis()));
+  }
+
+  private Void replay(FeedStats stats) throws IOException {
+    FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols());
+    ExchangeTape tape = new ExchangeTape(config.symbols(), stats, sink, (symbol, after, before) -> {
+    });
+    double speed = config.replaySpeed();
+    stats.connected(true);
+    publish(stats);
+    long firstMessageMs = Long.MIN_VALUE;
+    long startNanos = 0;
+    long nextStatusNanos = System.nanoTime();
+    int batched = 0;
+    try (BufferedReader in = open(path)) {
+      String line;
+      while (!stopping && (line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        long now = System.nanoTime();
+        FeedMessage m = tape.accept(line, System.currentTimeMillis(), now);
+        batched++;
+        long messageMs = timeOf(m);
+        long sleepNanos = 0;
+        if (speed > 0 && messageMs != Long.MIN_VALUE) {
+          if (firstMessageMs == Long.MIN_VALUE) {
+            firstMessageMs = messageMs;
+            startNanos = now;
+          }
+          long dueNanos = startNanos + (long) ((messageMs - firstMessageMs) * 1_000_000L / speed);
+          sleepNanos = dueNanos - System.nanoTime();
+        }
+        if (sleepNanos > 0 || batched >= MAX_BATCH_LINES) {
+          sink.flush();
+          batched = 0;
+        }
+        if (now >= nextStatusNanos) {
+          publish(stats);
+          nextStatusNanos = now + 1_000_000_000L;
+        }
+        if (sleepNanos > 0) {
+          LockSupport.parkNanos(sleepNanos);
+        }
+      }
+    } finally {
+      sink.flush();
+    }
+    return null;
+  }
+
+  /** The exchange time of a trade or quote message, for pacing; other messages do not move the clock. */
+  private static long timeOf(FeedMessage m) {
+    if (m instanceof FeedMessage.TradeMessage t) {
+      return t.trade().timeMs();
+    }
+    if (m instanceof FeedMessage.TickerMessage t) {
+      return t.quote().timeMs();
+    }
+    return Long.MIN_VALUE;
+  }
+
+  private static BufferedReader open(Path path) throws IOException {
+    InputStream raw = Files.newInputStream(path);
+    InputStream in = path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (statusTimer >= 0) {
+      vertx.cancelTimer(statusTimer);
+    }
+    return reader.close();
+  }
+}

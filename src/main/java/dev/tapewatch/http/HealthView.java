@@ -1,0 +1,84 @@
+package dev.tapewatch.http;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest status each symbol verticle and the feed published, kept by the HTTP verticle so that /health answers
+ * at once. A symbol whose last status is older than {@link #STALE_AFTER_MS} is reported as not responding.
+ */
+final class HealthView {
+  static final long STALE_AFTER_MS = 3000;
+
+  private final List<String> symbols;
+  private final long startedMs;
+  private final Map<String, JsonObject> symbolStatus = new HashMap<>();
+  private final Map<String, Long> symbolSeenMs = new HashMap<>();
+  private JsonObject feedStatus;
+
+  HealthView(List<String> symbols, long startedMs) {
+    this.symbols = symbols;
+    this.startedMs = startedMs;
+  }
+
+  void symbolStatus(JsonObject status, long nowMs) {
+    String symbol = status.getString("symbol");
+    symbolStatus.put(symbol, status);
+    symbolSeenMs.put(symbol, nowMs);
+  }
+
+  void feedStatus(JsonObject status) {
+    feedStatus = status;
+  }
+
+  /**
+   * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {}, feed: {...,
+   * last_message_age_s}, market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars,
+   * latency_us}}, uptime_s}}.
+   */
+  JsonObject toJson(long nowMs) {
+    JsonObject trades = new JsonObject();
+    JsonObject market = new JsonObject();
+    boolean allResponding = true;
+    for (String s : symbols) {
+      JsonObject st = symbolStatus.get(s);
+      Long seen = symbolSeenMs.get(s);
+      boolean responding = seen != null && nowMs - seen <= STALE_AFTER_MS;
+      allResponding &= responding;
+      JsonObject m = new JsonObject().put("responding", responding);
+      if (st != null) {
+        Long lastTrade = st.getLong("last_trade_ms");
+        m.put("trades_cached", st.getInteger("trades_cached"))
+            .put("last_trade_age_s", lastTrade == null ? null : Math.max(0, nowMs - lastTrade) / 1000.0)
+            .put("late_trades", st.getLong("late_trades"))
+            .put("bars", st.getJsonObject("bars"))
+            .put("latency_us", st.getJsonObject("latency_us"));
+        trades.put(s, st.getInteger("trades_cached"));
+      } else {
+        trades.put(s, 0);
+      }
+      market.put(s, m);
+    }
+    JsonObject feed;
+    if (feedStatus == null) {
+      feed = new JsonObject().put("status", "starting");
+    } else {
+      feed = feedStatus.copy();
+      Long last = feed.getLong("last_message_ms");
+      feed.put("last_message_age_s", last == null ? null : Math.max(0, nowMs - last) / 1000.0);
+    }
+    String status = feedStatus == null ? "starting"
+        : allResponding && (feedStatus.getBoolean("connected", false)
+            || feedStatus.getBoolean("replay_finished", false)) ? "ok" : "degraded";
+    return new JsonObject()
+        .put("status", status)
+        .put("symbols", symbols)
+        .put("trades_cached", trades)
+        .put("agents", new JsonObject())
+        .put("feed", feed)
+        .put("market", market)
+        .put("uptime_s", (nowMs - startedMs) / 1000);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.tapewatch.http;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.config.TapewatchConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The JSON endpoints and the static dashboard. Market endpoints ask the symbol's verticle by request-reply; /health
+ * reads the statuses the verticles publish and never waits on anyone.
+ */
+public final class HttpVerticle extends VerticleBase {
+  static final long QUERY_TIMEOUT_MS = 2000;
+  private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
+  private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+
+  private final TapewatchConfig config;
+  private final long startedMs;
+  private HealthView health;
+  private HttpServer server;
+
+  public HttpVerticle(TapewatchConfig config, long startedMs) {
+    this.config = config;
+    this.startedMs = startedMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    health = new HealthView(config.symbols(), startedMs);
+    var statusConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.MARKET_STATUS,
+        m -> health.symbolStatus(m.body(), System.currentTimeMillis()));
+    var feedConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.FEED_STATUS,
+        m -> health.feedStatus(m.body()));
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> {
+      new QueryParams(ctx.queryParams(), Set.of());
+      ctx.json(health.toJson(System.currentTimeMillis()));
+    });
+    marketRoute(router, "/signals", Addresses::signals);
+    marketRoute(router, "/signals_tf", Addresses::signalsTf);
+    marketRoute(router, "/debug/state", Addresses::state);
+    marketRoute(router, "/debug/features", Addresses::features);
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
+    router.route().failureHandler(this::failure);
+
+    server = vertx.createHttpServer();
+    return Future.all(statusConsumer.completion(), feedConsumer.completion(),
+        server.requestHandler(router).listen(config.httpPort(), "0.0.0.0"));
+  }
+
+  private void marketRoute(Router router, String path, Function<String, String> address) {
+    router.get(path).handler(ctx -> {
+      String symbol = new QueryParams(ctx.queryParams(), SYMBOL_ONLY).symbol(config.symbols());
+      vertx.eventBus().<JsonObject>request(address.apply(symbol), null,
+              new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
+          .onSuccess(reply -> ctx.json(reply.body()))
+          .onFailure(e -> unavailable(ctx, symbol, e));
+    });
+  }
+
+  private static void unavailable(RoutingContext ctx, String symbol, Throwable e) {
+    String why = e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
+        ? "did not answer within " + QUERY_TIMEOUT_MS + " ms" : "is not available";
+    ctx.response().putHeader("Retry-After", "1");
+    error(ctx, 503, "market state of " + symbol + " " + why);
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable e = ctx.failure();
+    if (e instanceof QueryParams.BadRequest bad) {
+      error(ctx, bad.status, bad.getMessage());
+      return;
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      LOG.log(System.Logger.Level.ERROR, "request " + ctx.request().path() + " failed", e);
+    }
+    error(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", message).encode());
+  }
+
+  /** The port actually bound (useful with HTTP_PORT=0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

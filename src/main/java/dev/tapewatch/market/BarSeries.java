@@ -1,0 +1,215 @@
+package dev.tapewatch.market;
+
+import dev.tapewatch.feed.Side;
+
+/**
+ * Time bars of one width, built incrementally from trades, in primitive arrays holding the last {@code capacity}
+ * buckets. Bucket k covers [k·width, (k+1)·width) of epoch milliseconds (UTC). Buckets between two trades become
+ * flat bars at the previous close with no volume; the series ends at the bucket of the latest trade.
+ *
+ * <p>Open and close follow trade time, not arrival: a bar remembers the times of its first and last trade, so a
+ * trade arriving out of order moves them only when it is earlier or later. A late trade whose bucket is still kept
+ * updates that bar (and the flat bars after it, which repeat its close); an older one is counted and dropped.
+ */
+public final class BarSeries {
+  private final long widthMs;
+  private final int capacity;
+  private final long[] bucket;
+  private final double[] open;
+  private final double[] high;
+  private final double[] low;
+  private final double[] close;
+  private final double[] volume;
+  private final double[] priceVolume;
+  private final double[] signedVolume;
+  private final int[] trades;
+  private final long[] firstTime;
+  private final long[] lastTime;
+  private int start;
+  private int count;
+  private long lateDropped;
+
+  public BarSeries(long widthMs, int capacity) {
+    this.widthMs = widthMs;
+    this.capacity = capacity;
+    bucket = new long[capacity];
+    open = new double[capacity];
+    high = new double[capacity];
+    low = new double[capacity];
+    close = new double[capacity];
+    volume = new double[capacity];
+    priceVolume = new double[capacity];
+    signedVolume = new double[capacity];
+    trades = new int[capacity];
+    firstTime = new long[capacity];
+    lastTime = new long[capacity];
+  }
+
+  public long widthMs() {
+    return widthMs;
+  }
+
+  public int size() {
+    return count;
+  }
+
+  public long lateDropped() {
+    return lateDropped;
+  }
+
+  private int slot(int logical) {
+    int s = start + logical;
+    return s >= capacity ? s - capacity : s;
+  }
+
+  /** Adds one trade; false when it was too old for any kept bar. */
+  public boolean add(long timeMs, double price, double size, Side takerSide) {
+    long b = Math.floorDiv(timeMs, widthMs);
+    if (count == 0) {
+      append(b, price);
+      trade(count - 1, timeMs, price, size, takerSide);
+      return true;
+    }
+    long current = bucket[slot(count - 1)];
+    if (b > current) {
+      double previousClose = close[slot(count - 1)];
+      for (long k = Math.max(current + 1, b - capacity + 1); k < b; k++) {
+        append(k, previousClose);
+      }
+      append(b, price);
+      trade(count - 1, timeMs, price, size, takerSide);
+      return true;
+    }
+    int index = count - 1 - (int) Math.min(current - b, Integer.MAX_VALUE);
+    if (index < 0) {
+      lateDropped++;
+      return false;
+    }
+    double closeBefore = close[slot(index)];
+    trade(index, timeMs, price, size, takerSide);
+    double closeAfter = close[slot(index)];
+    if (closeAfter != closeBefore) {
+      for (int i = index + 1; i < count && trades[slot(i)] == 0; i++) {
+        flat(slot(i), closeAfter);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Seeds a bar from an exchange candle (warm-up before the first live trade); Σprice·size is taken at the
+   * candle's typical price (h+l+c)/3 as candles carry no VWAP. Candles must come oldest first and after every kept
+   * bar; others are ignored. Candles carry no taker side, so their signed volume is 0.
+   */
+  public void seedCandle(long bucketStartMs, double o, double h, double l, double c, double v) {
+    long b = Math.floorDiv(bucketStartMs, widthMs);
+    if (count > 0) {
+      long current = bucket[slot(count - 1)];
+      if (b <= current) {
+        return;
+      }
+      double previousClose = close[slot(count - 1)];
+      for (long k = Math.max(current + 1, b - capacity + 1); k < b; k++) {
+        append(k, previousClose);
+      }
+    }
+    append(b, c);
+    int s = slot(count - 1);
+    open[s] = o;
+    high[s] = h;
+    low[s] = l;
+    close[s] = c;
+    volume[s] = v;
+    priceVolume[s] = v * (h + l + c) / 3.0;
+    signedVolume[s] = 0;
+    trades[s] = 0;
+  }
+
+  private void append(long b, double flatPrice) {
+    if (count == capacity) {
+      start = slot(1);
+      count--;
+    }
+    int s = slot(count);
+    count++;
+    bucket[s] = b;
+    flat(s, flatPrice);
+    volume[s] = 0;
+    priceVolume[s] = 0;
+    signedVolume[s] = 0;
+    trades[s] = 0;
+  }
+
+  private void flat(int s, double price) {
+    open[s] = price;
+    high[s] = price;
+    low[s] = price;
+    close[s] = price;
+  }
+
+  private void trade(int index, long timeMs, double price, double size, Side takerSide) {
+    int s = slot(index);
+    if (trades[s] == 0) {
+      flat(s, price);
+      firstTime[s] = timeMs;
+      lastTime[s] = timeMs;
+    } else {
+      if (price > high[s]) {
+        high[s] = price;
+      }
+      if (price < low[s]) {
+        low[s] = price;
+      }
+      if (timeMs < firstTime[s]) {
+        open[s] = price;
+        firstTime[s] = timeMs;
+      }
+      if (timeMs >= lastTime[s]) {
+        close[s] = price;
+        lastTime[s] = timeMs;
+      }
+    }
+    volume[s] += size;
+    priceVolume[s] += price * size;
+    signedVolume[s] += takerSide == Side.BUY ? size : -size;
+    trades[s]++;
+  }
+
+  public long startMs(int i) {
+    return bucket[slot(i)] * widthMs;
+  }
+
+  public double open(int i) {
+    return open[slot(i)];
+  }
+
+  public double high(int i) {
+    return high[slot(i)];
+  }
+
+  public double low(int i) {
+    return low[slot(i)];
+  }
+
+  public double close(int i) {
+    return close[slot(i)];
+  }
+
+  public double volume(int i) {
+    return volume[slot(i)];
+  }
+
+  /** Σ price·size of the bar's trades. */
+  public double priceVolume(int i) {
+    return priceVolume[slot(i)];
+  }
+
+  /** Taker-buy volume minus taker-sell volume. */
+  public double signedVolume(int i) {
+    return signedVolume[slot(i)];
+  }
+
+  public int trades(int i) {
+    return trades[slot(i)];
+  }
+}

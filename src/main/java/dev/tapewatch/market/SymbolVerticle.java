@@ -1,0 +1,106 @@
+package dev.tapewatch.market;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.feed.Quote;
+import dev.tapewatch.feed.Trade;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Owns one symbol's {@link SymbolState}: applies the feed's batches and answers the market queries by
+ * request-reply (see {@link Addresses}). Publishes its status every second so /health never has to wait on it.
+ */
+public final class SymbolVerticle extends VerticleBase {
+  static final long STATUS_PERIOD_MS = 1000;
+  private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
+
+  private final SymbolState state;
+  private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long statusTimer;
+
+  public SymbolVerticle(String symbol, int tradesMax) {
+    this.state = new SymbolState(symbol, tradesMax);
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    String symbol = state.symbol();
+    MessageConsumer<MarketBatch> events = bus.consumer(Addresses.events(symbol), this::onBatch);
+    consumers.add(events);
+    consumers.add(bus.<CandleSeed>consumer(Addresses.candles(symbol), m -> seed(m.body())));
+    reply(Addresses.signals(symbol), m -> MarketJson.signals(state));
+    reply(Addresses.signalsTf(symbol), m -> MarketJson.signalsTf(state));
+    reply(Addresses.features(symbol), m -> MarketJson.features(state));
+    reply(Addresses.state(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
+    reply(Addresses.status(symbol), this::status);
+    statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS,
+        id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private void reply(String address, Function<Message<Object>, JsonObject> view) {
+    consumers.add(vertx.eventBus().<Object>consumer(address, m -> m.reply(view.apply(m))));
+  }
+
+  private void onBatch(Message<MarketBatch> message) {
+    MarketBatch batch = message.body();
+    for (Trade t : batch.trades()) {
+      state.apply(t);
+    }
+    for (Quote q : batch.quotes()) {
+      state.apply(q);
+    }
+    if (!batch.trades().isEmpty()) {
+      long nanos = Math.min(LATENCY_MAX_NANOS, Math.max(0, System.nanoTime() - batch.receivedNanos()));
+      latencyNanos.recordValueWithCount(nanos, batch.trades().size());
+    }
+  }
+
+  private void seed(CandleSeed seed) {
+    BarSeries series = state.bars(seed.timeframe());
+    for (CandleSeed.Candle c : seed.candles()) {
+      series.seedCandle(c.startMs(), c.open(), c.high(), c.low(), c.close(), c.volume());
+    }
+  }
+
+  /** The status JSON; a request whose body has {@code reset_latency: true} also starts a new latency window. */
+  private JsonObject status(Message<Object> request) {
+    JsonObject bars = new JsonObject();
+    for (Timeframe tf : Timeframe.values()) {
+      bars.put(tf.label(), state.bars(tf).size());
+    }
+    JsonObject latency = new JsonObject()
+        .put("count", latencyNanos.getTotalCount())
+        .put("p50", latencyNanos.getValueAtPercentile(50) / 1000.0)
+        .put("p99", latencyNanos.getValueAtPercentile(99) / 1000.0)
+        .put("p999", latencyNanos.getValueAtPercentile(99.9) / 1000.0)
+        .put("max", latencyNanos.getMaxValue() / 1000.0);
+    JsonObject out = new JsonObject()
+        .put("symbol", state.symbol())
+        .put("trades_cached", state.trades().size())
+        .put("last_trade_ms", state.hasTrades() ? state.lastTradeTimeMs() : null)
+        .put("late_trades", state.bars(Timeframe.M1).lateDropped())
+        .put("bars", bars)
+        .put("latency_us", latency);
+    if (request != null && request.body() instanceof JsonObject body && body.getBoolean("reset_latency", false)) {
+      latencyNanos.reset();
+    }
+    return out;
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(statusTimer);
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+}

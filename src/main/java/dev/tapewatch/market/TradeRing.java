@@ -1,0 +1,113 @@
+package dev.tapewatch.market;
+
+import dev.tapewatch.feed.Side;
+
+/**
+ * The last {@code capacity} trades of one symbol in primitive arrays, kept in trade-time order (a late trade is
+ * inserted in place), so that time windows are found by binary search. When full, the oldest trade is dropped.
+ */
+public final class TradeRing {
+  private final int capacity;
+  private final long[] time;
+  private final double[] price;
+  private final double[] size;
+  private final boolean[] buy;
+  private final long[] tradeId;
+  private int start;
+  private int count;
+  private long lateDropped;
+
+  public TradeRing(int capacity) {
+    this.capacity = capacity;
+    this.time = new long[capacity];
+    this.price = new double[capacity];
+    this.size = new double[capacity];
+    this.buy = new boolean[capacity];
+    this.tradeId = new long[capacity];
+  }
+
+  public int size() {
+    return count;
+  }
+
+  /** Trades older than every cached trade that arrived when the ring was full. */
+  public long lateDropped() {
+    return lateDropped;
+  }
+
+  private int slot(int logical) {
+    int s = start + logical;
+    return s >= capacity ? s - capacity : s;
+  }
+
+  public void add(long timeMs, double px, double sz, Side takerSide, long id) {
+    int pos = count;
+    while (pos > 0 && time[slot(pos - 1)] > timeMs) {
+      pos--;
+    }
+    if (count == capacity) {
+      if (pos == 0) {
+        lateDropped++;
+        return;
+      }
+      start = slot(1);
+      count--;
+      pos--;
+    }
+    for (int i = count; i > pos; i--) {
+      copy(slot(i - 1), slot(i));
+    }
+    int s = slot(pos);
+    time[s] = timeMs;
+    price[s] = px;
+    size[s] = sz;
+    buy[s] = takerSide == Side.BUY;
+    tradeId[s] = id;
+    count++;
+  }
+
+  private void copy(int from, int to) {
+    time[to] = time[from];
+    price[to] = price[from];
+    size[to] = size[from];
+    buy[to] = buy[from];
+    tradeId[to] = tradeId[from];
+  }
+
+  public long time(int i) {
+    return time[slot(i)];
+  }
+
+  public double price(int i) {
+    return price[slot(i)];
+  }
+
+  public double size(int i) {
+    return size[slot(i)];
+  }
+
+  public Side takerSide(int i) {
+    return buy[slot(i)] ? Side.BUY : Side.SELL;
+  }
+
+  public long tradeId(int i) {
+    return tradeId[slot(i)];
+  }
+
+  /** Index of the last trade with time ≤ {@code t}, or -1. */
+  public int lastAtOrBefore(long t) {
+    int lo = 0;
+    int hi = count - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (time(mid) <= t) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+}
