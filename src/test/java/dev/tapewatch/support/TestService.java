@@ -1,0 +1,86 @@
+package dev.tapewatch.support;
+
+import dev.tapewatch.TapewatchApp;
+import dev.tapewatch.config.TapewatchConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The whole service started in-process on a free loopback port, with a web client pointed at it. */
+public final class TestService {
+  private final Vertx vertx;
+  private final WebClient client;
+  private final int port;
+
+  private TestService(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+    this.client = WebClient.create(vertx);
+  }
+
+  /** Starts the service with {@code env} over the defaults and an unused HTTP port; waits until it listens. */
+  public static TestService start(Vertx vertx, Map<String, String> env) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("HTTP_PORT", Integer.toString(freePort()));
+    int port = TapewatchApp.deploy(vertx, TapewatchConfig.load(all))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new TestService(vertx, port);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Future<HttpResponse<Buffer>> get(String pathAndQuery) {
+    return client.get(port, "127.0.0.1", pathAndQuery).send();
+  }
+
+  /** GET that blocks the test thread (never an event loop) for at most 10 s. */
+  public HttpResponse<Buffer> getNow(String pathAndQuery) throws Exception {
+    return get(pathAndQuery).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  public JsonObject json(String pathAndQuery) throws Exception {
+    HttpResponse<Buffer> r = getNow(pathAndQuery);
+    if (r.statusCode() != 200) {
+      throw new AssertionError(pathAndQuery + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  /** Polls {@code path} every 100 ms until {@code done} holds for its JSON, or fails after {@code timeoutMs}. */
+  public JsonObject await(String path, Predicate<JsonObject> done, long timeoutMs) throws Exception {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      last = json(path);
+      if (done.test(last)) {
+        return last;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("condition on " + path + " not met within " + timeoutMs + " ms; last: " + last);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+}
