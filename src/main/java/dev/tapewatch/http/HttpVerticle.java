@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,7 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/signals_tf", Addresses::signalsTf);
     marketRoute(router, "/debug/state", Addresses::state);
     marketRoute(router, "/debug/features", Addresses::features);
-    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
     router.route().failureHandler(this::failure);

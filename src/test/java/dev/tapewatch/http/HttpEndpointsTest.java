@@ -1,0 +1,198 @@
+package dev.tapewatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The endpoints' exact shapes and error paths against the service running on the simulator. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpEndpointsTest {
+  static final Set<String> SIGNALS_KEYS = Set.of("symbol", "mom1_bps", "mom5_bps", "rvol_vs_recent",
+      "px_vs_vwap_bps", "best_bid", "best_ask", "last_price", "trades_cached");
+  static final Set<String> SIGNALS_TF_KEYS = Set.of("symbol", "mom_bps_1m", "mom_bps_5m", "mom_bps_15m",
+      "px_vs_vwap_bps_1m", "px_vs_vwap_bps_5m", "px_vs_vwap_bps_15m", "rvol_1m", "rvol_5m", "rvol_15m", "atr_1m",
+      "atr_5m", "atr_15m");
+
+  private TestService svc;
+
+  @BeforeAll
+  void start(Vertx vertx) throws Exception {
+    svc = TestService.start(vertx, Map.of("SIM_SEED", "42", "SYMBOL", "BTC-USD,ETH-USD,ADA-USD"));
+    svc.await("/health", h -> h.getString("status").equals("ok"), 10_000);
+  }
+
+  @Test
+  void signalsHasTheSeedShapeAndDefaultsToTheFirstSymbol() throws Exception {
+    JsonObject s = svc.json("/signals");
+    assertEquals(SIGNALS_KEYS, s.fieldNames());
+    assertEquals("BTC-USD", s.getString("symbol"));
+    assertTrue(s.getInteger("trades_cached") > 1000, "the simulator fills two hours of history at start");
+    double bid = s.getDouble("best_bid");
+    double ask = s.getDouble("best_ask");
+    double last = s.getDouble("last_price");
+    assertTrue(bid > 10_000 && bid < ask, s.encode());
+    assertTrue(last > 10_000, s.encode());
+    for (String k : List.of("mom1_bps", "mom5_bps", "rvol_vs_recent", "px_vs_vwap_bps")) {
+      assertTrue(Double.isFinite(s.getDouble(k)), k);
+    }
+    assertTrue(s.getDouble("rvol_vs_recent") > 0, "two hours of trades give a volume baseline");
+  }
+
+  @Test
+  void signalsTfHasTheSeedShape() throws Exception {
+    JsonObject tf = svc.json("/signals_tf?symbol=eth-usd");
+    assertEquals(SIGNALS_TF_KEYS, tf.fieldNames());
+    assertEquals("ETH-USD", tf.getString("symbol"));
+    for (String tfLabel : List.of("1m", "5m", "15m")) {
+      assertTrue(tf.getDouble("atr_" + tfLabel) > 0, "ATR baseline from the history: " + tf);
+      assertTrue(tf.getDouble("rvol_" + tfLabel) >= 0, tf.encode());
+    }
+  }
+
+  @Test
+  void debugStateAndFeaturesShapes() throws Exception {
+    JsonObject state = svc.json("/debug/state?symbol=ADA-USD");
+    assertEquals(Set.of("symbol", "trades_cached", "last_trade", "last_trade_age_s", "bars_1m_count",
+        "bars_1m_tail"), state.fieldNames());
+    assertEquals(4, state.getJsonArray("last_trade").size());
+    assertTrue(Set.of("buy", "sell").contains(state.getJsonArray("last_trade").getString(3)));
+    assertTrue(state.getDouble("last_trade_age_s") < 5, state.encode());
+    assertTrue(state.getInteger("bars_1m_count") >= 120);
+    JsonObject bar = state.getJsonArray("bars_1m_tail").getJsonObject(2);
+    assertEquals(Set.of("ts_utc", "open", "high", "low", "close", "volume", "vwap", "signed_volume", "trades"),
+        bar.fieldNames());
+    assertTrue(bar.getDouble("low") <= bar.getDouble("open") && bar.getDouble("open") <= bar.getDouble("high"));
+
+    JsonObject f = svc.json("/debug/features?symbol=ADA-USD");
+    assertTrue(f.fieldNames().containsAll(SIGNALS_TF_KEYS), f.encode());
+    assertEquals(Set.of("1m", "5m", "15m"), f.getJsonObject("bars").fieldNames());
+    assertTrue(f.getJsonObject("bars").getInteger("15m") >= 8);
+    for (String k : List.of("volume_1m", "signed_volume_1m", "late_trades_1m", "last_price", "best_bid",
+        "best_ask")) {
+      assertTrue(f.containsKey(k), k);
+    }
+  }
+
+  @Test
+  void healthReportsFeedAndEverySymbol() throws Exception {
+    JsonObject h = svc.json("/health");
+    assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "feed", "market", "uptime_s"),
+        h.fieldNames());
+    assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), h.getJsonArray("symbols").getList());
+    JsonObject feed = h.getJsonObject("feed");
+    assertEquals("sim", feed.getString("mode"));
+    assertTrue(feed.getBoolean("connected"));
+    assertTrue(feed.getDouble("last_message_age_s") < 2, feed.encode());
+    for (String s : List.of("BTC-USD", "ETH-USD", "ADA-USD")) {
+      assertTrue(h.getJsonObject("trades_cached").getInteger(s) > 0);
+      JsonObject m = h.getJsonObject("market").getJsonObject(s);
+      assertTrue(m.getBoolean("responding"));
+      assertTrue(m.getJsonObject("latency_us").getLong("count") > 0);
+    }
+  }
+
+  @Test
+  void badParametersGet400AndUnknownSymbols404() throws Exception {
+    expectError("/signals?symbol=DOGE-USD", 404, "unknown symbol 'DOGE-USD'");
+    expectError("/signals_tf?symbol=", 400, "parameter 'symbol' is empty");
+    expectError("/debug/state?symbol=BTC-USD&symbol=ETH-USD", 400, "more than once");
+    expectError("/debug/features?sym=BTC-USD", 400, "unknown parameter 'sym'");
+    expectError("/health?verbose=1", 400, "unknown parameter 'verbose'");
+    expectError("/no/such/thing", 404, "no such endpoint");
+    HttpResponse<Buffer> post = WebClient.create(svc.vertx()).post(svc.port(), "127.0.0.1", "/signals").send()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(405, post.statusCode());
+    assertTrue(post.bodyAsJsonObject().getString("error").contains("not allowed"));
+  }
+
+  @Test
+  void aSymbolThatDoesNotAnswerGives503WithRetryAfter(Vertx vertx) throws Exception {
+    // A second handler that never replies: point-to-point delivery alternates, so one of two requests times out.
+    MessageConsumer<Object> silent = vertx.eventBus().consumer(Addresses.signals("ETH-USD"), m -> { });
+    silent.completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    try {
+      HttpResponse<Buffer> a = svc.getNow("/signals?symbol=ETH-USD");
+      HttpResponse<Buffer> b = svc.getNow("/signals?symbol=ETH-USD");
+      HttpResponse<Buffer> timedOut = a.statusCode() == 503 ? a : b;
+      assertEquals(503, timedOut.statusCode());
+      assertEquals("1", timedOut.getHeader("Retry-After"));
+      assertEquals("market state of ETH-USD did not answer within 2000 ms",
+          timedOut.bodyAsJsonObject().getString("error"));
+      assertEquals(200, (a == timedOut ? b : a).statusCode());
+      assertEquals(200, svc.getNow("/health").statusCode());
+    } finally {
+      silent.unregister();
+    }
+  }
+
+  @Test
+  void staticDashboardIsServed() throws Exception {
+    HttpResponse<Buffer> r = svc.getNow("/");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.bodyAsString().contains("<title>tapewatch</title>"));
+  }
+
+  @Test
+  void aSymbolWithoutTradesAnswersZerosAndNulls(@TempDir Path tmp) throws Exception {
+    Path tape = tmp.resolve("empty.ndjson");
+    Files.writeString(tape, "not json\n{\"type\":\"match\",\"product_id\":\"BTC-USD\"}\n");
+    // A service of its own needs a Vert.x of its own: the event-bus addresses would clash.
+    Vertx own = Vertx.vertx();
+    try {
+      assertNoTradesAnswers(TestService.start(own, Map.of("FEED", "replay:" + tape, "REPLAY_SPEED", "0",
+          "SYMBOL", "BTC-USD")));
+    } finally {
+      own.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void assertNoTradesAnswers(TestService empty) throws Exception {
+    JsonObject h = empty.await("/health", x -> x.getJsonObject("feed").getBoolean("replay_finished", false),
+        10_000);
+    assertEquals(new JsonObject().put("not_json", 1).put("missing_field", 1),
+        h.getJsonObject("feed").getJsonObject("malformed"));
+    JsonObject s = empty.json("/signals");
+    assertEquals(new JsonObject().put("symbol", "BTC-USD").put("mom1_bps", 0.0).put("mom5_bps", 0.0)
+        .put("rvol_vs_recent", 0.0).put("px_vs_vwap_bps", 0.0).putNull("best_bid").putNull("best_ask")
+        .putNull("last_price").put("trades_cached", 0), s);
+    JsonObject tf = empty.json("/signals_tf");
+    SIGNALS_TF_KEYS.stream().filter(k -> !k.equals("symbol")).forEach(k -> assertEquals(0.0, tf.getDouble(k), k));
+    JsonObject state = empty.json("/debug/state");
+    assertNull(state.getValue("last_trade"));
+    assertNull(state.getValue("last_trade_age_s"));
+    assertEquals(0, state.getInteger("bars_1m_count"));
+  }
+
+  private void expectError(String path, int status, String fragment) throws Exception {
+    HttpResponse<Buffer> r = svc.getNow(path);
+    assertEquals(status, r.statusCode(), path);
+    assertEquals("application/json", r.getHeader("Content-Type"));
+    JsonObject body = r.bodyAsJsonObject();
+    assertEquals(Set.of("error"), body.fieldNames());
+    assertTrue(body.getString("error").contains(fragment), body.encode());
+    assertFalse(body.encode().contains("Exception"), "no stack trace or exception name reaches a client");
+  }
+}
