@@ -1,0 +1,95 @@
+package dev.tapewatch.market;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tapewatch.feed.Side;
+import org.junit.jupiter.api.Test;
+
+/** The trade cache: trade-time order, eviction of the oldest, late inserts and the late-dropped count. */
+class TradeRingTest {
+  private static final long T = 1_700_000_000_000L;
+
+  private static long[] times(TradeRing r) {
+    long[] out = new long[r.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.time(i) - T;
+    }
+    return out;
+  }
+
+  private static long[] ids(TradeRing r) {
+    long[] out = new long[r.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.tradeId(i);
+    }
+    return out;
+  }
+
+  @Test
+  void keepsEveryFieldInTradeTimeOrder() {
+    TradeRing r = new TradeRing(10);
+    r.add(T + 1_000, 100.5, 0.25, Side.BUY, 1);
+    r.add(T + 3_000, 102, 3, Side.SELL, 3);
+    r.add(T + 2_000, 101, 2, Side.SELL, 2); // late, not full → inserted between the two
+
+    assertEquals(3, r.size());
+    assertArrayEquals(new long[] {1_000, 2_000, 3_000}, times(r));
+    assertArrayEquals(new long[] {1, 2, 3}, ids(r));
+    assertEquals(100.5, r.price(0));
+    assertEquals(0.25, r.size(0));
+    assertEquals(Side.BUY, r.takerSide(0));
+    assertEquals(101, r.price(1));
+    assertEquals(2, r.size(1));
+    assertEquals(Side.SELL, r.takerSide(1));
+    assertEquals(102, r.price(2));
+    assertEquals(0, r.lateDropped());
+  }
+
+  @Test
+  void lateTradeOlderThanEveryOneIsInsertedWhileNotFull() {
+    TradeRing r = new TradeRing(3);
+    r.add(T + 2_000, 100, 1, Side.BUY, 2);
+    r.add(T + 1_000, 99, 1, Side.BUY, 1);
+    assertArrayEquals(new long[] {1_000, 2_000}, times(r));
+    assertEquals(0, r.lateDropped());
+  }
+
+  @Test
+  void lastAtOrBefore() {
+    TradeRing r = new TradeRing(10);
+    assertEquals(-1, r.lastAtOrBefore(T)); // empty
+    r.add(T + 1_000, 1, 1, Side.BUY, 1);
+    r.add(T + 2_000, 2, 1, Side.BUY, 2);
+    r.add(T + 2_000, 3, 1, Side.BUY, 3);
+    r.add(T + 3_000, 4, 1, Side.BUY, 4);
+
+    assertEquals(-1, r.lastAtOrBefore(T + 999));   // before every trade
+    assertEquals(0, r.lastAtOrBefore(T + 1_000));  // exactly at a trade: that trade
+    assertEquals(0, r.lastAtOrBefore(T + 1_999));
+    assertEquals(2, r.lastAtOrBefore(T + 2_000));  // two trades at 2 000 → the last of them
+    assertEquals(3, r.lastAtOrBefore(T + 9_999));  // after every trade → the newest
+  }
+
+  @Test
+  void fullRingDropsTheOldestAndCountsTooLateTrades() {
+    TradeRing r = new TradeRing(3);
+    r.add(T + 1_000, 1, 1, Side.BUY, 1);
+    r.add(T + 2_000, 2, 1, Side.BUY, 2);
+    r.add(T + 3_000, 3, 1, Side.BUY, 3);
+    r.add(T + 4_000, 4, 1, Side.BUY, 4); // full: 1 000 is dropped (not a late drop)
+    assertArrayEquals(new long[] {2_000, 3_000, 4_000}, times(r));
+    assertEquals(0, r.lateDropped());
+
+    r.add(T + 2_500, 5, 1, Side.SELL, 5); // late but newer than the oldest: inserted, the oldest (2 000) goes
+    assertArrayEquals(new long[] {2_500, 3_000, 4_000}, times(r));
+    assertArrayEquals(new long[] {5, 3, 4}, ids(r));
+    assertEquals(0, r.lateDropped());
+
+    r.add(T + 1_500, 6, 1, Side.SELL, 6); // older than every cached trade while full → dropped and counted
+    assertArrayEquals(new long[] {2_500, 3_000, 4_000}, times(r));
+    assertArrayEquals(new long[] {5, 3, 4}, ids(r));
+    assertEquals(1, r.lateDropped());
+    assertEquals(3, r.size());
+  }
+}
