@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigReader {
   static final String DEFAULTS_RESOURCE = "/conf/tapewatch.properties";
-  private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY");
+  private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN");
   private static final Pattern PRODUCT = Pattern.compile("[A-Z0-9]{1,12}-[A-Z0-9]{1,12}");
 
   private final Map<String, String> values;
@@ -61,7 +61,7 @@ final class ConfigReader {
   }
 
   private ConfigException invalid(String name, String accepted) {
-    String shown = SECRET_VARIABLES.contains(name) ? "<redacted>" : "'" + values.get(name) + "'";
+    String shown = SECRET_VARIABLES.contains(name) ? "<redacted>" : ConfigException.quote(values.get(name));
     return new ConfigException(name, shown, accepted);
   }
 
@@ -71,6 +71,14 @@ final class ConfigReader {
       throw invalid(name, "a non-empty value");
     }
     return v;
+  }
+
+  /** An optional secret URL: empty, or absolute with one of the schemes. */
+  Optional<Secret> optionalSecretUri(String name, List<String> schemes) {
+    if (raw(name).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Secret(uri(name, schemes).toString()));
   }
 
   Optional<Secret> optionalSecret(String name) {
@@ -122,7 +130,7 @@ final class ConfigReader {
     }
   }
 
-  URI uri(String name, Set<String> schemes) {
+  URI uri(String name, List<String> schemes) {
     String accepted = "an absolute URL with scheme " + String.join(" or ", schemes);
     try {
       URI u = new URI(string(name));

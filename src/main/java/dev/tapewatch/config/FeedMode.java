@@ -19,7 +19,7 @@ public record FeedMode(Kind kind, Path replayPath) {
     if (v.startsWith("replay:") && v.length() > "replay:".length()) {
       return new FeedMode(Kind.REPLAY, Path.of(v.substring("replay:".length())));
     }
-    throw new ConfigException("FEED", "'" + raw + "'", ACCEPTED);
+    throw new ConfigException("FEED", ConfigException.quote(raw), ACCEPTED);
   }
 
   /** The name shown in /health: sim, coinbase or replay. */

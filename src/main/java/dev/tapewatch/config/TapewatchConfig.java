@@ -1,11 +1,11 @@
 package dev.tapewatch.config;
 
+import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The whole configuration, parsed and validated once at start and handed to the verticles; nothing else reads the
@@ -44,7 +44,10 @@ public record TapewatchConfig(
     List<String> macroWindows,
     int macroWindowMinutes,
     double macroRvolMin,
-    int macroIntervalSec) {
+    int macroIntervalSec,
+    AgentSettings agents,
+    int recentFindings,
+    Optional<Secret> adminToken) {
 
   public static final List<String> TS_WEIGHT_KEYS = List.of("mom", "vwap", "rvol", "flow");
   public static final List<String> TS_TIMEFRAME_KEYS = List.of("1m", "5m", "15m");
@@ -60,7 +63,8 @@ public record TapewatchConfig(
     double tsEntry = r.decimal("TS_ENTRY", 0.0, 1.0);
     double tsExit = r.decimal("TS_EXIT", 0.0, 1.0);
     if (tsExit >= tsEntry) {
-      throw new ConfigException("TS_EXIT", "'" + r.raw("TS_EXIT") + "'", "a number below TS_ENTRY (" + tsEntry + ")");
+      throw new ConfigException("TS_EXIT", ConfigException.quote(r.raw("TS_EXIT")),
+          "a number below TS_ENTRY (" + tsEntry + ")");
     }
     return new TapewatchConfig(
         r.symbols("SYMBOL"),
@@ -69,11 +73,11 @@ public record TapewatchConfig(
         r.decimal("REPLAY_SPEED", 0.0, 1_000_000.0),
         r.optionalLong("SIM_SEED"),
         r.integer("TRADES_MAX", 100, 10_000_000),
-        r.uri("COINBASE_WS_URL", Set.of("ws", "wss")),
-        r.uri("COINBASE_REST_URL", Set.of("http", "https")),
+        r.uri("COINBASE_WS_URL", List.of("wss", "ws")),
+        r.uri("COINBASE_REST_URL", List.of("https", "http")),
         r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300),
         databaseUrl(r),
-        r.optionalSecret("ALERT_WEBHOOK_URL"),
+        r.optionalSecretUri("ALERT_WEBHOOK_URL", List.of("https", "http")),
         r.bool("SLACK_ANALYSIS_ONLY"),
         r.bool("ALERT_VERBOSE"),
         r.bool("LLM_ENABLE"),
@@ -95,16 +99,24 @@ public record TapewatchConfig(
         r.list("MACRO_WINDOWS"),
         r.integer("MACRO_WINDOW_MINUTES", 1, 720),
         r.decimal("MACRO_RVOL_MIN", 0.0, 1_000_000.0),
-        r.integer("MACRO_INTERVAL_SEC", 1, 86_400));
+        r.integer("MACRO_INTERVAL_SEC", 1, 86_400),
+        AgentSettings.read(r),
+        r.integer("RECENT_FINDINGS", 10, 10_000_000),
+        r.optionalSecret("ADMIN_TOKEN"));
   }
 
   private static Optional<Secret> databaseUrl(ConfigReader r) {
     Optional<Secret> url = r.optionalSecret("DATABASE_URL");
     url.ifPresent(s -> {
       String v = s.reveal();
+      String accepted = "postgres://user:password@host:port/database[?sslmode=disable|require|verify-full], or empty";
       if (!(v.startsWith("postgres://") || v.startsWith("postgresql://"))) {
-        throw new ConfigException("DATABASE_URL", "<redacted>",
-            "postgres://user:password@host:port/database[?sslmode=disable|require|verify-full], or empty");
+        throw new ConfigException("DATABASE_URL", "<redacted>", accepted);
+      }
+      try {
+        PgConnectOptions.fromUri(v);
+      } catch (RuntimeException e) {
+        throw new ConfigException("DATABASE_URL", "<redacted>", accepted);
       }
     });
     return url;
@@ -113,7 +125,7 @@ public record TapewatchConfig(
   private static Map<String, Double> normalised(ConfigReader r, String name, Map<String, Double> weights) {
     double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     if (!(sum > 0)) {
-      throw new ConfigException(name, "'" + r.raw(name) + "'", "weights with a positive sum");
+      throw new ConfigException(name, ConfigException.quote(r.raw(name)), "weights with a positive sum");
     }
     Map<String, Double> out = new LinkedHashMap<>();
     weights.forEach((k, w) -> out.put(k, w / sum));

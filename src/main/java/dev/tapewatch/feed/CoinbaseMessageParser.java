@@ -39,8 +39,8 @@ public final class CoinbaseMessageParser {
     String size;
     String bestBid;
     String bestAsk;
-    long tradeId = -1;
-    long lastTradeId = -1;
+    Long tradeId;
+    Long lastTradeId;
     boolean badNumber;
 
     /** Reads the object the parser is at (its START_OBJECT already consumed) up to its END_OBJECT. */
@@ -59,20 +59,37 @@ public final class CoinbaseMessageParser {
           case "size" -> size = numberText(p, value);
           case "best_bid" -> bestBid = numberText(p, value);
           case "best_ask" -> bestAsk = numberText(p, value);
-          case "trade_id" -> {
-            tradeId = idOf(p, value);
-            badNumber |= tradeId == -2;
-          }
-          case "last_trade_id" -> {
-            lastTradeId = idOf(p, value);
-            badNumber |= lastTradeId == -2;
-          }
+          case "trade_id" -> tradeId = id(p, value);
+          case "last_trade_id" -> lastTradeId = id(p, value);
           default -> p.skipChildren();
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("object not closed");
       }
+    }
+
+    /** A whole-number id given as a JSON integer or a digit string; null when absent or null. */
+    private Long id(JsonParser p, JsonToken value) throws IOException {
+      if (value == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+        return p.getLongValue();
+      }
+      if (value == JsonToken.VALUE_STRING) {
+        String s = p.getText();
+        if (!s.isEmpty() && s.length() <= 19 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          try {
+            return Long.parseLong(s);
+          } catch (NumberFormatException tooLarge) {
+            // reported as a bad number below
+          }
+        }
+      }
+      p.skipChildren();
+      badNumber = true;
+      return 0L;
     }
   }
 
@@ -100,7 +117,7 @@ public final class CoinbaseMessageParser {
         return ticker(f);
       }
       case "heartbeat" -> {
-        if (f.product == null || f.lastTradeId == -1) {
+        if (f.product == null || f.lastTradeId == null) {
           return new FeedMessage.Malformed(MalformedReason.MISSING_FIELD);
         }
         if (f.badNumber) {
@@ -140,7 +157,7 @@ public final class CoinbaseMessageParser {
         f.product = symbol;
         out.add(trade(f, false));
       }
-      if (t != JsonToken.END_ARRAY) {
+      if (t != JsonToken.END_ARRAY || p.nextToken() != null) {
         out.add(new FeedMessage.Malformed(MalformedReason.NOT_JSON));
       }
     } catch (IOException e) {
@@ -151,7 +168,7 @@ public final class CoinbaseMessageParser {
 
   private FeedMessage trade(Fields f, boolean lastMatch) {
     if (f.product == null || f.time == null || f.side == null || f.price == null || f.size == null
-        || f.tradeId == -1) {
+        || f.tradeId == null) {
       return new FeedMessage.Malformed(MalformedReason.MISSING_FIELD);
     }
     String symbol = symbols.get(f.product);
@@ -200,7 +217,7 @@ public final class CoinbaseMessageParser {
     if (ms == IsoTime.INVALID) {
       return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
     }
-    return new FeedMessage.TickerMessage(new Quote(symbol, ms, bid, ask), Math.max(f.tradeId, 0));
+    return new FeedMessage.TickerMessage(new Quote(symbol, ms, bid, ask), f.tradeId == null ? 0 : f.tradeId);
   }
 
   private static String textOf(JsonParser p, JsonToken value) throws IOException {
@@ -219,24 +236,6 @@ public final class CoinbaseMessageParser {
     }
     p.skipChildren();
     return "";
-  }
-
-  /** The id, -1 when absent or null, -2 when present but not a whole number. */
-  private static long idOf(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NUMBER_INT) {
-      return p.getLongValue();
-    }
-    if (value == JsonToken.VALUE_NULL) {
-      return -1;
-    }
-    if (value == JsonToken.VALUE_STRING) {
-      String s = p.getText();
-      if (!s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        return Long.parseLong(s);
-      }
-    }
-    p.skipChildren();
-    return -2;
   }
 
   private static Side sideOf(String s) {

@@ -1,0 +1,334 @@
+package dev.tapewatch.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TapewatchConfigTest {
+
+  private static TapewatchConfig load(String... kv) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      env.put(kv[i], kv[i + 1]);
+    }
+    return TapewatchConfig.load(env);
+  }
+
+  private static ConfigException rejected(String variable, String value) {
+    return assertThrows(ConfigException.class, () -> load(variable, value), variable + "=" + value);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // defaults
+
+  @Test
+  void defaultsLoad() {
+    TapewatchConfig c = TapewatchConfig.load(Map.of());
+    assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), c.symbols());
+    assertEquals("BTC-USD", c.defaultSymbol());
+    assertEquals(8080, c.httpPort());
+    assertEquals(FeedMode.Kind.SIM, c.feed().kind());
+    assertEquals("sim", c.feed().label());
+    assertEquals(50_000, c.tradesMax());
+    assertEquals("wss://ws-feed.exchange.coinbase.com", c.coinbaseWsUrl().toString());
+    assertEquals("https://api.exchange.coinbase.com", c.coinbaseRestUrl().toString());
+    assertTrue(c.simSeed().isEmpty());
+    assertTrue(c.databaseUrl().isEmpty());
+    assertTrue(c.alertWebhookUrl().isEmpty());
+    assertTrue(c.openaiApiKey().isEmpty());
+    assertFalse(c.llmEnable());
+    assertTrue(c.tsExit() < c.tsEntry());
+    assertEquals(0.65, c.tsEntry());
+    assertEquals(0.35, c.tsExit());
+    assertEquals(List.of(), c.macroWindows());
+    assertEquals(List.of("mom", "vwap", "rvol", "flow"), List.copyOf(c.tsWeights().keySet()));
+    assertEquals(Map.of("mom", 1.0, "vwap", 0.5, "rvol", 0.25, "flow", 0.5), c.tsWeights());
+  }
+
+  @Test
+  void defaultMultiTimeframeWeightsAreNormalisedToSumOne() {
+    Map<String, Double> w = TapewatchConfig.load(Map.of()).tsMtfWeights();
+    assertEquals(List.of("1m", "5m", "15m"), List.copyOf(w.keySet()));
+    assertEquals(1.0, w.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
+    assertEquals(0.25, w.get("1m"), 1e-12);
+    assertEquals(0.45, w.get("5m"), 1e-12);
+    assertEquals(0.30, w.get("15m"), 1e-12);
+  }
+
+  @Test
+  void customMultiTimeframeWeightsAreNormalised() {
+    Map<String, Double> w = load("TS_MTF_WEIGHTS", "15m=2, 1m=1 ,5m=1").tsMtfWeights();
+    assertEquals(1.0, w.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
+    assertEquals(0.25, w.get("1m"), 1e-12);
+    assertEquals(0.25, w.get("5m"), 1e-12);
+    assertEquals(0.5, w.get("15m"), 1e-12);
+    assertEquals(1.0, load("TS_MTF_WEIGHTS", "1m=0,5m=0,15m=7").tsMtfWeights().get("15m"), 1e-12);
+  }
+
+  @Test
+  void validOverrides() {
+    TapewatchConfig c = load("SYMBOL", " SKL-USD , BAND-GBP,NMR-EUR ", "HTTP_PORT", "0", "FEED",
+        "replay:/data/coinbase.ndjson.gz", "TRADES_MAX", "100", "SIM_SEED", "-42", "REPLAY_SPEED", "0",
+        "FEATURE_BARS", "no", "ALERT_VERBOSE", "TRUE", "LLM_ENABLE", "1", "SLACK_ANALYSIS_ONLY", "on",
+        "COINBASE_WS_URL", "ws://localhost:9000/feed", "TS_ENTRY", "0.9", "TS_EXIT", "0.89",
+        "MACRO_WINDOWS", "13:30, 14:00");
+    assertEquals(List.of("SKL-USD", "BAND-GBP", "NMR-EUR"), c.symbols());
+    assertEquals(0, c.httpPort());
+    assertEquals(FeedMode.Kind.REPLAY, c.feed().kind());
+    assertEquals(Path.of("/data/coinbase.ndjson.gz"), c.feed().replayPath());
+    assertEquals(100, c.tradesMax());
+    assertEquals(-42L, c.simSeed().orElseThrow());
+    assertEquals(0.0, c.replaySpeed());
+    assertFalse(c.featureBars());
+    assertTrue(c.alertVerbose());
+    assertTrue(c.llmEnable());
+    assertTrue(c.slackAnalysisOnly());
+    assertEquals("ws://localhost:9000/feed", c.coinbaseWsUrl().toString());
+    assertEquals(List.of("13:30", "14:00"), c.macroWindows());
+    assertEquals(FeedMode.Kind.COINBASE, load("FEED", "coinbase").feed().kind());
+  }
+
+  @Test
+  void unrelatedEnvironmentVariablesAreIgnored() {
+    TapewatchConfig c = load("PATH", "/usr/bin", "symbol", "", "HTTP_PORT_X", "nope", "FOO", "bar");
+    assertEquals(TapewatchConfig.load(Map.of()), c);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // bad values: one line naming the variable, the value and the accepted form
+
+  static Stream<Arguments> badValues() {
+    String integer = "a whole number from ";
+    String decimal = "a number from ";
+    String symbols = "a comma list of products like BTC-USD,ETH-USD";
+    String tsWeights = "comma list of mom=<number ≥ 0>,vwap=<number ≥ 0>,rvol=<number ≥ 0>,flow=<number ≥ 0> "
+        + "with each key exactly once";
+    String mtfWeights = "comma list of 1m=<number ≥ 0>,5m=<number ≥ 0>,15m=<number ≥ 0> with each key exactly once";
+    String feed = "one of sim, coinbase, replay:<path";
+    String bool = "true or false";
+    String url = "an absolute URL with scheme ";
+    List<Arguments> a = new ArrayList<>();
+    // numbers: unparsable
+    for (String v : List.of("80a", "eighty", "8080.0", "1e3", "0x1F90", "", "8 080", "99999999999")) {
+      a.add(Arguments.of("HTTP_PORT", v, integer + "0 to 65535"));
+    }
+    // numbers: out of range
+    for (String v : List.of("65536", "-1", "100000")) {
+      a.add(Arguments.of("HTTP_PORT", v, integer + "0 to 65535"));
+    }
+    a.add(Arguments.of("TRADES_MAX", "99", integer + "100 to 10000000"));
+    a.add(Arguments.of("TRADES_MAX", "10000001", integer + "100 to 10000000"));
+    a.add(Arguments.of("TRADES_MAX", "fifty thousand", integer + "100 to 10000000"));
+    a.add(Arguments.of("COINBASE_HEARTBEAT_TIMEOUT_SEC", "1", integer + "2 to 300"));
+    a.add(Arguments.of("TS_PERSIST", "0", integer + "1 to 1000"));
+    a.add(Arguments.of("TS_INTERVAL", "15s", integer + "1 to 86400"));
+    a.add(Arguments.of("MACRO_WINDOW_MINUTES", "721", integer + "1 to 720"));
+    a.add(Arguments.of("LLM_MIN_INTERVAL", "-5", integer + "0 to 86400"));
+    for (String v : List.of("fast", "-1", "NaN", "Infinity", "1e400", "1,5", "")) {
+      a.add(Arguments.of("REPLAY_SPEED", v, decimal + "0.0 to 1000000.0"));
+    }
+    a.add(Arguments.of("LLM_ALERT_MIN_CONF", "1.5", decimal + "0.0 to 1.0"));
+    a.add(Arguments.of("LLM_ALERT_MIN_CONF", "70%", decimal + "0.0 to 1.0"));
+    a.add(Arguments.of("MACRO_RVOL_MIN", "-0.1", decimal + "0.0 to 1000000.0"));
+    a.add(Arguments.of("TS_ENTRY", "2", decimal + "0.0 to 1.0"));
+    a.add(Arguments.of("SIM_SEED", "abc", "a whole number, or empty"));
+    a.add(Arguments.of("SIM_SEED", "1.5", "a whole number, or empty"));
+    // symbols
+    for (String v : List.of("", " ", ",", "BTC-USD,", ",BTC-USD", "BTC-USD,,ETH-USD", "btc-usd", "BTC-USD,eth-usd",
+        "Btc-Usd", "BTC-USD,BTC-USD", "BTC-USD, ETH-USD ,BTC-USD", "BTCUSD", "BTC_USD", "BTC-USD;ETH-USD",
+        "BTC-USD ETH-USD", "BTC-USD-EUR", "-USD", "BTC-")) {
+      a.add(Arguments.of("SYMBOL", v, symbols));
+    }
+    // weights
+    for (String v : List.of("mom=1,vwap=1,rvol=1,flow=1,trend=1", "mom=1,vwap=1,rvol=1,MOM=1",
+        "mom=1,vwap=1,rvol=1,mom=1", "mom=1,vwap=1,rvol=1", "", "mom=x,vwap=1,rvol=1,flow=1",
+        "mom=-1,vwap=1,rvol=1,flow=1", "mom=NaN,vwap=1,rvol=1,flow=1", "mom=Infinity,vwap=1,rvol=1,flow=1",
+        "mom,vwap=1,rvol=1,flow=1", "mom=,vwap=1,rvol=1,flow=1", "mom=1;vwap=1;rvol=1;flow=1",
+        "mom=1,vwap=1,rvol=1,flow=1,", "=1,vwap=1,rvol=1,flow=1")) {
+      a.add(Arguments.of("TS_WEIGHTS", v, tsWeights));
+    }
+    for (String v : List.of("1m=1,5m=1", "1m=1,5m=1,15m=1,1h=1", "1m=1,5m=1,5m=1", "1m=1,5m=1,15m=-1",
+        "1m=1,5m=1,15m=one")) {
+      a.add(Arguments.of("TS_MTF_WEIGHTS", v, mtfWeights));
+    }
+    a.add(Arguments.of("TS_MTF_WEIGHTS", "1m=0,5m=0,15m=0", "weights with a positive sum"));
+    // feed
+    for (String v : List.of("bogus", "SIM", "Coinbase", "coinbase-pro", "replay:", "replay: ", "replay", "replay ",
+        "")) {
+      a.add(Arguments.of("FEED", v, feed));
+    }
+    // booleans
+    for (String v : List.of("maybe", "2", "", "tru", "y", "enabled")) {
+      a.add(Arguments.of("FEATURE_BARS", v, bool));
+    }
+    a.add(Arguments.of("LLM_ENABLE", "nope", bool));
+    // URLs
+    for (String v : List.of("https://ws-feed.exchange.coinbase.com", "ws-feed.exchange.coinbase.com", "wss://",
+        "wss://exa mple.com", "wss:ws-feed.exchange.coinbase.com", "/relative/path", "ftp://x")) {
+      a.add(Arguments.of("COINBASE_WS_URL", v, url));
+    }
+    for (String v : List.of("wss://api.exchange.coinbase.com", "api.exchange.coinbase.com", "http://")) {
+      a.add(Arguments.of("COINBASE_REST_URL", v, url));
+    }
+    a.add(Arguments.of("COINBASE_REST_URL", "", "a non-empty value"));
+    a.add(Arguments.of("OPENAI_MODEL", "", "a non-empty value"));
+    // TS_EXIT must stay below TS_ENTRY (default 0.65)
+    a.add(Arguments.of("TS_EXIT", "0.65", "a number below TS_ENTRY (0.65)"));
+    a.add(Arguments.of("TS_EXIT", "0.9", "a number below TS_ENTRY (0.65)"));
+    return a.stream();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}=''{1}''")
+  @MethodSource("badValues")
+  void badValueStopsWithOneLineNamingVariableValueAndAcceptedForm(String variable, String value, String form) {
+    ConfigException e = rejected(variable, value);
+    String m = e.getMessage();
+    assertEquals(variable, e.variable(), m);
+    assertTrue(m.startsWith(variable + "="), m);
+    assertTrue(m.contains(value.trim()), "value shown: " + m);
+    assertTrue(m.contains(" is invalid: expected " + form), "accepted form shown: " + m);
+    assertFalse(m.contains("\n") || m.contains("\r"), "one line: " + m);
+  }
+
+  @Test
+  void exitNotBelowEntryIsReportedAgainstExit() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load("TS_ENTRY", "0.2"));
+    assertEquals("TS_EXIT", e.variable());
+    assertEquals("TS_EXIT='0.35' is invalid: expected a number below TS_ENTRY (0.2)", e.getMessage());
+  }
+
+  @Test
+  void exactMessageOfAnEmptySymbolList() {
+    assertEquals("SYMBOL='' is invalid: expected a comma list of products like BTC-USD,ETH-USD (upper case, no "
+        + "duplicates)", rejected("SYMBOL", "").getMessage());
+  }
+
+  /** An environment value may hold a line break; the start-up message must still be a single line. */
+  @ParameterizedTest
+  @MethodSource("valuesWithLineBreaks")
+  void valueWithALineBreakStillGivesAOneLineMessage(String variable, String value) {
+    ConfigException e = rejected(variable, value);
+    assertEquals(variable, e.variable());
+    String m = e.getMessage();
+    assertFalse(m.contains("\n") || m.contains("\r"), "one line: " + m.replace("\n", "\\n").replace("\r", "\\r"));
+    assertTrue(m.startsWith(variable + "="), m);
+  }
+
+  static Stream<Arguments> valuesWithLineBreaks() {
+    return Stream.of(
+        Arguments.of("SYMBOL", "BTC-USD\nETH-USD"),
+        Arguments.of("HTTP_PORT", "80\r\n80"),
+        Arguments.of("FEED", "sim\nx"),
+        Arguments.of("TS_WEIGHTS", "mom=1\nvwap=1,rvol=1,flow=1"));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // secrets
+
+  @Test
+  void badDatabaseUrlNeverShowsItsValue() {
+    ConfigException e = rejected("DATABASE_URL", "mysql://user:hunter2@x");
+    assertEquals("DATABASE_URL", e.variable());
+    String m = e.getMessage();
+    assertTrue(m.startsWith("DATABASE_URL=<redacted> is invalid: expected postgres://"), m);
+    assertFalse(m.contains("hunter2"), m);
+    assertFalse(m.contains("mysql"), m);
+    for (String v : List.of("http://user:hunter2@db:5432/x", "hunter2", "postgres:/user:hunter2@db/x")) {
+      String other = rejected("DATABASE_URL", v).getMessage();
+      assertFalse(other.contains("hunter2"), other);
+      assertTrue(other.contains("<redacted>"), other);
+    }
+  }
+
+  @Test
+  void validSecretsAreKeptButNeverPrinted() {
+    TapewatchConfig c = load("DATABASE_URL", "postgres://tw:hunter2@db:5432/tapewatch?sslmode=require",
+        "ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/hunter3",
+        "OPENAI_API_KEY", "sk-hunter4", "ADMIN_TOKEN", "hunter5");
+    assertEquals("postgres://tw:hunter2@db:5432/tapewatch?sslmode=require", c.databaseUrl().orElseThrow().reveal());
+    assertEquals("https://hooks.slack.com/services/T000/B000/hunter3", c.alertWebhookUrl().orElseThrow().reveal());
+    assertEquals("sk-hunter4", c.openaiApiKey().orElseThrow().reveal());
+    assertEquals("postgresql://u:p@h/d", load("DATABASE_URL", "postgresql://u:p@h/d").databaseUrl().orElseThrow()
+        .reveal());
+    String shown = c.toString();
+    for (String secret : List.of("hunter2", "hunter3", "hunter4", "hunter5")) {
+      assertFalse(shown.contains(secret), shown);
+    }
+  }
+
+  @Test
+  void secretsDoNotLeakIntoAnotherVariablesMessage() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(
+        "DATABASE_URL", "postgres://tw:hunter2@db/x", "OPENAI_API_KEY", "sk-hunter4", "HTTP_PORT", "x"));
+    assertEquals("HTTP_PORT", e.variable());
+    assertFalse(e.getMessage().contains("hunter"), e.getMessage());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // the process
+
+  @Test
+  void mainExitsTwoWithOneStderrLineOnABadVariable(@TempDir Path dir) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.tapewatch.Main");
+    Map<String, String> env = pb.environment();
+    // Only SYMBOL may be wrong: drop any tapewatch variable (and JVM option variables that print to stderr) inherited
+    // from the build's environment.
+    for (String name : defaultVariableNames()) {
+      env.remove(name);
+    }
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("_JAVA_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.put("SYMBOL", "");
+    File out = dir.resolve("stdout").toFile();
+    File err = dir.resolve("stderr").toFile();
+    pb.redirectOutput(out).redirectError(err);
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        fail("tapewatch did not exit within 20 s on SYMBOL=''");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    String stderr = Files.readString(err.toPath(), StandardCharsets.UTF_8);
+    assertEquals(2, p.exitValue(), "stderr: " + stderr);
+    List<String> lines = stderr.lines().toList();
+    assertEquals(1, lines.size(), "stderr: " + stderr);
+    assertTrue(lines.get(0).startsWith("tapewatch: SYMBOL="), lines.get(0));
+    assertTrue(lines.get(0).contains(" is invalid: expected "), lines.get(0));
+    assertTrue(stderr.endsWith("\n"), "the line is terminated");
+  }
+
+  private static List<String> defaultVariableNames() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = TapewatchConfigTest.class.getResourceAsStream("/conf/tapewatch.properties")) {
+      assertTrue(in != null, "conf/tapewatch.properties on the test class path");
+      p.load(in);
+    }
+    assertTrue(p.containsKey("SYMBOL"));
+    return List.copyOf(p.stringPropertyNames());
+  }
+}
