@@ -11,6 +11,8 @@ import java.util.Locale;
  *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON.</li>
  *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON.</li>
  *   <li>{@code market.<symbol>.state} (request): the /debug/state JSON.</li>
+ *   <li>{@code market.<symbol>.snapshot} (request): a {@link dev.tapewatch.market.MarketSnapshot} as JSON, what
+ *       agents read.</li>
  *   <li>{@code market.<symbol>.status} (request): the symbol's status JSON (as published on {@link #MARKET_STATUS}).</li>
  *   <li>{@code market.status} (publish, every second): {@code {symbol, trades_cached, last_trade_ms, late_trades,
  *       bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}}}.</li>
@@ -21,8 +23,25 @@ import java.util.Locale;
 public final class Addresses {
   public static final String MARKET_STATUS = "market.status";
   public static final String FEED_STATUS = "feed.status";
+  /** Every finding, published: {@code {id, ts_utc, agent, symbol, score, label, details}}. */
+  public static final String FINDINGS = "findings";
+  /** Published by each agent after every run: its registry entry (see AgentStatus). */
+  public static final String AGENTS_STATUS = "agents.status";
+  /** Request {@code {symbol?, limit, since?, agent?}} → {@code {findings: [...], source}}, newest first. */
+  public static final String STORE_FINDINGS_QUERY = "store.findings.query";
+  /** Request → {@code {positions: [{symbol, status, qty, avg_price, updated_at, last_action, last_conf}]}}. */
+  public static final String STORE_POSITIONS = "store.positions";
+  /** Request → {@code {ok: true}} or {@code {ok: false, error}}. */
+  public static final String STORE_DB_HEALTH = "store.db-health";
+  /** Published every second by the store: {@code {mode, connected, buffered, dropped, written, ...}}. */
+  public static final String STORE_STATUS = "store.status";
 
   private Addresses() {
+  }
+
+  /** Request {@code {symbol: S | null, insert: bool}} → {@code {results: [{agent, symbol, finding?, error?}]}}. */
+  public static String agentRunNow(String agent) {
+    return "agents." + agent + ".run-now";
   }
 
   private static String market(String symbol, String leaf) {
@@ -51,6 +70,10 @@ public final class Addresses {
 
   public static String state(String symbol) {
     return market(symbol, "state");
+  }
+
+  public static String snapshot(String symbol) {
+    return market(symbol, "snapshot");
   }
 
   public static String status(String symbol) {

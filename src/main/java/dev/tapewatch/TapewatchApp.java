@@ -1,5 +1,7 @@
 package dev.tapewatch;
 
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.agents.AgentVerticle;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.CoinbaseFeedVerticle;
 import dev.tapewatch.feed.ReplayFeedVerticle;
@@ -8,6 +10,7 @@ import dev.tapewatch.http.HttpVerticle;
 import dev.tapewatch.market.CandleSeed;
 import dev.tapewatch.market.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
+import dev.tapewatch.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +18,11 @@ import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Deploys the whole service on a Vert.x instance: symbol verticles first, then HTTP, then the feed. */
+/**
+ * Deploys the whole service on a Vert.x instance: the store and the symbol verticles first, then HTTP (so that it
+ * hears every status the agents publish), the agents, and the feed last so that no trade arrives before its verticle
+ * listens.
+ */
 public final class TapewatchApp {
   private TapewatchApp() {
   }
@@ -25,13 +32,16 @@ public final class TapewatchApp {
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
-    List<Future<String>> symbols = new ArrayList<>();
+    List<Future<String>> first = new ArrayList<>();
     for (String s : config.symbols()) {
-      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax())));
+      first.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax())));
     }
+    first.add(vertx.deployVerticle(new StoreVerticle(config)));
     HttpVerticle http = new HttpVerticle(config, startedMs);
-    return Future.all(symbols)
+    return Future.all(first)
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> Future.all(AgentCatalog.build(config).stream()
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))).toList()))
         .compose(v -> vertx.deployVerticle(feed(config), new DeploymentOptions()))
         .map(v -> http.actualPort());
   }

@@ -1,5 +1,6 @@
 package dev.tapewatch.http;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -16,11 +17,34 @@ final class HealthView {
   private final long startedMs;
   private final Map<String, JsonObject> symbolStatus = new HashMap<>();
   private final Map<String, Long> symbolSeenMs = new HashMap<>();
+  private final List<String> agentNames;
+  private final Map<String, JsonObject> agentStatus = new HashMap<>();
   private JsonObject feedStatus;
+  private JsonObject storeStatus;
 
-  HealthView(List<String> symbols, long startedMs) {
+  HealthView(List<String> symbols, List<String> agentNames, long startedMs) {
     this.symbols = symbols;
+    this.agentNames = agentNames;
     this.startedMs = startedMs;
+  }
+
+  /** The agent registry's heartbeat: an agent's latest entry replaces its previous one. */
+  void agentStatus(JsonObject status) {
+    agentStatus.put(status.getString("agent"), status);
+  }
+
+  void storeStatus(JsonObject status) {
+    storeStatus = status;
+  }
+
+  /** Every agent's registry entry in catalogue order; one that has not reported yet is {@code starting}. */
+  JsonArray agents() {
+    JsonArray out = new JsonArray();
+    for (String name : agentNames) {
+      JsonObject st = agentStatus.get(name);
+      out.add(st != null ? st : new JsonObject().put("agent", name).put("status", "starting").putNull("last_run"));
+    }
+    return out;
   }
 
   void symbolStatus(JsonObject status, long nowMs) {
@@ -34,9 +58,9 @@ final class HealthView {
   }
 
   /**
-   * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {}, feed: {...,
-   * last_message_age_s}, market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars,
-   * latency_us}}, uptime_s}}.
+   * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {name: {status,
+   * last_run}}, database: {mode, connected, buffered, dropped, ..., note}, feed: {..., last_message_age_s},
+   * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us}}, uptime_s}}.
    */
   JsonObject toJson(long nowMs) {
     JsonObject trades = new JsonObject();
@@ -69,16 +93,38 @@ final class HealthView {
       Long last = feed.getLong("last_message_ms");
       feed.put("last_message_age_s", last == null ? null : Math.max(0, nowMs - last) / 1000.0);
     }
+    JsonObject agents = new JsonObject();
+    for (Object o : agents()) {
+      JsonObject a = (JsonObject) o;
+      agents.put(a.getString("agent"), new JsonObject().put("status", a.getString("status"))
+          .put("last_run", a.getString("last_run")));
+    }
+    JsonObject database = database();
+    boolean databaseOk = !"postgres".equals(database.getString("mode")) || database.getBoolean("connected", false);
     String status = feedStatus == null ? "starting"
-        : allResponding && (feedStatus.getBoolean("connected", false)
+        : allResponding && databaseOk && (feedStatus.getBoolean("connected", false)
             || feedStatus.getBoolean("replay_finished", false)) ? "ok" : "degraded";
     return new JsonObject()
         .put("status", status)
         .put("symbols", symbols)
         .put("trades_cached", trades)
-        .put("agents", new JsonObject())
+        .put("agents", agents)
+        .put("database", database)
         .put("feed", feed)
         .put("market", market)
         .put("uptime_s", (nowMs - startedMs) / 1000);
+  }
+
+  private JsonObject database() {
+    if (storeStatus == null) {
+      return new JsonObject().put("mode", "starting");
+    }
+    JsonObject d = storeStatus.copy();
+    if ("memory".equals(d.getString("mode"))) {
+      d.put("note", "no DATABASE_URL: findings are kept in memory only");
+    } else if (!d.getBoolean("connected", false)) {
+      d.put("note", "database down: findings kept in memory and written when it is back");
+    }
+    return d;
   }
 }

@@ -1,10 +1,12 @@
 package dev.tapewatch.http;
 
 import dev.tapewatch.Addresses;
+import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
@@ -13,12 +15,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The JSON endpoints and the static dashboard. Market endpoints ask the symbol's verticle by request-reply; /health
- * reads the statuses the verticles publish and never waits on anyone.
+ * The JSON endpoints and the static dashboard. Market endpoints ask the symbol's verticle by request-reply, findings
+ * endpoints the store, run-now each agent; /health and /agents read the statuses the verticles publish and never wait
+ * on anyone.
  */
 public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
@@ -37,11 +42,14 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    health = new HealthView(config.symbols(), startedMs);
-    var statusConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.MARKET_STATUS,
-        m -> health.symbolStatus(m.body(), System.currentTimeMillis()));
-    var feedConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.FEED_STATUS,
-        m -> health.feedStatus(m.body()));
+    List<String> agentNames = AgentCatalog.names(config);
+    health = new HealthView(config.symbols(), agentNames, startedMs);
+    var bus = vertx.eventBus();
+    List<MessageConsumer<JsonObject>> caches = List.of(
+        bus.consumer(Addresses.MARKET_STATUS, m -> health.symbolStatus(m.body(), System.currentTimeMillis())),
+        bus.consumer(Addresses.FEED_STATUS, m -> health.feedStatus(m.body())),
+        bus.consumer(Addresses.AGENTS_STATUS, m -> health.agentStatus(m.body())),
+        bus.consumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())));
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> {
@@ -52,14 +60,17 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/signals_tf", Addresses::signalsTf);
     marketRoute(router, "/debug/state", Addresses::state);
     marketRoute(router, "/debug/features", Addresses::features);
+    new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
+    new FindingRoutes(vertx, config.symbols(), agentNames).mount(router);
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
     router.route().failureHandler(this::failure);
 
     server = vertx.createHttpServer();
-    return Future.all(statusConsumer.completion(), feedConsumer.completion(),
-        server.requestHandler(router).listen(config.httpPort(), "0.0.0.0"));
+    List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
+    ready.add(server.requestHandler(router).listen(config.httpPort(), "0.0.0.0"));
+    return Future.all(ready);
   }
 
   private void marketRoute(Router router, String path, Function<String, String> address) {

@@ -42,6 +42,7 @@ public final class SymbolVerticle extends VerticleBase {
     reply(Addresses.signalsTf(symbol), m -> MarketJson.signalsTf(state));
     reply(Addresses.features(symbol), m -> MarketJson.features(state));
     reply(Addresses.state(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
+    reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
     reply(Addresses.status(symbol), this::status);
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS,
         id -> bus.publish(Addresses.MARKET_STATUS, status(null)));

@@ -27,13 +27,8 @@ public record TimeframeFeatures(double momBps, double pxVsVwapBps, double rvol, 
     int cur = n - 1;
     double mom = n < 2 ? 0.0 : (bars.close(cur) / bars.close(cur - 1) - 1) * 1e4;
 
-    double pv = 0;
-    double v = 0;
-    for (int i = Math.max(0, n - VWAP_BARS); i < n; i++) {
-      pv += bars.priceVolume(i);
-      v += bars.volume(i);
-    }
-    double pxVsVwap = v > 0 ? (lastPrice / (pv / v) - 1) * 1e4 : 0.0;
+    double vwap = vwap(bars);
+    double pxVsVwap = vwap > 0 ? (lastPrice / vwap - 1) * 1e4 : 0.0;
 
     int baselineFrom = Math.max(0, cur - RVOL_BASELINE_BARS);
     int baselineBars = cur - baselineFrom;
@@ -58,6 +53,18 @@ public record TimeframeFeatures(double momBps, double pxVsVwapBps, double rvol, 
     }
     return new TimeframeFeatures(finite(mom), finite(pxVsVwap), finite(rvol), finite(atr),
         finite(bars.volume(cur)), finite(bars.signedVolume(cur)));
+  }
+
+  /** Σ(price·size) / Σsize over the last {@value #VWAP_BARS} bars, current included; 0 when they have no volume. */
+  public static double vwap(BarSeries bars) {
+    int n = bars.size();
+    double pv = 0;
+    double v = 0;
+    for (int i = Math.max(0, n - VWAP_BARS); i < n; i++) {
+      pv += bars.priceVolume(i);
+      v += bars.volume(i);
+    }
+    return v > 0 ? finite(pv / v) : 0.0;
   }
 
   /** Last guard of the rule that no NaN or Infinity leaves the service. */

@@ -94,6 +94,16 @@ public final class TradeRing {
     return tradeId[slot(i)];
   }
 
+  /** Taker-buy minus taker-sell size of the trades after {@code timeMs}. */
+  public double signedVolumeAfter(long timeMs) {
+    double sum = 0;
+    for (int i = lastAtOrBefore(timeMs) + 1; i < count; i++) {
+      int s = slot(i);
+      sum += buy[s] ? size[s] : -size[s];
+    }
+    return sum;
+  }
+
   /** Index of the last trade with time ≤ {@code t}, or -1. */
   public int lastAtOrBefore(long t) {
     int lo = 0;

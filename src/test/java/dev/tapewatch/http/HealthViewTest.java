@@ -17,7 +17,7 @@ class HealthViewTest {
 
   @Test
   void startingUntilTheFeedReports() {
-    HealthView v = new HealthView(List.of("BTC-USD"), 0);
+    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0);
     JsonObject h = v.toJson(1000);
     assertEquals("starting", h.getString("status"));
     assertFalse(h.getJsonObject("market").getJsonObject("BTC-USD").getBoolean("responding"));
@@ -26,7 +26,7 @@ class HealthViewTest {
 
   @Test
   void aSymbolSilentForMoreThanThreeSecondsIsNotResponding() {
-    HealthView v = new HealthView(List.of("BTC-USD", "ETH-USD"), 0);
+    HealthView v = new HealthView(List.of("BTC-USD", "ETH-USD"), List.of(), 0);
     v.feedStatus(new JsonObject().put("connected", true).put("last_message_ms", 9_000L));
     v.symbolStatus(symbolStatus("BTC-USD", 8_000), 10_000);
     v.symbolStatus(symbolStatus("ETH-USD", 8_000), 10_000);
@@ -44,7 +44,7 @@ class HealthViewTest {
 
   @Test
   void aDisconnectedFeedIsDegradedButAFinishedReplayIsOk() {
-    HealthView v = new HealthView(List.of("BTC-USD"), 0);
+    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0);
     v.symbolStatus(symbolStatus("BTC-USD", 1), 1000);
     v.feedStatus(new JsonObject().put("connected", false));
     assertEquals("degraded", v.toJson(1000).getString("status"));

@@ -1,0 +1,61 @@
+package dev.tapewatch.agents;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** One agent's registry entry, owned by its verticle and published after every run. */
+final class AgentStatus {
+  private final String agent;
+  private final int intervalSec;
+  private final String disabledBy;
+  private String status;
+  private Instant lastRun;
+  private long runs;
+  private long findings;
+  private String lastError;
+  private Instant lastErrorAt;
+  private long lastDurationMs;
+
+  AgentStatus(String agent, int intervalSec, String disabledBy) {
+    this.agent = agent;
+    this.intervalSec = intervalSec;
+    this.disabledBy = disabledBy;
+    this.status = disabledBy == null ? "ok" : "disabled";
+  }
+
+  /** Records one run: {@code error} is null when every symbol was evaluated. */
+  void heartbeat(Instant at, long durationMs, int newFindings, String error) {
+    runs++;
+    lastRun = at;
+    lastDurationMs = durationMs;
+    findings += newFindings;
+    if (error != null) {
+      lastError = error;
+      lastErrorAt = at;
+    }
+    if (disabledBy == null) {
+      status = error == null ? "ok" : "error";
+    }
+  }
+
+  /**
+   * {@code {agent, status: ok|error|disabled, disabled_by?, interval_s, last_run, runs, findings, last_error,
+   * last_error_at, last_duration_ms}}.
+   */
+  JsonObject toJson() {
+    JsonObject j = new JsonObject()
+        .put("agent", agent)
+        .put("status", status)
+        .put("interval_s", intervalSec)
+        .put("last_run", lastRun == null ? null : lastRun.toString())
+        .put("runs", runs)
+        .put("findings", findings)
+        .put("last_error", lastError)
+        .put("last_error_at", lastErrorAt == null ? null : lastErrorAt.toString())
+        .put("last_duration_ms", lastDurationMs);
+    if (disabledBy != null) {
+      j.put("disabled_by", disabledBy + "=false");
+    }
+    return j;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.tapewatch.agents;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.market.MarketSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one {@link Agent} for every symbol on its own timer, which reschedules itself after each run so runs never
+ * overlap. Each run asks every symbol verticle for its snapshot, evaluates, and publishes the findings on
+ * {@link Addresses#FINDINGS}. An error or a timeout for one symbol is recorded and does not stop the others or the
+ * next run. Also answers run-now requests.
+ */
+public final class AgentVerticle extends VerticleBase {
+  static final long SNAPSHOT_TIMEOUT_MS = 2000;
+  private static final System.Logger LOG = System.getLogger(AgentVerticle.class.getName());
+
+  private final AgentCatalog.Entry entry;
+  private final List<String> symbols;
+  private final AgentStatus status;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private boolean feedConnected;
+  private boolean stopping;
+  private long timer = -1;
+
+  public AgentVerticle(AgentCatalog.Entry entry, List<String> symbols) {
+    this.entry = entry;
+    this.symbols = symbols;
+    this.status = new AgentStatus(entry.name(), entry.intervalSec(), entry.disabledBy());
+  }
+
+  @Override
+  public Future<?> start() {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.FEED_STATUS,
+        m -> feedConnected = m.body().getBoolean("connected", false)));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.agentRunNow(entry.name()), this::runNow));
+    Future<?> ready = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    if (entry.agent() instanceof TrendScoreAgent trend) {
+      ready = ready.compose(v -> restorePostures(trend));
+    }
+    return ready.onSuccess(v -> {
+      publishStatus();
+      if (entry.enabled()) {
+        schedule();
+      }
+    });
+  }
+
+  /** Reloads open positions; a store that cannot answer leaves every symbol flat, which the log says. */
+  private Future<Void> restorePostures(TrendScoreAgent trend) {
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_POSITIONS, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .map(reply -> {
+          for (Object o : reply.body().getJsonArray("positions")) {
+            JsonObject p = (JsonObject) o;
+            trend.restore(p.getString("symbol"), p.getString("status"), p.getDouble("avg_price", 0.0),
+                Instant.parse(p.getString("updated_at")));
+          }
+          return (Void) null;
+        })
+        .otherwise(e -> {
+          LOG.log(System.Logger.Level.WARNING, "posture not restored, starting flat: " + e.getMessage());
+          return null;
+        });
+  }
+
+  private void schedule() {
+    timer = vertx.setTimer(entry.intervalSec() * 1000L, id -> runAll(null, true).onComplete(done -> {
+      if (!stopping) {
+        schedule();
+      }
+    }));
+  }
+
+  private void runNow(Message<JsonObject> request) {
+    String symbol = request.body().getString("symbol");
+    boolean insert = request.body().getBoolean("insert", true);
+    if (!entry.enabled()) {
+      JsonArray results = new JsonArray();
+      for (String s : symbol == null ? symbols : List.of(symbol)) {
+        results.add(new JsonObject().put("agent", entry.name()).put("symbol", s)
+            .put("error", "disabled (" + entry.disabledBy() + "=false)"));
+      }
+      request.reply(new JsonObject().put("results", results));
+      return;
+    }
+    runAll(symbol, insert).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
+  }
+
+  /**
+   * One run over {@code onlySymbol} (or every symbol when null). With {@code commit} false nothing is published
+   * and the agent's state is untouched. Never fails: errors become result entries.
+   */
+  private Future<JsonArray> runAll(String onlySymbol, boolean commit) {
+    long startNanos = System.nanoTime();
+    List<Future<JsonArray>> perSymbol = new ArrayList<>();
+    for (String symbol : onlySymbol == null ? symbols : List.of(onlySymbol)) {
+      perSymbol.add(runOne(symbol, commit));
+    }
+    return Future.join(perSymbol).map(done -> {
+      JsonArray results = new JsonArray();
+      perSymbol.forEach(f -> results.addAll(f.result()));
+      int found = 0;
+      String error = null;
+      for (Object o : results) {
+        JsonObject r = (JsonObject) o;
+        found += r.containsKey("finding") ? 1 : 0;
+        if (r.containsKey("error")) {
+          error = r.getString("symbol") + ": " + r.getString("error");
+        }
+      }
+      status.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS), (System.nanoTime() - startNanos) / 1_000_000, commit ? found : 0, error);
+      publishStatus();
+      return results;
+    });
+  }
+
+  private Future<JsonArray> runOne(String symbol, boolean commit) {
+    JsonObject base = new JsonObject().put("agent", entry.name()).put("symbol", symbol);
+    return vertx.eventBus().<JsonObject>request(Addresses.snapshot(symbol), null,
+            new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
+        .map(reply -> {
+          AgentInput input = new AgentInput(MarketSnapshot.fromJson(reply.body()), System.currentTimeMillis(),
+              feedConnected);
+          JsonArray out = new JsonArray();
+          for (Finding f : entry.agent().evaluate(input, commit)) {
+            JsonObject json = f.toJson();
+            if (commit) {
+              vertx.eventBus().publish(Addresses.FINDINGS, json);
+            }
+            out.add(base.copy().put("finding", json));
+          }
+          return out.isEmpty() ? new JsonArray().add(base) : out;
+        })
+        .otherwise(e -> new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage()))));
+  }
+
+  private void publishStatus() {
+    vertx.eventBus().publish(Addresses.AGENTS_STATUS, status.toJson());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+}

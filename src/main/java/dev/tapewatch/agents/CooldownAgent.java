@@ -1,0 +1,47 @@
+package dev.tapewatch.agents;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Base of the agents whose rule yields (label, score, details) hits and which must not repeat a label for a symbol
+ * within their cooldown.
+ */
+abstract class CooldownAgent implements Agent {
+
+  /** What the rule found: a label, a score and the details that explain it. */
+  record Hit(String label, double score, JsonObject details) {
+  }
+
+  private final String name;
+  private final Cooldown cooldown;
+
+  CooldownAgent(String name, long cooldownSec) {
+    this.name = name;
+    this.cooldown = new Cooldown(cooldownSec);
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  /** The rule itself: what holds now, usually nothing. */
+  abstract List<Hit> check(AgentInput input);
+
+  @Override
+  public final List<Finding> evaluate(AgentInput input, boolean commit) {
+    String symbol = input.market().symbol();
+    List<Finding> out = new ArrayList<>();
+    for (Hit hit : check(input)) {
+      if (cooldown.ready(symbol, hit.label(), input.nowMs())) {
+        if (commit) {
+          cooldown.fired(symbol, hit.label(), input.nowMs());
+        }
+        out.add(Finding.of(input.nowMs(), name, symbol, hit.score(), hit.label(), hit.details()));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.tapewatch.agents;
+
+import dev.tapewatch.market.MarketSnapshot;
+import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.market.TimeframeFeatures;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code trend_score}: for each timeframe z = w_mom·clip(mom_bps/10) + w_vwap·clip(px_vs_vwap_bps/10) +
+ * w_rvol·sign(mom_bps)·clip(rvol − 1) + w_flow·clip(signed_volume/volume · 3), clip to [−3, 3];
+ * p = 1/(1 + e^(−z)); p_up = Σ m_tf·p_tf. Every run gives a {@code trend_score} finding; a posture change (see
+ * {@link Posture}) gives an {@code enter_long}/{@code exit_long} finding whose details are the new position_state row.
+ */
+public final class TrendScoreAgent implements Agent {
+  public static final String NAME = "trend_score";
+
+  private final Map<String, Double> weights;
+  private final Map<String, Double> timeframeWeights;
+  private final double entry;
+  private final double exit;
+  private final int persist;
+  private final double qty;
+  private final Map<String, Posture> postures = new HashMap<>();
+
+  public TrendScoreAgent(Map<String, Double> weights, Map<String, Double> timeframeWeights, double entry,
+      double exit, int persist, double qty) {
+    this.weights = weights;
+    this.timeframeWeights = timeframeWeights;
+    this.entry = entry;
+    this.exit = exit;
+    this.persist = persist;
+    this.qty = qty;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Takes back a posture stored in position_state, so a restart does not forget an open position. */
+  public void restore(String symbol, String status, double avgPrice, Instant updatedAt) {
+    postures.put(symbol, Posture.restored("long".equals(status), avgPrice, updatedAt.toEpochMilli()));
+  }
+
+  static double clip(double x) {
+    return Math.max(-3, Math.min(3, x));
+  }
+
+  /** z of one timeframe's features. */
+  double z(TimeframeFeatures f) {
+    double flow = f.volume() > 0 ? f.signedVolume() / f.volume() * 3 : 0.0;
+    return weights.get("mom") * clip(f.momBps() / 10)
+        + weights.get("vwap") * clip(f.pxVsVwapBps() / 10)
+        + weights.get("rvol") * Math.signum(f.momBps()) * clip(f.rvol() - 1)
+        + weights.get("flow") * clip(flow);
+  }
+
+  static double probability(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  @Override
+  public List<Finding> evaluate(AgentInput input, boolean commit) {
+    MarketSnapshot m = input.market();
+    JsonObject details = new JsonObject();
+    double pUp = 0;
+    for (Timeframe tf : Timeframe.values()) {
+      double p = probability(z(m.tf(tf)));
+      details.put("p_" + tf.label(), p);
+      pUp += timeframeWeights.get(tf.label()) * p;
+    }
+    if (m.lastPrice() == null) {
+      return List.of();
+    }
+    Posture current = postures.computeIfAbsent(m.symbol(), s -> new Posture());
+    Posture posture = commit ? current : current.copy();
+    String change = posture.step(pUp, entry, exit, persist, m.lastPrice(), input.nowMs());
+    details.put("p_up", pUp).put("posture", posture.status()).put("streak", posture.streak())
+        .put("features", m.toJson().getJsonObject("tf"));
+    List<Finding> out = new ArrayList<>();
+    out.add(Finding.of(input.nowMs(), NAME, m.symbol(), pUp, NAME, details));
+    if (change != null) {
+      out.add(Finding.of(input.nowMs(), NAME, m.symbol(), pUp, change, new JsonObject()
+          .put("status", posture.status())
+          .put("qty", posture.isLong() ? qty : 0.0)
+          .put("avg_price", posture.entryPrice())
+          .put("price", m.lastPrice())
+          .put("last_action", change)
+          .put("last_conf", pUp)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.tapewatch.http;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.config.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code GET /agents} from the registry cache and {@code POST /agents/run-now} through each agent's verticle. */
+final class AgentRoutes {
+  static final long RUN_NOW_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final HealthView health;
+  private final List<String> symbols;
+  private final List<String> agentNames;
+  private final Optional<Secret> adminToken;
+
+  AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames,
+      Optional<Secret> adminToken) {
+    this.vertx = vertx;
+    this.health = health;
+    this.symbols = symbols;
+    this.agentNames = agentNames;
+    this.adminToken = adminToken;
+  }
+
+  void mount(Router router) {
+    router.get("/agents").handler(ctx -> {
+      new QueryParams(ctx.queryParams(), Set.of());
+      ctx.json(new JsonObject().put("agents", health.agents()));
+    });
+    router.post("/agents/run-now").handler(this::runNow);
+  }
+
+  /** {@code {ok, ran: [name], results: [{agent, symbol, finding?, error?}]}}; ok is false when any result is an error. */
+  private void runNow(RoutingContext ctx) {
+    if (!authorized(ctx.request().getHeader("Authorization"))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      HttpVerticle.error(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
+      return;
+    }
+    QueryParams q = new QueryParams(ctx.queryParams(), Set.of("names", "symbol", "insert"));
+    List<String> names = q.names("names", agentNames);
+    String symbol = q.optionalSymbol(symbols);
+    boolean insert = q.bool("insert", true);
+    JsonObject request = new JsonObject().put("symbol", symbol).put("insert", insert);
+    List<Future<JsonArray>> runs = new ArrayList<>();
+    for (String name : names) {
+      runs.add(vertx.eventBus().<JsonObject>request(Addresses.agentRunNow(name), request,
+              new DeliveryOptions().setSendTimeout(RUN_NOW_TIMEOUT_MS))
+          .map(reply -> reply.body().getJsonArray("results"))
+          .otherwise(e -> new JsonArray().add(new JsonObject().put("agent", name).put("symbol", symbol)
+              .put("error", "agent did not answer: " + e.getMessage()))));
+    }
+    Future.join(runs).onComplete(done -> {
+      JsonArray results = new JsonArray();
+      runs.forEach(f -> results.addAll(f.result()));
+      boolean ok = results.stream().noneMatch(r -> ((JsonObject) r).containsKey("error"));
+      ctx.json(new JsonObject().put("ok", ok).put("ran", new JsonArray(names)).put("results", results));
+    });
+  }
+
+  private boolean authorized(String header) {
+    if (adminToken.isEmpty()) {
+      return true;
+    }
+    String expected = "Bearer " + adminToken.get().reveal();
+    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.tapewatch.http;
+
+import dev.tapewatch.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /findings}, {@code /findings.csv} and {@code /db-health}, answered by the store verticle. */
+final class FindingRoutes {
+  static final long STORE_TIMEOUT_MS = 3000;
+  static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details\r\n";
+  private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "agent");
+
+  private final Vertx vertx;
+  private final List<String> symbols;
+  private final List<String> agentNames;
+
+  FindingRoutes(Vertx vertx, List<String> symbols, List<String> agentNames) {
+    this.vertx = vertx;
+    this.symbols = symbols;
+    this.agentNames = agentNames;
+  }
+
+  void mount(Router router) {
+    router.get("/findings").handler(ctx -> query(ctx).onSuccess(found -> ctx.json(new JsonObject()
+        .put("findings", found))));
+    router.get("/findings.csv").handler(ctx -> query(ctx).onSuccess(found -> csv(ctx, found)));
+    router.get("/db-health").handler(ctx -> {
+      new QueryParams(ctx.queryParams(), Set.of());
+      vertx.eventBus().<JsonObject>request(Addresses.STORE_DB_HEALTH, new JsonObject(),
+              new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
+          .onSuccess(reply -> ctx.json(reply.body()))
+          .onFailure(e -> ctx.json(new JsonObject().put("ok", false)
+              .put("error", "database check did not answer within " + STORE_TIMEOUT_MS + " ms")));
+    });
+  }
+
+  /** The findings matching the request's parameters, newest first; a store that does not answer gives a 503. */
+  private Future<JsonArray> query(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx.queryParams(), PARAMS);
+    String symbol = q.optionalSymbol(symbols);
+    int limit = q.integer("limit", 50, 1, 1000);
+    Instant since = q.instant("since");
+    String agent = q.oneOf("agent", agentNames);
+    JsonObject request = new JsonObject().put("symbol", symbol).put("limit", limit)
+        .put("since", since == null ? null : since.toString()).put("agent", agent);
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_QUERY, request,
+            new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
+        .map(reply -> reply.body().getJsonArray("findings"))
+        .onFailure(e -> {
+          ctx.response().putHeader("Retry-After", "1");
+          HttpVerticle.error(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
+        });
+  }
+
+  private static void csv(RoutingContext ctx, JsonArray findings) {
+    String symbol = ctx.queryParams().get("symbol");
+    HttpServerResponse r = ctx.response()
+        .putHeader("Content-Type", "text/csv; charset=utf-8")
+        .putHeader("Content-Disposition", "attachment; filename=\"findings_"
+            + (symbol == null ? "all" : symbol.trim().toUpperCase()) + ".csv\"")
+        .setChunked(true);
+    r.write(CSV_HEADER);
+    for (Object o : findings) {
+      JsonObject f = (JsonObject) o;
+      r.write(String.join(",", f.getString("ts_utc"), f.getString("id"), cell(f.getString("agent")),
+          cell(f.getString("symbol")), Double.toString(f.getDouble("score")), cell(f.getString("label")),
+          cell(f.getJsonObject("details").encode())) + "\r\n");
+    }
+    r.end();
+  }
+
+  /** RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled. */
+  static String cell(String v) {
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return '"' + v.replace("\"", "\"\"") + '"';
+  }
+}

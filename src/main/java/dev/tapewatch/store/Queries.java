@@ -1,0 +1,72 @@
+package dev.tapewatch.store;
+
+import java.util.List;
+
+/** Every SQL statement tapewatch runs, and the schema migrations in order. */
+final class Queries {
+  private Queries() {
+  }
+
+  /** Serialises concurrent migrations (several pods starting at once) on one advisory lock. */
+  static final String MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(727274701)";
+
+  static final String CREATE_MIGRATIONS_TABLE = """
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now())""";
+
+  static final String APPLIED_VERSIONS = "SELECT version FROM schema_migrations";
+
+  static final String RECORD_VERSION = "INSERT INTO schema_migrations (version) VALUES ($1)";
+
+  /** Migration i has version i + 1; a released migration is never edited, only followed by a new one. */
+  static final List<List<String>> MIGRATIONS = List.of(
+      List.of("""
+          CREATE TABLE IF NOT EXISTS findings (
+            id uuid PRIMARY KEY,
+            ts_utc timestamptz NOT NULL,
+            agent text NOT NULL,
+            symbol text NOT NULL,
+            score double precision NOT NULL,
+            label text NOT NULL,
+            details jsonb NOT NULL DEFAULT '{}'::jsonb)""",
+          "CREATE INDEX IF NOT EXISTS findings_symbol_ts ON findings (symbol, ts_utc DESC)",
+          """
+          CREATE TABLE IF NOT EXISTS position_state (
+            symbol text PRIMARY KEY,
+            status text NOT NULL,
+            qty double precision NOT NULL,
+            avg_price double precision,
+            updated_at timestamptz NOT NULL,
+            last_action text,
+            last_conf double precision)"""));
+
+  /** Idempotent: a retry after an ambiguous failure finds the id and writes nothing. */
+  static final String INSERT_FINDING = """
+      INSERT INTO findings (id, ts_utc, agent, symbol, score, label, details)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (id) DO NOTHING""";
+
+  /** A replayed older change never overwrites a newer one. */
+  static final String UPSERT_POSITION = """
+      INSERT INTO position_state (symbol, status, qty, avg_price, updated_at, last_action, last_conf)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (symbol) DO UPDATE SET status = EXCLUDED.status, qty = EXCLUDED.qty,
+        avg_price = EXCLUDED.avg_price, updated_at = EXCLUDED.updated_at, last_action = EXCLUDED.last_action,
+        last_conf = EXCLUDED.last_conf
+      WHERE position_state.updated_at <= EXCLUDED.updated_at""";
+
+  static final String SELECT_POSITIONS = """
+      SELECT symbol, status, qty, avg_price, updated_at, last_action, last_conf FROM position_state""";
+
+  /** $1 symbol or null, $2 since or null, $3 agent or null, $4 limit. */
+  static final String SELECT_FINDINGS = """
+      SELECT id, ts_utc, agent, symbol, score, label, details FROM findings
+      WHERE ($1::text IS NULL OR symbol = $1)
+        AND ($2::timestamptz IS NULL OR ts_utc >= $2)
+        AND ($3::text IS NULL OR agent = $3)
+      ORDER BY ts_utc DESC, id DESC
+      LIMIT $4""";
+
+  static final String PING = "SELECT 1";
+}
