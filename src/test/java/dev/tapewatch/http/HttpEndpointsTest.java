@@ -99,8 +99,11 @@ class HttpEndpointsTest {
   @Test
   void healthReportsFeedAndEverySymbol() throws Exception {
     JsonObject h = svc.json("/health");
-    assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "feed", "market", "uptime_s"),
+    assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "feed", "market", "uptime_s"),
         h.fieldNames());
+    assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity"),
+        h.getJsonObject("agents").fieldNames());
+    assertEquals("memory", h.getJsonObject("database").getString("mode"));
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), h.getJsonArray("symbols").getList());
     JsonObject feed = h.getJsonObject("feed");
     assertEquals("sim", feed.getString("mode"));
