@@ -1,0 +1,233 @@
+package dev.tapewatch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.support.TestDatabase;
+import dev.tapewatch.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Findings and posture through the running service into the real PostgreSQL, including a database outage. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FindingsStoreTest {
+  static final String ADMIN_TOKEN = "s3cret-admin-token";
+
+  private TestDatabase db;
+  private Vertx vertx;
+
+  @BeforeAll
+  void createDatabase() throws Exception {
+    db = new TestDatabase();
+  }
+
+  @AfterAll
+  void dropDatabase() throws Exception {
+    db.close();
+  }
+
+  @AfterEach
+  void stopService() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      vertx = null;
+    }
+  }
+
+  private TestService start(Map<String, String> extra) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", db.url(), "SIM_SEED", "11",
+        "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+    env.putAll(extra);
+    vertx = Vertx.vertx();
+    TestService svc = TestService.start(vertx, env);
+    svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected", false), 15_000);
+    return svc;
+  }
+
+  private HttpResponse<Buffer> runNow(TestService svc, String query, String token) throws Exception {
+    var req = WebClient.create(vertx).post(svc.port(), "127.0.0.1", "/agents/run-now" + query);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return req.send().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
+  private long count(String where) throws Exception {
+    return db.query("SELECT count(*) FROM findings WHERE " + where).get(0).getLong(0);
+  }
+
+  /** Polls the table: the store writes asynchronously, and its published status may predate the write. */
+  private List<Row> awaitRows(String sql) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<Row> rows = db.query(sql);
+    while (rows.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      rows = db.query(sql);
+    }
+    assertFalse(rows.isEmpty(), "no row for " + sql);
+    return rows;
+  }
+
+  @Test
+  void runNowInsertsTheFindingAsTheNewestRowAndInsertFalseWritesNothing() throws Exception {
+    TestService svc = start(Map.of());
+    ConcurrentLinkedQueue<JsonObject> heard = new ConcurrentLinkedQueue<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.FINDINGS, m -> heard.add(m.body()))
+        .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    HttpResponse<Buffer> r = runNow(svc, "?names=trend_score&symbol=ETH-USD&insert=true", null);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject body = r.bodyAsJsonObject();
+    assertEquals(Set.of("ok", "ran", "results"), body.fieldNames());
+    assertTrue(body.getBoolean("ok"));
+    assertEquals(new JsonArray().add("trend_score"), body.getJsonArray("ran"));
+    JsonObject result = body.getJsonArray("results").getJsonObject(0);
+    assertEquals("trend_score", result.getString("agent"));
+    assertEquals("ETH-USD", result.getString("symbol"));
+    JsonObject finding = result.getJsonObject("finding");
+    assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details"), finding.fieldNames());
+    String id = finding.getString("id");
+
+    JsonObject newest = svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0);
+    assertEquals(finding, newest, "visible at once, first row for the symbol");
+    awaitRows("SELECT id FROM findings WHERE id = '" + id + "'");
+    assertEquals(1, count("id = '" + id + "'"));
+    List<Row> row = db.query("SELECT agent, symbol, label, score, details->>'posture' FROM findings WHERE id = '"
+        + id + "'");
+    assertEquals("trend_score", row.get(0).getString(0));
+    assertEquals(finding.getDouble("score"), row.get(0).getDouble(3));
+    assertEquals("flat", row.get(0).getString(4));
+    assertTrue(heard.stream().anyMatch(f -> f.getString("id").equals(id)),
+        "an independent event-bus consumer receives the finding");
+
+    long before = count("true");
+    HttpResponse<Buffer> dry = runNow(svc, "?names=trend_score,rvol_spike&symbol=BTC-USD&insert=false", null);
+    assertEquals(200, dry.statusCode());
+    assertEquals(2, dry.bodyAsJsonObject().getJsonArray("ran").size());
+    Thread.sleep(500);
+    assertEquals(before, count("true"), "insert=false stores nothing");
+    assertEquals(id, svc.json("/findings?limit=1").getJsonArray("findings").getJsonObject(0).getString("id"));
+
+    HttpResponse<Buffer> csv = svc.getNow("/findings.csv?symbol=ETH-USD&limit=5");
+    assertEquals(200, csv.statusCode());
+    assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
+    String[] lines = csv.bodyAsString().split("\r\n");
+    assertEquals("ts_utc,id,agent,symbol,score,label,details", lines[0]);
+    assertTrue(lines[1].startsWith(finding.getString("ts_utc") + "," + id + ",trend_score,ETH-USD,"));
+  }
+
+  @Test
+  void badRequestsAndTheAdminToken() throws Exception {
+    TestService svc = start(Map.of("ADMIN_TOKEN", ADMIN_TOKEN));
+    assertEquals(401, runNow(svc, "", null).statusCode());
+    HttpResponse<Buffer> wrong = runNow(svc, "", "not-the-token");
+    assertEquals(401, wrong.statusCode());
+    assertEquals("Bearer", wrong.getHeader("WWW-Authenticate"));
+    assertFalse(wrong.bodyAsString().contains(ADMIN_TOKEN));
+
+    HttpResponse<Buffer> unknown = runNow(svc, "?names=trend_score,bogus", ADMIN_TOKEN);
+    assertEquals(400, unknown.statusCode());
+    assertEquals("unknown names 'bogus'; valid: rvol_spike,trend_score,cvd_divergence,new_trend,reversal,liquidity",
+        unknown.bodyAsJsonObject().getString("error"));
+    assertEquals(400, runNow(svc, "?insert=maybe", ADMIN_TOKEN).statusCode());
+    assertEquals(404, runNow(svc, "?symbol=XRP-USD", ADMIN_TOKEN).statusCode());
+    HttpResponse<Buffer> all = runNow(svc, "?insert=false", ADMIN_TOKEN);
+    assertEquals(200, all.statusCode());
+    assertEquals(6 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
+        .map(o -> ((JsonObject) o).getString("agent") + ((JsonObject) o).getString("symbol")).distinct().count(),
+        "every agent for every symbol");
+
+    for (String bad : List.of("/findings?limit=0", "/findings?limit=1001", "/findings?limit=ten",
+        "/findings?since=yesterday", "/findings?agent=bogus", "/findings?color=red", "/findings.csv?limit=-1")) {
+      HttpResponse<Buffer> r = svc.getNow(bad);
+      assertEquals(400, r.statusCode(), bad);
+      assertTrue(r.bodyAsJsonObject().containsKey("error"), bad);
+    }
+    assertEquals(404, svc.getNow("/findings?symbol=XRP-USD").statusCode());
+    assertEquals(200, svc.getNow("/findings?since=2026-01-01T00:00:00Z&agent=trend_score").statusCode());
+    assertEquals(new JsonObject().put("ok", true), svc.json("/db-health"));
+  }
+
+  @Test
+  void aRestartRestoresAnOpenPosition() throws Exception {
+    // Entry at any p_up above 0.001 on the first run.
+    TestService first = start(Map.of("TS_ENTRY", "0.001", "TS_EXIT", "0", "TS_PERSIST", "1"));
+    JsonArray results = runNow(first, "?names=trend_score&symbol=BTC-USD", null).bodyAsJsonObject()
+        .getJsonArray("results");
+    assertEquals("enter_long", results.getJsonObject(1).getJsonObject("finding").getString("label"));
+    Row position = awaitRows(
+        "SELECT status, qty, avg_price, last_action FROM position_state WHERE symbol = 'BTC-USD'").get(0);
+    assertEquals("long", position.getString(0));
+    assertEquals(1.0, position.getDouble(1));
+    assertTrue(position.getDouble(2) > 0);
+    assertEquals("enter_long", position.getString(3));
+    stopService();
+
+    // Exit at any p_up below 0.999 on the first run: only a restored long position can exit.
+    TestService second = start(Map.of("TS_ENTRY", "1", "TS_EXIT", "0.999", "TS_PERSIST", "1"));
+    JsonArray after = runNow(second, "?names=trend_score&symbol=BTC-USD", null).bodyAsJsonObject()
+        .getJsonArray("results");
+    assertEquals(2, after.size(), after.encode());
+    JsonObject exit = after.getJsonObject(1).getJsonObject("finding");
+    assertEquals("exit_long", exit.getString("label"));
+    assertEquals(0.0, exit.getJsonObject("details").getDouble("qty"));
+    assertEquals("flat", awaitRows("SELECT status FROM position_state WHERE symbol = 'BTC-USD' AND status = 'flat'")
+        .get(0).getString(0));
+  }
+
+  @Test
+  void aDatabaseOutageLosesAndDoublesNothing() throws Exception {
+    TestService svc = start(Map.of("TS_INTERVAL", "1"));
+    ConcurrentLinkedQueue<String> produced = new ConcurrentLinkedQueue<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.FINDINGS, m -> produced.add(m.body().getString("id")))
+        .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    svc.await("/health", h -> h.getJsonObject("database").getLong("written") >= 3, 15_000);
+
+    db.cutOff();
+    JsonObject down = svc.await("/health", h -> !h.getJsonObject("database").getBoolean("connected")
+        && h.getJsonObject("database").getInteger("buffered") >= 6, 20_000);
+    assertEquals("degraded", down.getString("status"));
+    assertTrue(down.getJsonObject("database").getString("note").contains("kept in memory"));
+    JsonObject health = svc.json("/db-health");
+    assertFalse(health.getBoolean("ok"));
+    assertTrue(health.containsKey("error"));
+    String newest = List.copyOf(produced).get(produced.size() - 1);
+    JsonArray shown = svc.json("/findings?limit=1000").getJsonArray("findings");
+    assertTrue(shown.stream().anyMatch(f -> ((JsonObject) f).getString("id").equals(newest)),
+        "/findings still shows findings made while the database is down");
+
+    db.reopen();
+    svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected")
+        && h.getJsonObject("database").getInteger("buffered") == 0, 30_000);
+    Set<String> producedBefore = new HashSet<>(produced);
+    stopService();
+    Set<String> producedAll = new HashSet<>(produced);
+
+    List<Row> rows = db.query("SELECT id::text FROM findings");
+    Set<String> stored = new HashSet<>();
+    rows.forEach(r -> stored.add(r.getString(0)));
+    assertEquals(rows.size(), stored.size(), "no finding is stored twice");
+    assertTrue(stored.containsAll(producedBefore), "every finding made before and during the outage is stored");
+    assertTrue(producedAll.containsAll(stored), "nothing is stored that was not produced");
+  }
+}
