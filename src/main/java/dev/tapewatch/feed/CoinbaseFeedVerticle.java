@@ -151,7 +151,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     vertx.setTimer(Math.max(1, delay), id -> connect());
   }
 
-  /** Drops a connection that went silent or never confirmed the subscription; the close handler reconnects. */
+  /** Drops a connection that went silent or never confirmed the subscription. */
   private void watchdog() {
     WebSocket ws = socket;
     if (ws == null) {
@@ -160,12 +160,20 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     long now = System.nanoTime();
     long silentMs = (now - lastMessageNanos) / 1_000_000;
     if (!subscribed && (now - connectedNanos) / 1_000_000 > SUBSCRIBE_DEADLINE_MS) {
-      stats.lastError("no subscriptions confirmation within " + SUBSCRIBE_DEADLINE_MS + " ms");
-      ws.close();
+      drop(ws, "no subscriptions confirmation within " + SUBSCRIBE_DEADLINE_MS + " ms");
     } else if (silentMs > config.coinbaseHeartbeatTimeoutSec() * 1000L) {
-      stats.lastError("no message for " + silentMs + " ms (heartbeat timeout)");
-      ws.close();
+      drop(ws, "no message for " + silentMs + " ms (heartbeat timeout)");
     }
+  }
+
+  /**
+   * Reconnects at once instead of from the close handler: a dead peer never answers the close handshake, and the
+   * client would wait its closing timeout (10 s) for it before the close handler ran.
+   */
+  private void drop(WebSocket ws, String why) {
+    stats.lastError(why);
+    onClosed(ws);
+    ws.close();
   }
 
   private void backfill(String symbol, long afterId, long beforeId) {
