@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.Addresses;
+import dev.tapewatch.agents.Finding;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -43,6 +46,13 @@ class FindingsStoreTest {
   @AfterAll
   void dropDatabase() throws Exception {
     db.close();
+  }
+
+  /** Each test starts from empty tables (they exist once the first service has migrated). */
+  @BeforeEach
+  void emptyTables() throws Exception {
+    db.query("DO $$ BEGIN IF to_regclass('findings') IS NOT NULL THEN TRUNCATE findings, position_state; END IF; "
+        + "END $$");
   }
 
   @AfterEach
@@ -229,5 +239,29 @@ class FindingsStoreTest {
     assertEquals(rows.size(), stored.size(), "no finding is stored twice");
     assertTrue(stored.containsAll(producedBefore), "every finding made before and during the outage is stored");
     assertTrue(producedAll.containsAll(stored), "nothing is stored that was not produced");
+  }
+
+  @Test
+  void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
+    TestService svc = start(Map.of("RECENT_FINDINGS", "10"));
+    db.cutOff();
+    svc.await("/db-health", h -> !h.getBoolean("ok"), 10_000);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      JsonObject f = Finding.of(1_790_000_000_000L + i, "rvol_spike", "BTC-USD", 3.5,
+          "rvol_spike", new JsonObject().put("n", i)).toJson();
+      ids.add(f.getString("id"));
+      vertx.eventBus().publish(Addresses.FINDINGS, f);
+    }
+    JsonObject database = svc.await("/health", h -> h.getJsonObject("database").getLong("dropped") == 15, 10_000)
+        .getJsonObject("database");
+    assertEquals(10, database.getInteger("buffered"));
+
+    db.reopen();
+    awaitRows("SELECT id FROM findings WHERE id = '" + ids.get(24) + "'");
+    svc.await("/health", h -> h.getJsonObject("database").getInteger("buffered") == 0, 20_000);
+    Set<String> stored = new HashSet<>();
+    db.query("SELECT id::text FROM findings WHERE agent = 'rvol_spike'").forEach(r -> stored.add(r.getString(0)));
+    assertEquals(new HashSet<>(ids.subList(15, 25)), stored, "the ten newest survive, in the table once each");
   }
 }
