@@ -77,8 +77,11 @@ public final class TrendScoreAgent implements Agent {
     if (m.lastPrice() == null) {
       return List.of();
     }
-    Posture current = postures.computeIfAbsent(m.symbol(), s -> new Posture());
+    Posture current = postures.getOrDefault(m.symbol(), new Posture());
     Posture posture = commit ? current : current.copy();
+    if (commit) {
+      postures.put(m.symbol(), current);
+    }
     String change = posture.step(pUp, entry, exit, persist, m.lastPrice(), input.nowMs());
     details.put("p_up", pUp).put("posture", posture.status()).put("streak", posture.streak())
         .put("features", m.toJson().getJsonObject("tf"));
