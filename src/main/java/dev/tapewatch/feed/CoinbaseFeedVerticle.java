@@ -26,6 +26,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long SUBSCRIBE_DEADLINE_MS = 5000;
   static final long BACKOFF_FIRST_MS = 250;
   static final long BACKOFF_MAX_MS = 30_000;
+  static final int CLOSING_TIMEOUT_SEC = 1;
   private static final System.Logger LOG = System.getLogger(CoinbaseFeedVerticle.class.getName());
 
   private final TapewatchConfig config;
@@ -53,7 +54,10 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     tape = new ExchangeTape(config.symbols(), stats, sink, this::backfill);
     rest = new CoinbaseRest(vertx, config.coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
+    // A peer that does not answer our close frame within a second is dead: cut the TCP connection rather than
+    // keep it (and a stop) waiting for the default 10 s.
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setClosingTimeout(CLOSING_TIMEOUT_SEC)
         .setConnectTimeout((int) SUBSCRIBE_DEADLINE_MS)
         .setMaxMessageSize(16 * 1024 * 1024)
         .setMaxFrameSize(16 * 1024 * 1024));
@@ -102,8 +106,18 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     subscribed = false;
     connectedNanos = System.nanoTime();
     lastMessageNanos = connectedNanos;
-    ws.textMessageHandler(this::onText);
-    ws.exceptionHandler(e -> stats.lastError("websocket: " + e.getMessage()));
+    // A dropped socket may still deliver what was in flight, and fails as it is cut: neither concerns the connection
+    // that replaced it, nor may it hide why it was dropped.
+    ws.textMessageHandler(text -> {
+      if (ws == socket) {
+        onText(text);
+      }
+    });
+    ws.exceptionHandler(e -> {
+      if (ws == socket) {
+        stats.lastError("websocket: " + e.getMessage());
+      }
+    });
     ws.closeHandler(v -> onClosed(ws));
     ws.writeTextMessage(subscribeMessage().encode());
   }
@@ -167,8 +181,8 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   }
 
   /**
-   * Reconnects at once instead of from the close handler: a dead peer never answers the close handshake, and the
-   * client would wait its closing timeout (10 s) for it before the close handler ran.
+   * Reconnects at once rather than from the close handler: a dead peer never answers the close handshake, so the close
+   * handler would only run when the closing timeout cuts the connection.
    */
   private void drop(WebSocket ws, String why) {
     stats.lastError(why);

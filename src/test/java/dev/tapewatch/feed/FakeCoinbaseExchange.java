@@ -1,0 +1,517 @@
+package dev.tapewatch.feed;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Coinbase Exchange on one loopback port, as far as tapewatch uses it: the ws-feed on {@code /} and the REST
+ * endpoints {@code GET /products/{id}/trades} and {@code GET /products/{id}/candles}.
+ *
+ * <p>The market is the recorded 2021-04-17 ws-feed capture. Its ticker, match and last_match messages form one
+ * timeline; a cursor says how much of it has happened. The connection that is subscribed moves the cursor, sending each
+ * message (verbatim) whose product and channel it subscribed to. A connection opened later starts where the cursor is,
+ * and is first sent what Coinbase sends on subscribe: the latest ticker and the latest trade (as {@code last_match})
+ * of each product. Heartbeats are sent for every product on the heartbeat channel every
+ * {@value #HEARTBEAT_EVERY_MS} ms. REST serves the trades that have happened, skipped ones included, with Coinbase's
+ * paging: {@code after=X} gives trades with ids below X, newest first.
+ *
+ * <p>Scriptable before deployment: drop a connection, go silent, never confirm a subscription, let the market move on
+ * while the client is away, withhold chosen trades from the feed, insert raw lines. Everything the client sent, every
+ * REST call and every connection's life is recorded for the test, readable from any thread.
+ */
+final class FakeCoinbaseExchange extends VerticleBase {
+  static final Path CAPTURE = Path.of("../shared/data/coinbase_exchange_wsfeed_capture_2021-04-17.log.gz");
+  static final int MAX_TRADES_PER_PAGE = 1000;
+  private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat");
+  private static final Set<Long> GRANULARITIES = Set.of(60L, 300L, 900L, 3600L, 21600L, 86400L);
+  private static final int BATCH = 16;
+  private static final long PACE_MS = 5;
+  private static final long HEARTBEAT_EVERY_MS = 500;
+
+  /** One message the recorded server sent: its exact text and what the fake routes it by. */
+  record Message(String raw, JsonObject json) {
+    String type() {
+      return json.getString("type");
+    }
+
+    String product() {
+      return json.getString("product_id");
+    }
+
+    boolean isTrade() {
+      return "match".equals(type()) || "last_match".equals(type());
+    }
+
+    boolean isTicker() {
+      return "ticker".equals(type());
+    }
+
+    /** The trade id of a trade or ticker. */
+    long tradeId() {
+      return json.getLong("trade_id");
+    }
+
+    String channel() {
+      return isTicker() ? "ticker" : "matches";
+    }
+  }
+
+  /**
+   * The capture: the products the recording client subscribed to (in its order) and the server's ticker, match and
+   * last_match messages in the order received. Lines are {@code <addr> <-> <ts>} (connect), {@code <addr> <- <ts>:
+   * <json>} (sent) or {@code <ts>: <json>} (received).
+   */
+  record Capture(List<String> products, List<Message> feed) {
+    static Capture load() throws IOException {
+      Set<String> products = new LinkedHashSet<>();
+      List<Message> feed = new ArrayList<>();
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(
+          new GZIPInputStream(Files.newInputStream(CAPTURE)), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          int colon = line.indexOf(": {");
+          if (colon < 0) {
+            continue;
+          }
+          JsonObject json = new JsonObject(line.substring(colon + 2));
+          if (line.contains(" <- ")) {
+            if ("subscribe".equals(json.getString("type"))) {
+              json.getJsonArray("product_ids").forEach(p -> products.add((String) p));
+            }
+            continue;
+          }
+          Message m = new Message(line.substring(colon + 2), json);
+          if (m.isTrade() || m.isTicker()) {
+            feed.add(m);
+          }
+        }
+      }
+      return new Capture(List.copyOf(products), List.copyOf(feed));
+    }
+  }
+
+  /** One REST request: path and query parameters. */
+  record RestCall(long atMs, String path, Map<String, String> params) {
+  }
+
+  /** One text message the client sent. */
+  record ClientText(long atMs, String text) {
+    /** The message as JSON, or null when it is not a JSON object. */
+    JsonObject json() {
+      try {
+        return new JsonObject(text);
+      } catch (DecodeException e) {
+        return null;
+      }
+    }
+  }
+
+  /** One websocket connection, as the server saw it. */
+  static final class Connection {
+    final int index;
+    final long openedMs;
+    final List<ClientText> received = new CopyOnWriteArrayList<>();
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger heartbeatsSent = new AtomicInteger();
+    volatile long lastSentMs;
+    volatile long closedMs;
+    volatile boolean closedByServer;
+    volatile boolean silent;
+    private final ServerWebSocket ws;
+    private final Map<String, Set<String>> subscribed = new LinkedHashMap<>();
+    private long pumpTimer = -1;
+    private long heartbeatTimer = -1;
+
+    Connection(int index, long openedMs, ServerWebSocket ws) {
+      this.index = index;
+      this.openedMs = openedMs;
+      this.ws = ws;
+    }
+
+    boolean open() {
+      return closedMs == 0;
+    }
+
+    /** The subscribe messages the client sent on this connection. */
+    List<ClientText> subscribes() {
+      return received.stream().filter(t -> t.json() != null && "subscribe".equals(t.json().getString("type")))
+          .toList();
+    }
+
+    private boolean wants(String channel, String product) {
+      return subscribed.getOrDefault(channel, Set.of()).contains(product);
+    }
+  }
+
+  private final Capture capture;
+  private final Map<Integer, Integer> dropAt = new HashMap<>();
+  private final Map<Integer, Integer> silentAt = new HashMap<>();
+  private final Map<Integer, Integer> lostBefore = new HashMap<>();
+  private final Set<Integer> unconfirmed = new HashSet<>();
+  private final Map<String, Set<Long>> skipped = new HashMap<>();
+  private final Map<Integer, List<String>> inserted = new HashMap<>();
+
+  private final List<Connection> connections = new CopyOnWriteArrayList<>();
+  private final List<RestCall> restCalls = new CopyOnWriteArrayList<>();
+  private final Map<String, NavigableMap<Long, Message>> trades = new HashMap<>();
+  private final Map<String, Message> lastTicker = new HashMap<>();
+  private final Map<String, Long> lastSequence = new HashMap<>();
+  private int cursor;
+  private HttpServer server;
+
+  FakeCoinbaseExchange(Capture capture) {
+    this.capture = capture;
+    capture.products().forEach(p -> trades.put(p, new TreeMap<>()));
+  }
+
+  /** Connection {@code connection} (0 = the first) is closed by the server once the cursor reaches {@code at}. */
+  FakeCoinbaseExchange dropAt(int connection, int at) {
+    dropAt.put(connection, at);
+    return this;
+  }
+
+  /**
+   * Connection {@code connection} stops sending, heartbeats included, once the cursor reaches {@code at}, and stops
+   * reading too, so that even the client's close frame goes unanswered: a dead peer, not a polite one.
+   */
+  FakeCoinbaseExchange silentAt(int connection, int at) {
+    silentAt.put(connection, at);
+    return this;
+  }
+
+  /** Connection {@code connection} is never sent a {@code subscriptions} message, nor anything else. */
+  FakeCoinbaseExchange neverConfirm(int connection) {
+    unconfirmed.add(connection);
+    return this;
+  }
+
+  /** Before connection {@code connection} is served, {@code messages} more of the timeline happen unseen. */
+  FakeCoinbaseExchange loseBefore(int connection, int messages) {
+    lostBefore.put(connection, messages);
+    return this;
+  }
+
+  /** The matches of these trades are not sent on the feed; REST still knows them. */
+  FakeCoinbaseExchange skipTrades(String product, Collection<Long> tradeIds) {
+    skipped.computeIfAbsent(product, p -> new HashSet<>()).addAll(tradeIds);
+    return this;
+  }
+
+  /** {@code line} is sent as it is, just before timeline message {@code index}. */
+  FakeCoinbaseExchange insertBefore(int index, String line) {
+    inserted.computeIfAbsent(index, i -> new ArrayList<>()).add(line);
+    return this;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      Map<String, String> params = new LinkedHashMap<>();
+      ctx.queryParams().forEach(e -> params.put(e.getKey(), e.getValue()));
+      restCalls.add(new RestCall(System.currentTimeMillis(), ctx.request().path(), params));
+      ctx.next();
+    });
+    router.get("/products/:product/trades").handler(this::trades);
+    router.get("/products/:product/candles").handler(this::candles);
+    router.route().handler(ctx -> error(ctx, 404, "NotFound"));
+    server = vertx.createHttpServer()
+        .webSocketHandshakeHandler(hs -> {
+          if ("/".equals(hs.path())) {
+            hs.accept();
+          } else {
+            hs.reject(404);
+          }
+        })
+        .webSocketHandler(this::onWebSocket)
+        .requestHandler(router);
+    return server.listen(0, "127.0.0.1");
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String wsUrl() {
+    return "ws://127.0.0.1:" + port() + "/";
+  }
+
+  String restUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  List<Connection> connections() {
+    return connections;
+  }
+
+  List<RestCall> restCalls(String pathSuffix) {
+    return restCalls.stream().filter(c -> c.path().endsWith(pathSuffix)).toList();
+  }
+
+  private void onWebSocket(ServerWebSocket ws) {
+    Connection c = new Connection(connections.size(), System.currentTimeMillis(), ws);
+    connections.add(c);
+    ws.textMessageHandler(text -> onClientText(c, text));
+    ws.closeHandler(v -> {
+      c.closedMs = System.currentTimeMillis();
+      stopTimers(c);
+    });
+  }
+
+  /** Coinbase's subscribe: {@code {type, product_ids, channels}}, a channel a name or {@code {name, product_ids}}. */
+  private void onClientText(Connection c, String text) {
+    ClientText received = new ClientText(System.currentTimeMillis(), text);
+    c.received.add(received);
+    JsonObject m = received.json();
+    if (m == null) {
+      sendError(c, "Malformed JSON");
+      return;
+    }
+    if (!"subscribe".equals(m.getString("type"))) {
+      sendError(c, "Type has to be either subscribe or unsubscribe");
+      return;
+    }
+    JsonArray products = m.getJsonArray("product_ids", new JsonArray());
+    Map<String, Set<String>> wanted = new LinkedHashMap<>();
+    for (Object ch : m.getJsonArray("channels", new JsonArray())) {
+      String name = ch instanceof JsonObject o ? o.getString("name") : String.valueOf(ch);
+      JsonArray ids = ch instanceof JsonObject o ? o.getJsonArray("product_ids", products) : products;
+      if (!CHANNELS.contains(name)) {
+        sendError(c, name + " is not a valid channel");
+        return;
+      }
+      for (Object id : ids) {
+        if (!capture.products().contains(String.valueOf(id))) {
+          sendError(c, id + " is not a valid product");
+          return;
+        }
+        wanted.computeIfAbsent(name, k -> new LinkedHashSet<>()).add((String) id);
+      }
+    }
+    boolean first = c.subscribed.isEmpty();
+    wanted.forEach((ch, ids) -> c.subscribed.computeIfAbsent(ch, k -> new LinkedHashSet<>()).addAll(ids));
+    if (unconfirmed.contains(c.index)) {
+      return;
+    }
+    JsonArray channels = new JsonArray();
+    c.subscribed.forEach((ch, ids) -> channels.add(new JsonObject().put("name", ch)
+        .put("product_ids", new JsonArray(new ArrayList<>(ids)))));
+    send(c, new JsonObject().put("type", "subscriptions").put("channels", channels).encode());
+    if (first) {
+      serve(c);
+    }
+  }
+
+  private void serve(Connection c) {
+    int lost = lostBefore.getOrDefault(c.index, 0);
+    for (int i = 0; i < lost && cursor < capture.feed().size(); i++) {
+      happen(capture.feed().get(cursor++));
+    }
+    if (cursor > 0) {
+      for (String p : capture.products()) {
+        if (c.wants("ticker", p) && lastTicker.containsKey(p)) {
+          send(c, lastTicker.get(p).raw());
+        }
+        if (c.wants("matches", p) && !trades.get(p).isEmpty()) {
+          Message last = trades.get(p).lastEntry().getValue();
+          send(c, last.json().copy().put("type", "last_match").encode());
+        }
+      }
+    }
+    c.pumpTimer = vertx.setPeriodic(PACE_MS, id -> pump(c));
+    c.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_EVERY_MS, id -> heartbeats(c));
+  }
+
+  private void pump(Connection c) {
+    for (int i = 0; i < BATCH && c.open() && !c.silent; i++) {
+      if (cursor >= dropAt.getOrDefault(c.index, Integer.MAX_VALUE)) {
+        c.closedByServer = true;
+        stopTimers(c);
+        c.ws.close((short) 1001, "going away");
+        return;
+      }
+      if (cursor >= silentAt.getOrDefault(c.index, Integer.MAX_VALUE)) {
+        c.silent = true;
+        stopTimers(c);
+        // Not pause(): Vert.x answers a close frame even on a paused websocket. A dead peer reads nothing at all.
+        ((WebSocketInternal) c.ws).channelHandlerContext().channel().config().setAutoRead(false);
+        return;
+      }
+      if (cursor == capture.feed().size()) {
+        vertx.cancelTimer(c.pumpTimer);
+        return;
+      }
+      inserted.getOrDefault(cursor, List.of()).forEach(line -> send(c, line));
+      Message m = capture.feed().get(cursor++);
+      happen(m);
+      boolean withheld = m.isTrade() && skipped.getOrDefault(m.product(), Set.of()).contains(m.tradeId());
+      if (c.wants(m.channel(), m.product()) && !withheld) {
+        send(c, m.raw());
+      }
+    }
+  }
+
+  private void happen(Message m) {
+    if (m.isTrade()) {
+      trades.get(m.product()).put(m.tradeId(), m);
+    } else {
+      lastTicker.put(m.product(), m);
+    }
+    lastSequence.put(m.product(), m.json().getLong("sequence"));
+  }
+
+  /** {@code {"type":"heartbeat","last_trade_id":..,"product_id":..,"sequence":..,"time":..}} per product. */
+  private void heartbeats(Connection c) {
+    if (!c.open() || c.silent) {
+      return;
+    }
+    String now = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+    for (String p : c.subscribed.getOrDefault("heartbeat", Set.of())) {
+      NavigableMap<Long, Message> done = trades.get(p);
+      send(c, new JsonObject()
+          .put("type", "heartbeat")
+          .put("last_trade_id", done.isEmpty() ? 0 : done.lastKey())
+          .put("product_id", p)
+          .put("sequence", lastSequence.getOrDefault(p, 0L))
+          .put("time", now)
+          .encode());
+      c.heartbeatsSent.incrementAndGet();
+    }
+  }
+
+  private void send(Connection c, String text) {
+    c.ws.writeTextMessage(text);
+    c.sent.incrementAndGet();
+    c.lastSentMs = System.currentTimeMillis();
+  }
+
+  private void sendError(Connection c, String reason) {
+    send(c, new JsonObject().put("type", "error").put("message", "Failed to subscribe").put("reason", reason)
+        .encode());
+  }
+
+  private void stopTimers(Connection c) {
+    vertx.cancelTimer(c.pumpTimer);
+    vertx.cancelTimer(c.heartbeatTimer);
+  }
+
+  /** Trades that have happened, newest first: {@code after} pages to older ids, {@code before} to newer ones. */
+  private void trades(RoutingContext ctx) {
+    NavigableMap<Long, Message> done = trades.get(ctx.pathParam("product"));
+    if (done == null) {
+      error(ctx, 404, "NotFound");
+      return;
+    }
+    Long after;
+    Long before;
+    int limit;
+    try {
+      after = longParam(ctx, "after");
+      before = longParam(ctx, "before");
+      Long l = longParam(ctx, "limit");
+      limit = l == null ? MAX_TRADES_PER_PAGE : l.intValue();
+    } catch (NumberFormatException e) {
+      error(ctx, 400, "Invalid query parameter");
+      return;
+    }
+    if (limit < 1 || limit > MAX_TRADES_PER_PAGE) {
+      error(ctx, 400, "Invalid limit");
+      return;
+    }
+    List<Message> page = new ArrayList<>();
+    if (before != null) {
+      for (Message m : done.tailMap(before, false).values()) {
+        if (page.size() == limit) {
+          break;
+        }
+        page.add(0, m);
+      }
+    } else {
+      for (Message m : (after == null ? done : done.headMap(after, false)).descendingMap().values()) {
+        if (page.size() == limit) {
+          break;
+        }
+        page.add(m);
+      }
+    }
+    JsonArray body = new JsonArray();
+    for (Message m : page) {
+      JsonObject j = m.json();
+      body.add(new JsonObject()
+          .put("time", j.getString("time"))
+          .put("trade_id", j.getLong("trade_id"))
+          .put("price", j.getString("price"))
+          .put("size", j.getString("size"))
+          .put("side", j.getString("side")));
+    }
+    if (!page.isEmpty()) {
+      ctx.response().putHeader("cb-before", Long.toString(page.get(0).tradeId()))
+          .putHeader("cb-after", Long.toString(page.get(page.size() - 1).tradeId()));
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Always no candles: the warm-up asks before any recorded trade has happened. */
+  private void candles(RoutingContext ctx) {
+    if (!trades.containsKey(ctx.pathParam("product"))) {
+      error(ctx, 404, "NotFound");
+      return;
+    }
+    Long granularity;
+    try {
+      granularity = longParam(ctx, "granularity");
+    } catch (NumberFormatException e) {
+      granularity = null;
+    }
+    if (granularity == null || !GRANULARITIES.contains(granularity)) {
+      error(ctx, 400, "Unsupported granularity");
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end("[]");
+  }
+
+  private static Long longParam(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    return v == null ? null : Long.parseLong(v);
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("message", message).encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+}
