@@ -7,9 +7,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code market.<symbol>.events} (send, local): a {@link dev.tapewatch.market.MarketBatch} of trades and quotes.</li>
  *   <li>{@code market.<symbol>.candles} (send, local): a {@link dev.tapewatch.market.CandleSeed} for the warm-up.</li>
- *   <li>{@code market.<symbol>.signals} (request, empty body): the /signals JSON.</li>
- *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON.</li>
- *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON.</li>
+ *   <li>{@code market.<symbol>.signals} (request, empty body): the /signals JSON, as encoded text.</li>
+ *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON, as encoded text.</li>
+ *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON, as encoded text.</li>
  *   <li>{@code market.<symbol>.state} (request): the /debug/state JSON.</li>
  *   <li>{@code market.<symbol>.snapshot} (request): a {@link dev.tapewatch.market.MarketSnapshot} as JSON, what
  *       agents read.</li>

@@ -76,9 +76,14 @@ public final class HttpVerticle extends VerticleBase {
   private void marketRoute(Router router, String path, Function<String, String> address) {
     router.get(path).handler(ctx -> {
       String symbol = new QueryParams(ctx.queryParams(), SYMBOL_ONLY).symbol(config.symbols());
-      vertx.eventBus().<JsonObject>request(address.apply(symbol), null,
-              new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
-          .onSuccess(reply -> ctx.json(reply.body()))
+      vertx.eventBus().request(address.apply(symbol), null, new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
+          .onSuccess(reply -> {
+            if (reply.body() instanceof String text) {
+              ctx.response().putHeader("Content-Type", "application/json").end(text);
+            } else {
+              ctx.json(reply.body());
+            }
+          })
           .onFailure(e -> unavailable(ctx, symbol, e));
     });
   }

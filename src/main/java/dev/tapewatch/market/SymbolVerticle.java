@@ -10,8 +10,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -25,6 +28,7 @@ public final class SymbolVerticle extends VerticleBase {
   private final SymbolState state;
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final Map<String, String> encoded = new HashMap<>();
   private long statusTimer;
 
   public SymbolVerticle(String symbol, int tradesMax) {
@@ -38,9 +42,9 @@ public final class SymbolVerticle extends VerticleBase {
     MessageConsumer<MarketBatch> events = bus.consumer(Addresses.events(symbol), this::onBatch);
     consumers.add(events);
     consumers.add(bus.<CandleSeed>consumer(Addresses.candles(symbol), m -> seed(m.body())));
-    reply(Addresses.signals(symbol), m -> MarketJson.signals(state));
-    reply(Addresses.signalsTf(symbol), m -> MarketJson.signalsTf(state));
-    reply(Addresses.features(symbol), m -> MarketJson.features(state));
+    replyEncoded(Addresses.signals(symbol), () -> MarketJson.signals(state));
+    replyEncoded(Addresses.signalsTf(symbol), () -> MarketJson.signalsTf(state));
+    replyEncoded(Addresses.features(symbol), () -> MarketJson.features(state));
     reply(Addresses.state(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
     reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
     reply(Addresses.status(symbol), this::status);
@@ -49,11 +53,21 @@ public final class SymbolVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
+  /**
+   * Answers with the view's encoded JSON text, kept until the state changes: the text travels by reference where a
+   * JsonObject reply would be deep-copied, and a busy endpoint does not rebuild an unchanged answer.
+   */
+  private void replyEncoded(String address, Supplier<JsonObject> view) {
+    consumers.add(vertx.eventBus().consumer(address,
+        m -> m.reply(encoded.computeIfAbsent(address, a -> view.get().encode()))));
+  }
+
   private void reply(String address, Function<Message<Object>, JsonObject> view) {
     consumers.add(vertx.eventBus().<Object>consumer(address, m -> m.reply(view.apply(m))));
   }
 
   private void onBatch(Message<MarketBatch> message) {
+    encoded.clear();
     MarketBatch batch = message.body();
     for (Trade t : batch.trades()) {
       state.apply(t);
@@ -68,6 +82,7 @@ public final class SymbolVerticle extends VerticleBase {
   }
 
   private void seed(CandleSeed seed) {
+    encoded.clear();
     BarSeries series = state.bars(seed.timeframe());
     for (CandleSeed.Candle c : seed.candles()) {
       series.seedCandle(c.startMs(), c.open(), c.high(), c.low(), c.close(), c.volume());
