@@ -35,6 +35,10 @@ public final class Addresses {
   public static final String STORE_DB_HEALTH = "store.db-health";
   /** Published every second by the store: {@code {mode, connected, buffered, dropped, written, ...}}. */
   public static final String STORE_STATUS = "store.status";
+  /** Published every second by the alert verticle: the {@code alerts} section of /health. */
+  public static final String ALERTS_STATUS = "alerts.status";
+  /** Published every second by the LLM analyst: the {@code llm} section of /health. */
+  public static final String LLM_STATUS = "llm.status";
 
   private Addresses() {
   }

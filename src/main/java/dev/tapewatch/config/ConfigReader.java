@@ -179,6 +179,25 @@ final class ConfigReader {
     return Collections.unmodifiableMap(out);
   }
 
+  /** {@code key=number,...} with keys from {@code keys}, each at most once, each a finite number ≥ 0. */
+  Map<String, Double> partialWeights(String name, List<String> keys) {
+    String accepted = "comma list of key=<number ≥ 0> with keys from " + String.join(",", keys) + ", each at most once";
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (raw(name).isEmpty()) {
+      return Collections.unmodifiableMap(out);
+    }
+    for (String part : raw(name).split(",", -1)) {
+      int eq = part.indexOf('=');
+      String key = eq < 0 ? "" : part.substring(0, eq).trim();
+      Double w = eq < 0 ? null : parseFinite(part.substring(eq + 1).trim());
+      if (!keys.contains(key) || out.containsKey(key) || w == null || w < 0) {
+        throw invalid(name, accepted);
+      }
+      out.put(key, w);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   List<String> list(String name) {
     String v = raw(name);
     if (v.isEmpty()) {

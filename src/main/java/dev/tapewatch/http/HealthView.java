@@ -21,6 +21,8 @@ final class HealthView {
   private final Map<String, JsonObject> agentStatus = new HashMap<>();
   private JsonObject feedStatus;
   private JsonObject storeStatus;
+  private JsonObject alertsStatus;
+  private JsonObject llmStatus;
 
   HealthView(List<String> symbols, List<String> agentNames, long startedMs) {
     this.symbols = symbols;
@@ -35,6 +37,14 @@ final class HealthView {
 
   void storeStatus(JsonObject status) {
     storeStatus = status;
+  }
+
+  void alertsStatus(JsonObject status) {
+    alertsStatus = status;
+  }
+
+  void llmStatus(JsonObject status) {
+    llmStatus = status;
   }
 
   /** Every agent's registry entry in catalogue order; one that has not reported yet is {@code starting}. */
@@ -59,7 +69,8 @@ final class HealthView {
 
   /**
    * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {name: {status,
-   * last_run}}, database: {mode, connected, buffered, dropped, ..., note}, feed: {..., last_message_age_s},
+   * last_run}}, database: {mode, connected, buffered, dropped, ..., note}, alerts: {...}, llm: {...},
+   * feed: {..., last_message_age_s},
    * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us}}, uptime_s}}.
    */
   JsonObject toJson(long nowMs) {
@@ -110,6 +121,8 @@ final class HealthView {
         .put("trades_cached", trades)
         .put("agents", agents)
         .put("database", database)
+        .put("alerts", alertsStatus == null ? new JsonObject().put("enabled", false) : alertsStatus)
+        .put("llm", llmStatus == null ? new JsonObject().put("enabled", false) : llmStatus)
         .put("feed", feed)
         .put("market", market)
         .put("uptime_s", (nowMs - startedMs) / 1000);

@@ -49,7 +49,9 @@ public final class HttpVerticle extends VerticleBase {
         bus.consumer(Addresses.MARKET_STATUS, m -> health.symbolStatus(m.body(), System.currentTimeMillis())),
         bus.consumer(Addresses.FEED_STATUS, m -> health.feedStatus(m.body())),
         bus.consumer(Addresses.AGENTS_STATUS, m -> health.agentStatus(m.body())),
-        bus.consumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())));
+        bus.consumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())),
+        bus.consumer(Addresses.ALERTS_STATUS, m -> health.alertsStatus(m.body())),
+        bus.consumer(Addresses.LLM_STATUS, m -> health.llmStatus(m.body())));
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> {

@@ -55,9 +55,9 @@ class TapewatchConfigTest {
     assertEquals("https://api.exchange.coinbase.com", c.coinbaseRestUrl().toString());
     assertTrue(c.simSeed().isEmpty());
     assertTrue(c.databaseUrl().isEmpty());
-    assertTrue(c.alertWebhookUrl().isEmpty());
-    assertTrue(c.openaiApiKey().isEmpty());
-    assertFalse(c.llmEnable());
+    assertTrue(c.alerts().webhookUrl().isEmpty());
+    assertTrue(c.llm().apiKey().isEmpty());
+    assertFalse(c.llm().enabled());
     assertTrue(c.tsExit() < c.tsEntry());
     assertEquals(0.65, c.tsEntry());
     assertEquals(0.35, c.tsExit());
@@ -92,7 +92,7 @@ class TapewatchConfigTest {
         "replay:/data/coinbase.ndjson.gz", "TRADES_MAX", "100", "SIM_SEED", "-42", "REPLAY_SPEED", "0",
         "FEATURE_BARS", "no", "ALERT_VERBOSE", "TRUE", "LLM_ENABLE", "1", "SLACK_ANALYSIS_ONLY", "on",
         "COINBASE_WS_URL", "ws://localhost:9000/feed", "TS_ENTRY", "0.9", "TS_EXIT", "0.89",
-        "MACRO_WINDOWS", "13:30, 14:00");
+        "MACRO_WINDOWS", "13:30, 2026-12-10T13:30:00Z", "OPENAI_API_KEY", "sk-test");
     assertEquals(List.of("SKL-USD", "BAND-GBP", "NMR-EUR"), c.symbols());
     assertEquals(0, c.httpPort());
     assertEquals(FeedMode.Kind.REPLAY, c.feed().kind());
@@ -101,11 +101,12 @@ class TapewatchConfigTest {
     assertEquals(-42L, c.simSeed().orElseThrow());
     assertEquals(0.0, c.replaySpeed());
     assertFalse(c.featureBars());
-    assertTrue(c.alertVerbose());
-    assertTrue(c.llmEnable());
-    assertTrue(c.slackAnalysisOnly());
+    assertTrue(c.alerts().verbose());
+    assertTrue(c.llm().enabled());
+    assertTrue(c.alerts().analysisOnly());
     assertEquals("ws://localhost:9000/feed", c.coinbaseWsUrl().toString());
-    assertEquals(List.of("13:30", "14:00"), c.macroWindows());
+    assertEquals(List.of("13:30", "2026-12-10T13:30:00Z"), c.macroWindows().stream().map(MacroWindow::spec).toList());
+    assertEquals(13 * 60 + 30, c.macroWindows().get(0).daily());
     assertEquals(FeedMode.Kind.COINBASE, load("FEED", "coinbase").feed().kind());
   }
 
@@ -267,8 +268,8 @@ class TapewatchConfigTest {
         "ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/hunter3",
         "OPENAI_API_KEY", "sk-hunter4", "ADMIN_TOKEN", "hunter5");
     assertEquals("postgres://tw:hunter2@db:5432/tapewatch?sslmode=require", c.databaseUrl().orElseThrow().reveal());
-    assertEquals("https://hooks.slack.com/services/T000/B000/hunter3", c.alertWebhookUrl().orElseThrow().reveal());
-    assertEquals("sk-hunter4", c.openaiApiKey().orElseThrow().reveal());
+    assertEquals("https://hooks.slack.com/services/T000/B000/hunter3", c.alerts().webhookUrl().orElseThrow().reveal());
+    assertEquals("sk-hunter4", c.llm().apiKey().orElseThrow().reveal());
     assertEquals("postgresql://u:p@h/d", load("DATABASE_URL", "postgresql://u:p@h/d").databaseUrl().orElseThrow()
         .reveal());
     String shown = c.toString();

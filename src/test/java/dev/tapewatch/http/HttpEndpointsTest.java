@@ -99,8 +99,8 @@ class HttpEndpointsTest {
   @Test
   void healthReportsFeedAndEverySymbol() throws Exception {
     JsonObject h = svc.json("/health");
-    assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "feed", "market", "uptime_s"),
-        h.fieldNames());
+    assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "alerts", "llm", "feed", "market",
+        "uptime_s"), h.fieldNames());
     assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity"),
         h.getJsonObject("agents").fieldNames());
     assertEquals("memory", h.getJsonObject("database").getString("mode"));
