@@ -1,5 +1,6 @@
 package dev.tapewatch.agents;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -12,4 +13,9 @@ public interface Agent {
 
   /** The findings of this evaluation, usually none. */
   List<Finding> evaluate(AgentInput input, boolean commit);
+
+  /** Fields this agent adds to its /agents entry, or null. */
+  default JsonObject statusExtras(long nowMs) {
+    return null;
+  }
 }

@@ -54,7 +54,7 @@ final class AgentStatus {
         .put("last_error_at", lastErrorAt == null ? null : lastErrorAt.toString())
         .put("last_duration_ms", lastDurationMs);
     if (disabledBy != null) {
-      j.put("disabled_by", disabledBy + "=false");
+      j.put("disabled_by", disabledBy);
     }
     return j;
   }

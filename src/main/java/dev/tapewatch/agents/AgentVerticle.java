@@ -88,7 +88,7 @@ public final class AgentVerticle extends VerticleBase {
       JsonArray results = new JsonArray();
       for (String s : symbol == null ? symbols : List.of(symbol)) {
         results.add(new JsonObject().put("agent", entry.name()).put("symbol", s)
-            .put("error", "disabled (" + entry.disabledBy() + "=false)"));
+            .put("error", "disabled (" + entry.disabledBy() + ")"));
       }
       request.reply(new JsonObject().put("results", results));
       return;
@@ -145,7 +145,9 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void publishStatus() {
-    vertx.eventBus().publish(Addresses.AGENTS_STATUS, status.toJson());
+    JsonObject json = status.toJson();
+    JsonObject extras = entry.agent().statusExtras(System.currentTimeMillis());
+    vertx.eventBus().publish(Addresses.AGENTS_STATUS, extras == null ? json : json.mergeIn(extras));
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/debug/state", Addresses::state);
     marketRoute(router, "/debug/features", Addresses::features);
     new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
-    new FindingRoutes(vertx, config.symbols(), agentNames).mount(router);
+    new FindingRoutes(vertx, config.symbols(), AgentCatalog.findingAgents(config)).mount(router);
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));

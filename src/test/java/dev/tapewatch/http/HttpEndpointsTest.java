@@ -101,7 +101,8 @@ class HttpEndpointsTest {
     JsonObject h = svc.json("/health");
     assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "alerts", "llm", "feed", "market",
         "uptime_s"), h.fieldNames());
-    assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity"),
+    assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
+        "macro_watch"),
         h.getJsonObject("agents").fieldNames());
     assertEquals("memory", h.getJsonObject("database").getString("mode"));
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), h.getJsonArray("symbols").getList());

@@ -164,13 +164,14 @@ class FindingsStoreTest {
 
     HttpResponse<Buffer> unknown = runNow(svc, "?names=trend_score,bogus", ADMIN_TOKEN);
     assertEquals(400, unknown.statusCode());
-    assertEquals("unknown names 'bogus'; valid: rvol_spike,trend_score,cvd_divergence,new_trend,reversal,liquidity",
+    assertEquals("unknown names 'bogus'; valid: rvol_spike,trend_score,cvd_divergence,new_trend,reversal,liquidity,"
+        + "macro_watch",
         unknown.bodyAsJsonObject().getString("error"));
     assertEquals(400, runNow(svc, "?insert=maybe", ADMIN_TOKEN).statusCode());
     assertEquals(404, runNow(svc, "?symbol=XRP-USD", ADMIN_TOKEN).statusCode());
     HttpResponse<Buffer> all = runNow(svc, "?insert=false", ADMIN_TOKEN);
     assertEquals(200, all.statusCode());
-    assertEquals(6 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
+    assertEquals(7 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
         .map(o -> ((JsonObject) o).getString("agent") + ((JsonObject) o).getString("symbol")).distinct().count(),
         "every agent for every symbol");
 
@@ -182,6 +183,11 @@ class FindingsStoreTest {
     }
     assertEquals(404, svc.getNow("/findings?symbol=XRP-USD").statusCode());
     assertEquals(200, svc.getNow("/findings?since=2026-01-01T00:00:00Z&agent=trend_score").statusCode());
+    assertEquals(200, svc.getNow("/findings?agent=llm_analyst").statusCode());
+    JsonObject macro = svc.json("/agents").getJsonArray("agents").stream().map(o -> (JsonObject) o)
+        .filter(a -> a.getString("agent").equals("macro_watch")).findFirst().orElseThrow();
+    assertEquals("disabled", macro.getString("status"));
+    assertEquals("MACRO_WINDOWS is empty", macro.getString("disabled_by"));
     assertEquals(new JsonObject().put("ok", true), svc.json("/db-health"));
   }
 
