@@ -7,6 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar tapewatch.jar}: configuration from the environment, exit 2 on a bad variable. */
 public final class Main {
+  static {
+    // One line per record (time, level, logger, message) instead of the JDK's two; set before the first logger.
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n");
+  }
+
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
   private Main() {
