@@ -1,6 +1,7 @@
 package dev.tapewatch;
 
 import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.alerts.LlmAnalystVerticle;
 import dev.tapewatch.agents.AgentVerticle;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.CoinbaseFeedVerticle;
@@ -40,6 +41,7 @@ public final class TapewatchApp {
     HttpVerticle http = new HttpVerticle(config, startedMs);
     return Future.all(first)
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .compose(v -> Future.all(AgentCatalog.build(config).stream()
             .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))).toList()))
         .compose(v -> vertx.deployVerticle(feed(config), new DeploymentOptions()))

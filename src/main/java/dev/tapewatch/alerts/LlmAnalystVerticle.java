@@ -1,0 +1,136 @@
+package dev.tapewatch.alerts;
+
+import dev.tapewatch.Addresses;
+import dev.tapewatch.agents.Finding;
+import dev.tapewatch.config.LlmSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The LLM analyst: a strong finding of another agent (see {@link LlmGate}) makes it gather the symbol's snapshot,
+ * position and recent findings, ask a Chat Completions model for a bias, and publish a valid answer as an
+ * {@value #AGENT} finding (score = confidence, label = bias). Failures are counted in the status it publishes every
+ * second on {@link Addresses#LLM_STATUS}; they never become findings. Disabled, it listens to nothing.
+ */
+public final class LlmAnalystVerticle extends VerticleBase {
+  static final String AGENT = "llm_analyst";
+  static final long CONTEXT_TIMEOUT_MS = 2500;
+  static final int RECENT_FINDINGS = 10;
+  private static final System.Logger LOG = System.getLogger(LlmAnalystVerticle.class.getName());
+
+  private final LlmSettings llm;
+  private final List<String> symbols;
+  private final LongSupplier clock;
+  private final LlmGate gate;
+  private final LlmStatus status;
+  private ChatCompletionsClient client;
+  private MessageConsumer<JsonObject> findings;
+  private long statusTimer = -1;
+
+  public LlmAnalystVerticle(LlmSettings llm, List<String> symbols) {
+    this(llm, symbols, System::currentTimeMillis);
+  }
+
+  LlmAnalystVerticle(LlmSettings llm, List<String> symbols, LongSupplier clock) {
+    this.llm = llm;
+    this.symbols = symbols;
+    this.clock = clock;
+    this.gate = new LlmGate(llm.analystMinScore(), llm.minIntervalSec() * 1000L, symbols);
+    this.status = new LlmStatus(llm);
+  }
+
+  @Override
+  public Future<?> start() {
+    statusTimer = vertx.setPeriodic(0, 1000, id -> publishStatus());
+    if (!llm.enabled()) {
+      return Future.succeededFuture();
+    }
+    if (llm.apiKey().isEmpty()) {
+      return Future.failedFuture("LLM_ENABLE=true needs OPENAI_API_KEY");
+    }
+    client = new ChatCompletionsClient(vertx, llm.baseUrl(), llm.apiKey().get(), llm.timeoutSec() * 1000L);
+    findings = vertx.eventBus().consumer(Addresses.FINDINGS, this::onFinding);
+    LOG.log(System.Logger.Level.INFO, "LLM analyst on " + LlmStatus.origin(llm.baseUrl()) + " with " + llm.model()
+        + " for " + symbols);
+    return findings.completion();
+  }
+
+  private void onFinding(Message<JsonObject> m) {
+    JsonObject trigger = m.body();
+    String symbol = trigger.getString("symbol");
+    long nowMs = clock.getAsLong();
+    switch (gate.offer(trigger.getString("agent"), symbol, trigger.getDouble("score", 0.0), nowMs)) {
+      case RUN -> analyse(symbol, trigger, nowMs);
+      case TOO_SOON -> status.skipped();
+      case IGNORE -> {
+      }
+    }
+  }
+
+  private void analyse(String symbol, JsonObject trigger, long calledAtMs) {
+    context(symbol, trigger)
+        .compose(ctx -> client.complete(ChatRequest.body(llm.model(), ctx)))
+        // A context piece of an unexpected shape is counted like any failure instead of vanishing.
+        .otherwise(e -> ChatReply.failure(ChatReply.INTERNAL, String.valueOf(e)))
+        .onSuccess(reply -> {
+          status.record(reply, calledAtMs);
+          if (reply.ok()) {
+            vertx.eventBus().publish(Addresses.FINDINGS, finding(symbol, trigger, reply.analysis()).toJson());
+          } else {
+            LOG.log(System.Logger.Level.WARNING, "LLM analysis of " + symbol + " failed: " + reply.error() + ": "
+                + reply.detail());
+          }
+          publishStatus();
+        });
+  }
+
+  /** Asks for the three pieces at once; one that does not answer in time is left out. */
+  private Future<JsonObject> context(String symbol, JsonObject trigger) {
+    Future<JsonObject> snapshot = ask(Addresses.snapshot(symbol), null);
+    Future<JsonObject> positions = ask(Addresses.STORE_POSITIONS, new JsonObject());
+    Future<JsonObject> recent = ask(Addresses.STORE_FINDINGS_QUERY,
+        new JsonObject().put("symbol", symbol).put("limit", RECENT_FINDINGS));
+    return Future.all(snapshot, positions, recent).map(v -> ChatRequest.context(symbol, trigger, snapshot.result(),
+        positions.result(), recent.result()));
+  }
+
+  private Future<JsonObject> ask(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(CONTEXT_TIMEOUT_MS))
+        .map(Message::body)
+        .otherwise(e -> {
+          LOG.log(System.Logger.Level.DEBUG, "LLM context without " + address + ": " + e.getMessage());
+          return null;
+        });
+  }
+
+  private Finding finding(String symbol, JsonObject trigger, LlmAnalysis a) {
+    JsonObject details = new JsonObject()
+        .put("rationale", a.rationale())
+        .put("model", llm.model())
+        .put("trigger", new JsonObject()
+            .put("id", trigger.getString("id"))
+            .put("agent", trigger.getString("agent"))
+            .put("label", trigger.getString("label"))
+            .put("score", trigger.getValue("score")));
+    return Finding.of(clock.getAsLong(), AGENT, symbol, a.confidence(), a.bias(), details);
+  }
+
+  private void publishStatus() {
+    vertx.eventBus().publish(Addresses.LLM_STATUS, llm.enabled() ? status.toJson() : LlmStatus.disabled());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(statusTimer);
+    if (client != null) {
+      client.close();
+    }
+    return findings == null ? Future.succeededFuture() : findings.unregister();
+  }
+}
