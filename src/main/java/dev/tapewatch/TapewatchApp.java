@@ -1,6 +1,7 @@
 package dev.tapewatch;
 
 import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.alerts.AlertVerticle;
 import dev.tapewatch.alerts.LlmAnalystVerticle;
 import dev.tapewatch.agents.AgentVerticle;
 import dev.tapewatch.config.TapewatchConfig;
@@ -21,8 +22,8 @@ import java.util.List;
 
 /**
  * Deploys the whole service on a Vert.x instance: the store and the symbol verticles first, then HTTP (so that it
- * hears every status the agents publish), the agents, and the feed last so that no trade arrives before its verticle
- * listens.
+ * hears every status the others publish), the alert verticle and the LLM analyst (so that they hear every finding),
+ * the agents, and the feed last so that no trade arrives before its verticle listens.
  */
 public final class TapewatchApp {
   private TapewatchApp() {
@@ -41,6 +42,7 @@ public final class TapewatchApp {
     HttpVerticle http = new HttpVerticle(config, startedMs);
     return Future.all(first)
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm())))
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .compose(v -> Future.all(AgentCatalog.build(config).stream()
             .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))).toList()))
