@@ -1,0 +1,71 @@
+package dev.tapewatch.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tapewatch.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The live feed warms the bars from REST candles before any trade: a local server answers
+ * {@code GET /products/{id}/candles?granularity=N} as Coinbase does ({@code [[time, low, high, open, close, volume]]},
+ * newest first, the current partial candle included).
+ */
+@ExtendWith(VertxExtension.class)
+class CandleWarmUpTest {
+
+  /** 30 complete candles per granularity, o=c=100, h=101, l=99, volume 2 except 6 for the newest; plus a partial one. */
+  private static JsonArray candles(long widthMs, long nowMs) {
+    long current = Math.floorDiv(nowMs, widthMs) * widthMs;
+    JsonArray rows = new JsonArray().add(new JsonArray().add(current / 1000).add(50).add(150).add(100).add(100)
+        .add(1000));
+    for (int k = 1; k <= 30; k++) {
+      rows.add(new JsonArray().add((current - k * widthMs) / 1000).add(99).add(101).add(100).add(100)
+          .add(k == 1 ? 6 : 2));
+    }
+    return rows;
+  }
+
+  @Test
+  void completedCandlesSeedEveryTimeframe(Vertx vertx) throws Exception {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    HttpServer rest = vertx.createHttpServer().requestHandler(req -> {
+      asked.add(req.path() + "?" + req.query());
+      if (req.path().equals("/products/BTC-USD/candles")) {
+        long width = Long.parseLong(req.getParam("granularity")) * 1000;
+        req.response().putHeader("Content-Type", "application/json")
+            .end(candles(width, System.currentTimeMillis()).encode());
+      } else {
+        req.response().setStatusCode(404).end();
+      }
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    String base = "127.0.0.1:" + rest.actualPort();
+    // The websocket path answers 404: the feed keeps retrying while the warmed bars are already served.
+    TestService svc = TestService.start(vertx, Map.of("FEED", "coinbase", "SYMBOL", "BTC-USD",
+        "COINBASE_WS_URL", "ws://" + base + "/ws", "COINBASE_REST_URL", "http://" + base));
+
+    JsonObject f = svc.await("/debug/features", j -> j.getJsonObject("bars").getInteger("15m") == 30, 10_000);
+    assertEquals(new JsonObject().put("1m", 30).put("5m", 30).put("15m", 30), f.getJsonObject("bars"));
+    for (String tf : List.of("1m", "5m", "15m")) {
+      // The newest complete candle has 3× the volume of the 20 before it; every true range is h − l = 2.
+      assertEquals(3.0, f.getDouble("rvol_" + tf), tf);
+      assertEquals(2.0, f.getDouble("atr_" + tf), tf);
+      assertEquals(0.0, f.getDouble("mom_bps_" + tf), tf);
+      // P is the latest close (no trade yet) and the VWAP the typical price (99 + 101 + 100) / 3 = 100.
+      assertEquals(0.0, f.getDouble("px_vs_vwap_bps_" + tf), 1e-9, tf);
+    }
+    assertEquals(Set.of("/products/BTC-USD/candles?granularity=60", "/products/BTC-USD/candles?granularity=300",
+        "/products/BTC-USD/candles?granularity=900"), Set.copyOf(asked));
+    assertEquals(0, svc.json("/signals").getInteger("trades_cached"));
+  }
+}
