@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,7 +66,8 @@ class CandleWarmUpTest {
       assertEquals(0.0, f.getDouble("px_vs_vwap_bps_" + tf), 1e-9, tf);
     }
     assertEquals(Set.of("/products/BTC-USD/candles?granularity=60", "/products/BTC-USD/candles?granularity=300",
-        "/products/BTC-USD/candles?granularity=900"), Set.copyOf(asked));
+        "/products/BTC-USD/candles?granularity=900"),
+        asked.stream().filter(a -> a.contains("/candles")).collect(Collectors.toSet()));
     assertEquals(0, svc.json("/signals").getInteger("trades_cached"));
   }
 }
