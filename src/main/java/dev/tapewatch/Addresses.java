@@ -35,6 +35,8 @@ public final class Addresses {
   public static final String STORE_DB_HEALTH = "store.db-health";
   /** Published every second by the store: {@code {mode, connected, buffered, dropped, written, ...}}. */
   public static final String STORE_STATUS = "store.status";
+  /** Request, empty body: /health turns not-ready before anything else stops; answered once it has. */
+  public static final String HTTP_STOPPING = "http.stopping";
   /** Published every second by the alert verticle: the {@code alerts} section of /health. */
   public static final String ALERTS_STATUS = "alerts.status";
   /** Published every second by the LLM analyst: the {@code llm} section of /health. */

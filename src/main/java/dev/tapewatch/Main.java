@@ -4,8 +4,14 @@ import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
 
-/** {@code java -jar tapewatch.jar}: configuration from the environment, exit 2 on a bad variable. */
+/**
+ * {@code java -jar tapewatch.jar}: configuration from the environment, exit 2 on a bad variable. SIGTERM (a rolling
+ * deploy, a node drain) and SIGINT run the orderly stop of {@link TapewatchApp#shutdown()} and exit 0.
+ */
 public final class Main {
   static {
     // One line per record (time, level, logger, message) instead of the JDK's two; set before the first logger.
@@ -18,7 +24,7 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     TapewatchConfig config;
     try {
       config = TapewatchConfig.fromEnvironment();
@@ -28,16 +34,20 @@ public final class Main {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "shutdown did not complete cleanly: " + e);
-      }
-    }, "tapewatch-shutdown"));
-    TapewatchApp.deploy(vertx, config).onComplete(started -> {
+    AtomicReference<TapewatchApp> running = new AtomicReference<>();
+    AtomicBoolean stopping = new AtomicBoolean();
+    // The JVM's own handling of these signals would exit 143 before anything is written; this one stops in order.
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (stopping.compareAndSet(false, true)) {
+          new Thread(() -> stopAndExit(vertx, running.get(), config.shutdownGraceSec()), "tapewatch-stop").start();
+        }
+      });
+    }
+    TapewatchApp.start(vertx, config).onComplete(started -> {
       if (started.succeeded()) {
-        LOG.log(System.Logger.Level.INFO, "tapewatch listening on port " + started.result() + ", symbols "
+        running.set(started.result());
+        LOG.log(System.Logger.Level.INFO, "tapewatch listening on port " + started.result().port() + ", symbols "
             + config.symbols() + ", feed " + config.feed().label()
             + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)"));
       } else {
@@ -45,5 +55,22 @@ public final class Main {
         System.exit(1);
       }
     });
+  }
+
+  private static void stopAndExit(Vertx vertx, TapewatchApp app, int graceSec) {
+    LOG.log(System.Logger.Level.INFO, "stopping: writing buffered findings (up to " + graceSec + " s)");
+    int code = 0;
+    try {
+      if (app != null) {
+        app.shutdown().toCompletionStage().toCompletableFuture().get(graceSec + 10L, TimeUnit.SECONDS);
+      }
+      // Awaited on its own: chained onto a context-bound future, its completion would land on a closed event loop.
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LOG.log(System.Logger.Level.INFO, "stopped");
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, "stop did not complete: " + e);
+      code = 1;
+    }
+    System.exit(code);
   }
 }

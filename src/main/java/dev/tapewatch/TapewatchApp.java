@@ -21,33 +21,74 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deploys the whole service on a Vert.x instance: the store and the symbol verticles first, then HTTP (so that it
+ * The whole service on a Vert.x instance. Deployed in this order: the symbol verticles and the store, HTTP (so that it
  * hears every status the others publish), the alert verticle and the LLM analyst (so that they hear every finding),
- * the agents, and the feed last so that no trade arrives before its verticle listens.
+ * the agents, and the feed last so that no trade arrives before its verticle listens; stopped in the order that
+ * loses nothing (see {@link #shutdown()}).
  */
 public final class TapewatchApp {
-  private TapewatchApp() {
+  private final Vertx vertx;
+  private final int port;
+  /** Deployment ids, in the order in which the shutdown undeploys them. */
+  private final List<List<String>> stopOrder;
+
+  private TapewatchApp(Vertx vertx, int port, List<List<String>> stopOrder) {
+    this.vertx = vertx;
+    this.port = port;
+    this.stopOrder = stopOrder;
   }
 
   /** Deploys everything; the future gives the HTTP port actually bound. */
   public static Future<Integer> deploy(Vertx vertx, TapewatchConfig config) {
+    return start(vertx, config).map(TapewatchApp::port);
+  }
+
+  /** Deploys everything and returns the running service. */
+  public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config) {
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
-    List<Future<String>> first = new ArrayList<>();
+    List<Future<String>> symbols = new ArrayList<>();
     for (String s : config.symbols()) {
-      first.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax())));
+      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax())));
     }
-    first.add(vertx.deployVerticle(new StoreVerticle(config)));
     HttpVerticle http = new HttpVerticle(config, startedMs);
-    return Future.all(first)
-        .compose(v -> vertx.deployVerticle(http))
-        .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm())))
+    List<String> stopSymbols = new ArrayList<>();
+    List<String> stopStore = new ArrayList<>();
+    List<String> stopHttp = new ArrayList<>();
+    List<String> stopAlerts = new ArrayList<>();
+    List<String> stopAgents = new ArrayList<>();
+    List<String> stopFeed = new ArrayList<>();
+    return Future.all(symbols)
+        .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
+        .compose(v -> vertx.deployVerticle(new StoreVerticle(config))).onSuccess(stopStore::add)
+        .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
+        .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
+        .onSuccess(stopAgents::add)
         .compose(v -> Future.all(AgentCatalog.build(config).stream()
-            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))).toList()))
-        .compose(v -> vertx.deployVerticle(feed(config), new DeploymentOptions()))
-        .map(v -> http.actualPort());
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))
+                .onSuccess(stopAgents::add)).toList()))
+        .compose(v -> vertx.deployVerticle(feed(config), new DeploymentOptions())).onSuccess(stopFeed::add)
+        .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts, stopStore,
+            stopHttp, stopSymbols)));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /**
+   * The orderly stop: /health turns not-ready first, then the feed stops, the agents and the analyst stop
+   * scheduling, waiting alerts are counted, the store writes what it buffered (within SHUTDOWN_GRACE_SEC), and HTTP
+   * lets requests in flight finish. Never fails; each step goes on whatever the one before did.
+   */
+  public Future<Void> shutdown() {
+    Future<?> chain = vertx.eventBus().request(Addresses.HTTP_STOPPING, null).otherwiseEmpty();
+    for (List<String> step : stopOrder) {
+      chain = chain.eventually(() -> Future.join(step.stream().map(id -> vertx.undeploy(id)).toList()));
+    }
+    return chain.otherwiseEmpty().mapEmpty();
   }
 
   private static VerticleBase feed(TapewatchConfig config) {

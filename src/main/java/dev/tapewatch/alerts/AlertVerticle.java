@@ -194,4 +194,16 @@ public final class AlertVerticle extends VerticleBase {
         .put("last_error", lastError)
         .put("last_sent_at", lastSentAt == null ? null : lastSentAt.toString());
   }
+
+  /** Alerts still waiting when the service stops are not sent; they are counted as dropped and logged. */
+  @Override
+  public Future<?> stop() {
+    int waiting = queue.clear() + (inFlight == null ? 0 : inFlight.alerts());
+    if (waiting > 0) {
+      dropped += waiting;
+      LOG.log(System.Logger.Level.WARNING, "stopping with " + waiting + " alerts not sent; counted as dropped");
+    }
+    publishStatus();
+    return Future.succeededFuture();
+  }
 }

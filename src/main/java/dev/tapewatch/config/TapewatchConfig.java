@@ -40,7 +40,8 @@ public record TapewatchConfig(
     int macroIntervalSec,
     AgentSettings agents,
     int recentFindings,
-    Optional<Secret> adminToken) {
+    Optional<Secret> adminToken,
+    int shutdownGraceSec) {
 
   public static final List<String> TS_WEIGHT_KEYS = List.of("mom", "vwap", "rvol", "flow");
   public static final List<String> TS_TIMEFRAME_KEYS = List.of("1m", "5m", "15m");
@@ -88,7 +89,8 @@ public record TapewatchConfig(
         r.integer("MACRO_INTERVAL_SEC", 1, 86_400),
         AgentSettings.read(r),
         r.integer("RECENT_FINDINGS", 10, 10_000_000),
-        r.optionalSecret("ADMIN_TOKEN"));
+        r.optionalSecret("ADMIN_TOKEN"),
+        r.integer("SHUTDOWN_GRACE_SEC", 1, 600));
   }
 
   private static Optional<Secret> databaseUrl(ConfigReader r) {

@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private final long startedMs;
   private HealthView health;
   private HttpServer server;
+  private boolean stopping;
 
   public HttpVerticle(TapewatchConfig config, long startedMs) {
     this.config = config;
@@ -51,12 +53,22 @@ public final class HttpVerticle extends VerticleBase {
         bus.consumer(Addresses.AGENTS_STATUS, m -> health.agentStatus(m.body())),
         bus.consumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())),
         bus.consumer(Addresses.ALERTS_STATUS, m -> health.alertsStatus(m.body())),
-        bus.consumer(Addresses.LLM_STATUS, m -> health.llmStatus(m.body())));
+        bus.consumer(Addresses.LLM_STATUS, m -> health.llmStatus(m.body())),
+        bus.consumer(Addresses.HTTP_STOPPING, m -> {
+          stopping = true;
+          m.reply(new JsonObject());
+        }));
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> {
       new QueryParams(ctx.queryParams(), Set.of());
-      ctx.json(health.toJson(System.currentTimeMillis()));
+      JsonObject h = health.toJson(System.currentTimeMillis());
+      if (stopping) {
+        // Not ready: the load balancer stops sending traffic while buffered findings are written.
+        ctx.response().setStatusCode(503);
+        h.put("status", "stopping");
+      }
+      ctx.json(h);
     });
     marketRoute(router, "/signals", Addresses::signals);
     marketRoute(router, "/signals_tf", Addresses::signalsTf);
@@ -123,8 +135,9 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Lets requests in flight finish, for at most a few seconds. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS);
   }
 }

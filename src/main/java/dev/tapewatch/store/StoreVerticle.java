@@ -57,6 +57,7 @@ public final class StoreVerticle extends VerticleBase {
   private boolean schemaReady;
   private boolean connected;
   private boolean flushing;
+  private boolean stopping;
   private long retryTimer = -1;
   private int failedAttempts;
   private long written;
@@ -169,7 +170,7 @@ public final class StoreVerticle extends VerticleBase {
 
   /** Writes the oldest buffered findings; on failure retries later with backoff, on success goes on. */
   private void flush() {
-    if (flushing || retryTimer >= 0 || pending.isEmpty()) {
+    if (stopping || flushing || retryTimer >= 0 || pending.isEmpty()) {
       return;
     }
     flushing = true;
@@ -338,13 +339,48 @@ public final class StoreVerticle extends VerticleBase {
         .put("kept_in_memory", recent.size()));
   }
 
+  /**
+   * Writes what is still buffered before the pool closes, retrying for at most SHUTDOWN_GRACE_SEC; whatever is left
+   * then is logged with its count, never dropped in silence.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(statusTimer);
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
     }
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-    return pool == null ? unregistered : unregistered.compose(v -> pool.close());
+    if (pool == null) {
+      return unregistered;
+    }
+    long deadlineNanos = System.nanoTime() + config.shutdownGraceSec() * 1_000_000_000L;
+    return unregistered.compose(v -> drain(deadlineNanos)).eventually(() -> pool.close());
+  }
+
+  private Future<Void> drain(long deadlineNanos) {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() > deadlineNanos) {
+      LOG.log(System.Logger.Level.ERROR, "shutdown grace over: " + pending.size() + " findings were not written");
+      return Future.succeededFuture();
+    }
+    List<JsonObject> batch = new ArrayList<>(pending).subList(0, Math.min(BATCH_MAX, pending.size()));
+    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
+    return ready.compose(v -> write(batch))
+        .map(v -> {
+          written += batch.size();
+          batch.forEach(f -> pending.removeFirstOccurrence(f));
+          return (Void) null;
+        })
+        .recover(e -> {
+          noteFailure(e);
+          Promise<Void> later = Promise.promise();
+          vertx.setTimer(BACKOFF_FIRST_MS, id -> later.complete());
+          return later.future();
+        })
+        .compose(v -> drain(deadlineNanos));
   }
 }
