@@ -16,7 +16,8 @@ COPY --from=build /src/target/tapewatch.jar /app/tapewatch.jar
 COPY webroot /app/webroot
 USER tapewatch
 EXPOSE 8080
-ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+    LOG_FORMAT=json
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:${HTTP_PORT:-8080}/health || exit 1
 ENTRYPOINT ["java", "-jar", "/app/tapewatch.jar"]

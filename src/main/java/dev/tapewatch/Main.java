@@ -7,19 +7,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar tapewatch.jar}: configuration from the environment, exit 2 on a bad variable. SIGTERM (a rolling
  * deploy, a node drain) and SIGINT run the orderly stop of {@link TapewatchApp#shutdown()} and exit 0.
  */
 public final class Main {
-  static {
-    // One line per record (time, level, logger, message) instead of the JDK's two; set before the first logger.
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n");
-  }
-
-  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
   }
@@ -33,6 +29,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.configure(config.logs());
     Vertx vertx = Vertx.vertx();
     AtomicReference<TapewatchApp> running = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
@@ -47,7 +44,7 @@ public final class Main {
     TapewatchApp.start(vertx, config).onComplete(started -> {
       if (started.succeeded()) {
         running.set(started.result());
-        LOG.log(System.Logger.Level.INFO, "tapewatch listening on port " + started.result().port() + ", symbols "
+        LOG.info("tapewatch listening on port " + started.result().port() + ", symbols "
             + config.symbols() + ", feed " + config.feed().label()
             + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)"));
       } else {
@@ -58,7 +55,7 @@ public final class Main {
   }
 
   private static void stopAndExit(Vertx vertx, TapewatchApp app, int graceSec) {
-    LOG.log(System.Logger.Level.INFO, "stopping: writing buffered findings (up to " + graceSec + " s)");
+    LOG.info("stopping: writing buffered findings (up to " + graceSec + " s)");
     int code = 0;
     try {
       if (app != null) {
@@ -66,9 +63,9 @@ public final class Main {
       }
       // Awaited on its own: chained onto a context-bound future, its completion would land on a closed event loop.
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      LOG.log(System.Logger.Level.INFO, "stopped");
+      LOG.info("stopped");
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.ERROR, "stop did not complete: " + e);
+      LOG.error("stop did not complete: " + e);
       code = 1;
     }
     System.exit(code);

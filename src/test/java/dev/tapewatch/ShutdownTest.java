@@ -91,7 +91,7 @@ class ShutdownTest {
         assertEquals(rows.size(), stored.size(), "no finding is stored twice");
         assertTrue(stored.containsAll(seen), "every finding made before SIGTERM is in the table");
         assertTrue(stored.size() >= seen.size());
-        assertTrue(Files.readString(log).contains("INFO dev.tapewatch.Main: stopped"), Files.readString(log));
+        assertTrue(Files.readString(log).contains("dev.tapewatch.Main: stopped"), Files.readString(log));
       } finally {
         service.destroyForcibly();
       }

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link Agent} for every symbol on its own timer, which reschedules itself after each run so runs never
@@ -22,7 +24,7 @@ import java.util.List;
  */
 public final class AgentVerticle extends VerticleBase {
   static final long SNAPSHOT_TIMEOUT_MS = 2000;
-  private static final System.Logger LOG = System.getLogger(AgentVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
   private final AgentCatalog.Entry entry;
   private final List<String> symbols;
@@ -68,7 +70,7 @@ public final class AgentVerticle extends VerticleBase {
           return (Void) null;
         })
         .otherwise(e -> {
-          LOG.log(System.Logger.Level.WARNING, "posture not restored, starting flat: " + e.getMessage());
+          LOG.warn("posture not restored, starting flat: " + e.getMessage());
           return null;
         });
   }
@@ -118,7 +120,10 @@ public final class AgentVerticle extends VerticleBase {
           error = r.getString("symbol") + ": " + r.getString("error");
         }
       }
-      status.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS), (System.nanoTime() - startNanos) / 1_000_000, commit ? found : 0, error);
+      long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
+      status.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS), durationMs, commit ? found : 0, error);
+      LOG.atDebug().addKeyValue("agent", entry.name()).addKeyValue("duration_ms", durationMs)
+          .addKeyValue("findings", found).log("agent run");
       publishStatus();
       return results;
     });
@@ -136,12 +141,21 @@ public final class AgentVerticle extends VerticleBase {
             JsonObject json = f.toJson();
             if (commit) {
               vertx.eventBus().publish(Addresses.FINDINGS, json);
+              // trend_score gives a reading every run: worth a line only when asked for.
+              (f.label().equals(TrendScoreAgent.NAME) ? LOG.atDebug() : LOG.atInfo())
+                  .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
+                  .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label()).addKeyValue("score", f.score())
+                  .log("finding");
             }
             out.add(base.copy().put("finding", json));
           }
           return out.isEmpty() ? new JsonArray().add(base) : out;
         })
-        .otherwise(e -> new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage()))));
+        .otherwise(e -> {
+          LOG.atWarn().addKeyValue("agent", entry.name()).addKeyValue("symbol", symbol)
+              .log("agent run failed: " + e.getMessage());
+          return new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage())));
+        });
   }
 
   private void publishStatus() {

@@ -11,6 +11,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posts findings to a Slack incoming webhook. {@link AlertPolicy} picks the findings, {@link SlackMessage} writes
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AlertVerticle extends VerticleBase {
   static final String NO_WEBHOOK = "ALERT_WEBHOOK_URL not set";
-  private static final System.Logger LOG = System.getLogger(AlertVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
 
   private final AlertSettings settings;
   private final AlertPolicy policy;
@@ -61,9 +63,9 @@ public final class AlertVerticle extends VerticleBase {
       client = WebClient.create(vertx, new WebClientOptions().setUserAgent("tapewatch")
           .setConnectTimeout(settings.timeoutSec() * 1000));
       ready = vertx.eventBus().<JsonObject>consumer(Addresses.FINDINGS, m -> onFinding(m.body())).completion();
-      LOG.log(System.Logger.Level.INFO, "Slack alerts to " + settings.redactedWebhook().orElseThrow());
+      LOG.info("Slack alerts to " + settings.redactedWebhook().orElseThrow());
     } else {
-      LOG.log(System.Logger.Level.INFO, "Slack alerts off: " + NO_WEBHOOK);
+      LOG.info("Slack alerts off: " + NO_WEBHOOK);
     }
     return ready.onSuccess(v -> {
       publishStatus();
@@ -141,7 +143,7 @@ public final class AlertVerticle extends VerticleBase {
           sendWhenAllowed();
         } else {
           failed += inFlight.alerts();
-          LOG.log(System.Logger.Level.WARNING, "Slack alert given up after " + retries + " retries: " + lastError);
+          LOG.warn("Slack alert given up after " + retries + " retries: " + lastError);
           inFlight = null;
           sendNext();
         }
@@ -149,7 +151,7 @@ public final class AlertVerticle extends VerticleBase {
       case CONFIG_ERROR -> {
         configError = outcome.error() + "; alerts stopped until ALERT_WEBHOOK_URL is fixed and the service restarted";
         lastError = outcome.error();
-        LOG.log(System.Logger.Level.ERROR, "Slack webhook " + settings.redactedWebhook().orElseThrow() + ": "
+        LOG.error("Slack webhook " + settings.redactedWebhook().orElseThrow() + ": "
             + configError);
         failed += inFlight.alerts();
         inFlight = null;
@@ -201,7 +203,7 @@ public final class AlertVerticle extends VerticleBase {
     int waiting = queue.clear() + (inFlight == null ? 0 : inFlight.alerts());
     if (waiting > 0) {
       dropped += waiting;
-      LOG.log(System.Logger.Level.WARNING, "stopping with " + waiting + " alerts not sent; counted as dropped");
+      LOG.warn("stopping with " + waiting + " alerts not sent; counted as dropped");
     }
     publishStatus();
     return Future.succeededFuture();

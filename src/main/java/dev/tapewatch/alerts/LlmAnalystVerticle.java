@@ -11,6 +11,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LLM analyst: a strong finding of another agent (see {@link LlmGate}) makes it gather the symbol's snapshot,
@@ -22,7 +24,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
   static final String AGENT = "llm_analyst";
   static final long CONTEXT_TIMEOUT_MS = 2500;
   static final int RECENT_FINDINGS = 10;
-  private static final System.Logger LOG = System.getLogger(LlmAnalystVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LlmAnalystVerticle.class);
 
   private final LlmSettings llm;
   private final List<String> symbols;
@@ -56,7 +58,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
     }
     client = new ChatCompletionsClient(vertx, llm.baseUrl(), llm.apiKey().get(), llm.timeoutSec() * 1000L);
     findings = vertx.eventBus().consumer(Addresses.FINDINGS, this::onFinding);
-    LOG.log(System.Logger.Level.INFO, "LLM analyst on " + LlmStatus.origin(llm.baseUrl()) + " with " + llm.model()
+    LOG.info("LLM analyst on " + LlmStatus.origin(llm.baseUrl()) + " with " + llm.model()
         + " for " + symbols);
     return findings.completion();
   }
@@ -83,8 +85,8 @@ public final class LlmAnalystVerticle extends VerticleBase {
           if (reply.ok()) {
             vertx.eventBus().publish(Addresses.FINDINGS, finding(symbol, trigger, reply.analysis()).toJson());
           } else {
-            LOG.log(System.Logger.Level.WARNING, "LLM analysis of " + symbol + " failed: " + reply.error() + ": "
-                + reply.detail());
+            LOG.atWarn().addKeyValue("symbol", symbol).addKeyValue("agent", "llm_analyst")
+                .log("LLM analysis failed: " + reply.error() + ": " + reply.detail());
           }
           publishStatus();
         });
@@ -104,7 +106,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(CONTEXT_TIMEOUT_MS))
         .map(Message::body)
         .otherwise(e -> {
-          LOG.log(System.Logger.Level.DEBUG, "LLM context without " + address + ": " + e.getMessage());
+          LOG.debug("LLM context without " + address + ": " + e.getMessage());
           return null;
         });
   }

@@ -41,7 +41,8 @@ public record TapewatchConfig(
     AgentSettings agents,
     int recentFindings,
     Optional<Secret> adminToken,
-    int shutdownGraceSec) {
+    int shutdownGraceSec,
+    LogSettings logs) {
 
   public static final List<String> TS_WEIGHT_KEYS = List.of("mom", "vwap", "rvol", "flow");
   public static final List<String> TS_TIMEFRAME_KEYS = List.of("1m", "5m", "15m");
@@ -90,7 +91,8 @@ public record TapewatchConfig(
         AgentSettings.read(r),
         r.integer("RECENT_FINDINGS", 10, 10_000_000),
         r.optionalSecret("ADMIN_TOKEN"),
-        r.integer("SHUTDOWN_GRACE_SEC", 1, 600));
+        r.integer("SHUTDOWN_GRACE_SEC", 1, 600),
+        LogSettings.read(r));
   }
 
   private static Optional<Secret> databaseUrl(ConfigReader r) {

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live Coinbase Exchange ws-feed: subscribes to {@code matches}, {@code ticker} and {@code heartbeat} for every
@@ -27,7 +29,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long BACKOFF_FIRST_MS = 250;
   static final long BACKOFF_MAX_MS = 30_000;
   static final int CLOSING_TIMEOUT_SEC = 1;
-  private static final System.Logger LOG = System.getLogger(CoinbaseFeedVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CoinbaseFeedVerticle.class);
 
   private final TapewatchConfig config;
   private FeedStats stats;
@@ -79,7 +81,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
       }
     }
     return Future.join(calls).<Void>mapEmpty().otherwise(e -> {
-      LOG.log(System.Logger.Level.INFO, "bar warm-up from Coinbase REST skipped: " + e.getMessage());
+      LOG.info("bar warm-up from Coinbase REST skipped: " + e.getMessage());
       return null;
     });
   }
@@ -140,7 +142,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
       failedAttempts = 0;
       stats.connected(true);
     } else if (m instanceof FeedMessage.ServerError err) {
-      LOG.log(System.Logger.Level.WARNING, "Coinbase error message: " + err.message() + " " + err.reason());
+      LOG.warn("Coinbase error message: " + err.message() + " " + err.reason());
     }
   }
 

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JSON endpoints and the static dashboard. Market endpoints ask the symbol's verticle by request-reply, findings
@@ -29,7 +31,7 @@ import java.util.function.Function;
 public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
-  private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final TapewatchConfig config;
   private final long startedMs;
@@ -117,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
-      LOG.log(System.Logger.Level.ERROR, "request " + ctx.request().path() + " failed", e);
+      LOG.error("request " + ctx.request().path() + " failed", e);
     }
     error(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
   }

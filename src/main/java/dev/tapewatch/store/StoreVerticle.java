@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DB verticle. Subscribes to the findings stream and writes every finding to PostgreSQL in batches, in order,
@@ -45,7 +47,7 @@ public final class StoreVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
   static final long BACKOFF_FIRST_MS = 250;
   static final long BACKOFF_MAX_MS = 10_000;
-  private static final System.Logger LOG = System.getLogger(StoreVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final TapewatchConfig config;
   private final int capacity;
@@ -87,7 +89,7 @@ public final class StoreVerticle extends VerticleBase {
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     Future<?> registered = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (pool == null) {
-      LOG.log(System.Logger.Level.INFO, "no DATABASE_URL: findings are kept in memory (last " + capacity + ")");
+      LOG.info("no DATABASE_URL: findings are kept in memory (last " + capacity + ")");
       return registered;
     }
     // A database that is down at start is not fatal: the flush loop migrates once it answers.
@@ -104,10 +106,10 @@ public final class StoreVerticle extends VerticleBase {
       return;
     }
     if (pending.size() >= capacity) {
-      pending.removeFirst();
+      JsonObject oldest = pending.removeFirst();
       dropped++;
-      LOG.log(System.Logger.Level.WARNING, "findings buffer full (" + capacity + "): dropped the oldest, "
-          + dropped + " dropped so far");
+      LOG.atWarn().addKeyValue("dropped", dropped).addKeyValue("finding_id", oldest.getString("id"))
+          .log("findings buffer full (" + capacity + "): dropped the oldest");
     }
     pending.addLast(finding);
     flush();
@@ -208,7 +210,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private void noteFailure(Throwable e) {
     if (connected || lastError == null) {
-      LOG.log(System.Logger.Level.WARNING, "database unavailable, findings kept in memory: " + e.getMessage());
+      LOG.warn("database unavailable, findings kept in memory: " + e.getMessage());
     }
     connected = false;
     writeFailures++;
@@ -364,7 +366,7 @@ public final class StoreVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     if (System.nanoTime() > deadlineNanos) {
-      LOG.log(System.Logger.Level.ERROR, "shutdown grace over: " + pending.size() + " findings were not written");
+      LOG.atError().addKeyValue("unwritten", pending.size()).log("shutdown grace over: findings were not written");
       return Future.succeededFuture();
     }
     List<JsonObject> batch = new ArrayList<>(pending).subList(0, Math.min(BATCH_MAX, pending.size()));
