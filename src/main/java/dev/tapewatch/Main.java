@@ -2,6 +2,8 @@ package dev.tapewatch;
 
 import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +32,8 @@ public final class Main {
       return;
     }
     Logging.configure(config.logs());
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
     AtomicReference<TapewatchApp> running = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
     // The JVM's own handling of these signals would exit 143 before anything is written; this one stops in order.
@@ -41,7 +44,7 @@ public final class Main {
         }
       });
     }
-    TapewatchApp.start(vertx, config).onComplete(started -> {
+    TapewatchApp.start(vertx, config, registry).onComplete(started -> {
       if (started.succeeded()) {
         running.set(started.result());
         LOG.info("tapewatch listening on port " + started.result().port() + ", symbols "

@@ -12,10 +12,16 @@ import dev.tapewatch.http.HttpVerticle;
 import dev.tapewatch.market.CandleSeed;
 import dev.tapewatch.market.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
+import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.store.StoreVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,21 +44,33 @@ public final class TapewatchApp {
     this.stopOrder = stopOrder;
   }
 
-  /** Deploys everything; the future gives the HTTP port actually bound. */
-  public static Future<Integer> deploy(Vertx vertx, TapewatchConfig config) {
-    return start(vertx, config).map(TapewatchApp::port);
+  /** A Vert.x whose own metrics (HTTP server, event bus, pools, JVM) go to {@code registry}, beside the domain's. */
+  public static Vertx vertxWithMetrics(PrometheusMeterRegistry registry) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
   }
 
-  /** Deploys everything and returns the running service. */
-  public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config) {
+  /** Deploys everything with metrics of its own; the future gives the HTTP port actually bound. */
+  public static Future<Integer> deploy(Vertx vertx, TapewatchConfig config) {
+    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).map(TapewatchApp::port);
+  }
+
+  /**
+   * Deploys everything and returns the running service; {@code registry} receives the domain metrics and is scraped
+   * at /metrics (give Vert.x the same one, see {@link #vertxWithMetrics}, to have its own metrics there too).
+   */
+  public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config, PrometheusMeterRegistry registry) {
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
     List<Future<String>> symbols = new ArrayList<>();
     for (String s : config.symbols()) {
-      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax())));
+      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax(), registry)));
     }
-    HttpVerticle http = new HttpVerticle(config, startedMs);
+    HttpVerticle http = new HttpVerticle(config, startedMs, registry);
     List<String> stopSymbols = new ArrayList<>();
     List<String> stopStore = new ArrayList<>();
     List<String> stopHttp = new ArrayList<>();
@@ -61,6 +79,7 @@ public final class TapewatchApp {
     List<String> stopFeed = new ArrayList<>();
     return Future.all(symbols)
         .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
+        .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry))).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new StoreVerticle(config))).onSuccess(stopStore::add)
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)

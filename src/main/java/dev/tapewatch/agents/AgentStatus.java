@@ -12,6 +12,7 @@ final class AgentStatus {
   private Instant lastRun;
   private long runs;
   private long findings;
+  private long errors;
   private String lastError;
   private Instant lastErrorAt;
   private long lastDurationMs;
@@ -30,6 +31,7 @@ final class AgentStatus {
     lastDurationMs = durationMs;
     findings += newFindings;
     if (error != null) {
+      errors++;
       lastError = error;
       lastErrorAt = at;
     }
@@ -39,7 +41,7 @@ final class AgentStatus {
   }
 
   /**
-   * {@code {agent, status: ok|error|disabled, disabled_by?, interval_s, last_run, runs, findings, last_error,
+   * {@code {agent, status: ok|error|disabled, disabled_by?, interval_s, last_run, runs, findings, errors, last_error,
    * last_error_at, last_duration_ms}}.
    */
   JsonObject toJson() {
@@ -50,6 +52,7 @@ final class AgentStatus {
         .put("last_run", lastRun == null ? null : lastRun.toString())
         .put("runs", runs)
         .put("findings", findings)
+        .put("errors", errors)
         .put("last_error", lastError)
         .put("last_error_at", lastErrorAt == null ? null : lastErrorAt.toString())
         .put("last_duration_ms", lastDurationMs);

@@ -3,6 +3,7 @@ package dev.tapewatch.http;
 import dev.tapewatch.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.TapewatchConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,13 +37,15 @@ public final class HttpVerticle extends VerticleBase {
 
   private final TapewatchConfig config;
   private final long startedMs;
+  private final PrometheusMeterRegistry registry;
   private HealthView health;
   private HttpServer server;
   private boolean stopping;
 
-  public HttpVerticle(TapewatchConfig config, long startedMs) {
+  public HttpVerticle(TapewatchConfig config, long startedMs, PrometheusMeterRegistry registry) {
     this.config = config;
     this.startedMs = startedMs;
+    this.registry = registry;
   }
 
   @Override
@@ -72,6 +76,7 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.json(h);
     });
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     marketRoute(router, "/signals", Addresses::signals);
     marketRoute(router, "/signals_tf", Addresses::signalsTf);
     marketRoute(router, "/debug/state", Addresses::state);

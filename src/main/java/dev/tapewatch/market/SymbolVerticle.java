@@ -3,16 +3,20 @@ package dev.tapewatch.market;
 import dev.tapewatch.Addresses;
 import dev.tapewatch.feed.Quote;
 import dev.tapewatch.feed.Trade;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -26,13 +30,21 @@ public final class SymbolVerticle extends VerticleBase {
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
 
   private final SymbolState state;
+  private final Timer latency;
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, String> encoded = new HashMap<>();
   private long statusTimer;
 
-  public SymbolVerticle(String symbol, int tradesMax) {
+  public SymbolVerticle(String symbol, int tradesMax, MeterRegistry registry) {
     this.state = new SymbolState(symbol, tradesMax);
+    this.latency = Timer.builder("tapewatch.trade.to.features.latency")
+        .description("From a trade's arrival at the feed to its symbol's bars and features being updated")
+        .tag("symbol", symbol)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
   }
 
   @Override
@@ -78,6 +90,9 @@ public final class SymbolVerticle extends VerticleBase {
     if (!batch.trades().isEmpty()) {
       long nanos = Math.min(LATENCY_MAX_NANOS, Math.max(0, System.nanoTime() - batch.receivedNanos()));
       latencyNanos.recordValueWithCount(nanos, batch.trades().size());
+      for (int i = 0; i < batch.trades().size(); i++) {
+        latency.record(nanos, TimeUnit.NANOSECONDS);
+      }
     }
   }
 

@@ -1,0 +1,110 @@
+package dev.tapewatch.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.TapewatchApp;
+import dev.tapewatch.config.TapewatchConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics scraped after a replay: the domain's metrics with exact counts, Vert.x's and the JVM's beside them. */
+class MetricsEndpointTest {
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
+
+  private static Map<String, Double> scrape(HttpClient http, int port) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : body.split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (!line.startsWith("#") && m.matches()) {
+        samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+      }
+    }
+    return samples;
+  }
+
+  @Test
+  void metricsAfterAReplay(@TempDir Path tmp) throws Exception {
+    List<String> tape = new ArrayList<>();
+    long start = Instant.parse("2026-11-24T06:00:00Z").toEpochMilli();
+    for (int i = 1; i <= 300; i++) {
+      tape.add(new JsonObject().put("type", "match").put("trade_id", i).put("side", i % 2 == 0 ? "buy" : "sell")
+          .put("size", "0.5").put("price", Double.toString(100 + i % 7)).put("product_id", i % 3 == 0 ? "ETH-USD"
+              : "BTC-USD").put("time", Instant.ofEpochMilli(start + i * 1000L).toString()).encode());
+    }
+    tape.add("{not json");
+    tape.add("{not json either");
+    tape.add(new JsonObject().put("type", "match").put("trade_id", 999).put("side", "buy").put("size", "1")
+        .put("price", "-5").put("product_id", "BTC-USD").put("time", "2026-11-24T07:00:00Z").encode());
+    Path file = tmp.resolve("tape.ndjson");
+    Files.write(file, tape);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
+    try {
+      int port = TapewatchApp.start(vertx, TapewatchConfig.load(Map.of("FEED", "replay:" + file, "REPLAY_SPEED", "0",
+              "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1")), registry)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+      HttpClient http = HttpClient.newHttpClient();
+      Map<String, Double> m = Map.of();
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        m = scrape(http, port);
+        if (m.getOrDefault("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}", 0.0) == 200.0
+            && m.getOrDefault("tapewatch_agent_runs_total{agent=\"trend_score\"}", 0.0) >= 1.0) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertEquals(200.0, m.get("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}"));
+      assertEquals(100.0, m.get("tapewatch_trades_ingested_total{symbol=\"ETH-USD\"}"));
+      assertEquals(2.0, m.get("tapewatch_feed_malformed_total{reason=\"not_json\"}"));
+      assertEquals(1.0, m.get("tapewatch_feed_malformed_total{reason=\"non_positive\"}"));
+      assertEquals(200.0, m.get("tapewatch_trade_to_features_latency_seconds_count{symbol=\"BTC-USD\"}"));
+      assertTrue(m.get("tapewatch_trade_to_features_latency_seconds_sum{symbol=\"BTC-USD\"}") > 0);
+      assertEquals(200.0, m.get("tapewatch_trade_to_features_latency_seconds_bucket{symbol=\"BTC-USD\",le=\"+Inf\"}"));
+      assertEquals(200.0, m.get("tapewatch_trades_cached{symbol=\"BTC-USD\"}"));
+      // Ids are numbered across both products: ETH sees 3, 6, ..., 300 (99 jumps of two missing ids), BTC sees
+      // 1, 2, 4, 5, ..., 299 (99 jumps of one).
+      assertEquals(99.0, m.get("tapewatch_feed_trade_gaps_total{symbol=\"ETH-USD\"}"));
+      assertEquals(198.0, m.get("tapewatch_feed_missing_trades_total{symbol=\"ETH-USD\"}"));
+      assertEquals(99.0, m.get("tapewatch_feed_trade_gaps_total{symbol=\"BTC-USD\"}"));
+      assertEquals(99.0, m.get("tapewatch_feed_missing_trades_total{symbol=\"BTC-USD\"}"));
+      assertTrue(m.get("tapewatch_agent_runs_total{agent=\"trend_score\"}") >= 1);
+      assertTrue(m.containsKey("tapewatch_findings_total{agent=\"trend_score\"}"));
+      assertEquals(0.0, m.get("tapewatch_findings_buffered"));
+      assertEquals(0.0, m.get("tapewatch_alerts_sent_total"));
+      assertEquals(0.0, m.get("tapewatch_llm_calls_total"));
+      assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("vertx_http_server_requests_total")),
+          "Vert.x's HTTP server metrics");
+      assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("vertx_eventbus_")), "event-bus metrics");
+      assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
+      for (String key : m.keySet()) {
+        assertFalse(key.matches(".*[0-9a-f]{8}-[0-9a-f]{4}-.*"), "no label holds an id: " + key);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}
