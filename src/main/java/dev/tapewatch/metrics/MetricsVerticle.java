@@ -99,6 +99,9 @@ public final class MetricsVerticle extends VerticleBase {
         num(s, "written"));
     meters.counter("tapewatch.db.write.failures", "Failed database writes (retried)", Tags.empty(),
         num(s, "write_failures"));
+    meters.counter("tapewatch.db.write.batches", "Successful batch writes", Tags.empty(), num(s, "write_batches"));
+    meters.counter("tapewatch.db.write.seconds", "Time spent in successful batch writes; rate over batches' rate "
+        + "is the mean write latency", Tags.empty(), num(s, "write_seconds"));
     meters.gauge("tapewatch.db.connected", "1 while the database answers", Tags.empty(),
         s.getBoolean("connected", false) ? 1 : 0);
   }

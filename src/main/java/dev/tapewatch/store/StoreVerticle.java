@@ -65,6 +65,8 @@ public final class StoreVerticle extends VerticleBase {
   private long written;
   private long dropped;
   private long writeFailures;
+  private long writeBatches;
+  private long writeNanos;
   private String lastError;
   private long statusTimer;
 
@@ -231,10 +233,14 @@ public final class StoreVerticle extends VerticleBase {
             d.getDouble("avg_price"), ts, d.getString("last_action"), d.getDouble("last_conf")));
       }
     }
-    return pool.withTransaction(conn -> {
+    long startNanos = System.nanoTime();
+    return pool.<Void>withTransaction(conn -> {
       Future<?> inserted = conn.preparedQuery(Queries.INSERT_FINDING).executeBatch(findings);
       return postures.isEmpty() ? inserted.mapEmpty()
           : inserted.compose(v -> conn.preparedQuery(Queries.UPSERT_POSITION).executeBatch(postures)).mapEmpty();
+    }).onSuccess(v -> {
+      writeBatches++;
+      writeNanos += System.nanoTime() - startNanos;
     });
   }
 
@@ -325,8 +331,8 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * {@code {mode: postgres|memory, connected, schema_ready, buffered, dropped, written, write_failures, last_error,
-   * kept_in_memory}}.
+   * {@code {mode: postgres|memory, connected, schema_ready, buffered, dropped, written, write_failures, write_batches,
+   * write_seconds (summed over successful batch writes), last_error, kept_in_memory}}.
    */
   private void publishStatus() {
     vertx.eventBus().publish(Addresses.STORE_STATUS, new JsonObject()
@@ -337,6 +343,8 @@ public final class StoreVerticle extends VerticleBase {
         .put("dropped", dropped)
         .put("written", written)
         .put("write_failures", writeFailures)
+        .put("write_batches", writeBatches)
+        .put("write_seconds", writeNanos / 1e9)
         .put("last_error", lastError)
         .put("kept_in_memory", recent.size()));
   }

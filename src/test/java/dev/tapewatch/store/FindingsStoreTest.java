@@ -268,6 +268,10 @@ class FindingsStoreTest {
     JsonObject database = svc.await("/health", h -> h.getJsonObject("database").getLong("dropped") == 15, 10_000)
         .getJsonObject("database");
     assertEquals(10, database.getInteger("buffered"));
+    String metrics = svc.getNow("/metrics").bodyAsString();
+    assertTrue(metrics.contains("tapewatch_findings_dropped_total 15.0"), "dropped findings show in /metrics");
+    assertTrue(metrics.contains("tapewatch_findings_buffered 10.0"));
+    assertTrue(metrics.contains("tapewatch_db_connected 0.0"));
 
     db.reopen();
     awaitRows("SELECT id FROM findings WHERE id = '" + ids.get(24) + "'");
