@@ -11,6 +11,7 @@ import java.util.Locale;
  *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON, as encoded text.</li>
  *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON, as encoded text.</li>
  *   <li>{@code market.<symbol>.state} (request): the /debug/state JSON.</li>
+ *   <li>{@code market.<symbol>.bars} (request {@code {tf, limit}}): the /bars JSON.</li>
  *   <li>{@code market.<symbol>.snapshot} (request): a {@link dev.tapewatch.market.MarketSnapshot} as JSON, what
  *       agents read.</li>
  *   <li>{@code market.<symbol>.status} (request): the symbol's status JSON (as published on {@link #MARKET_STATUS}).</li>
@@ -76,6 +77,10 @@ public final class Addresses {
 
   public static String state(String symbol) {
     return market(symbol, "state");
+  }
+
+  public static String bars(String symbol) {
+    return market(symbol, "bars");
   }
 
   public static String snapshot(String symbol) {

@@ -9,6 +9,7 @@ import dev.tapewatch.support.PlainMarketMath.Bar;
 import dev.tapewatch.support.PlainMarketMath.T;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.BufferedReader;
@@ -150,6 +151,19 @@ class ReplayServiceTest {
       JsonObject state = svc.json("/debug/state?symbol=" + symbol);
       assertEquals(3, state.getJsonArray("bars_1m_tail").size());
       assertEquals(PlainMarketMath.bars(expected.get(symbol), 60_000).size(), state.getInteger("bars_1m_count"));
+      List<Bar> m5 = PlainMarketMath.bars(expected.get(symbol), 300_000);
+      JsonArray served = svc.json("/bars?symbol=" + symbol + "&tf=5m&limit=1000").getJsonArray("bars");
+      assertEquals(m5.size(), served.size());
+      for (int i = 0; i < m5.size(); i++) {
+        Bar b = m5.get(i);
+        JsonObject bar = served.getJsonObject(i);
+        assertEquals(Instant.ofEpochMilli(b.bucket() * 300_000).toString(), bar.getString("ts_utc"));
+        assertEquals(b.open(), bar.getDouble("open"), symbol + " bar " + i);
+        assertEquals(b.high(), bar.getDouble("high"));
+        assertEquals(b.low(), bar.getDouble("low"));
+        assertEquals(b.close(), bar.getDouble("close"));
+        close(b.volume(), bar.getDouble("volume"), symbol + " volume of bar " + i);
+      }
     }
   }
 

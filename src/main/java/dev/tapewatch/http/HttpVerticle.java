@@ -3,6 +3,8 @@ package dev.tapewatch.http;
 import dev.tapewatch.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.market.SymbolState;
+import dev.tapewatch.market.Timeframe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,7 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
+  private static final List<String> TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::label).toList();
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final TapewatchConfig config;
@@ -81,6 +86,9 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/signals_tf", Addresses::signalsTf);
     marketRoute(router, "/debug/state", Addresses::state);
     marketRoute(router, "/debug/features", Addresses::features);
+    marketRoute(router, "/bars", Addresses::bars, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
+        .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
+        .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
     new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.findingAgents(config)).mount(router);
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
@@ -95,9 +103,17 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void marketRoute(Router router, String path, Function<String, String> address) {
+    marketRoute(router, path, address, SYMBOL_ONLY, q -> null);
+  }
+
+  /** A market view of {@code ?symbol=}; {@code request} turns the other parameters into the request's body. */
+  private void marketRoute(Router router, String path, Function<String, String> address, Set<String> params,
+      Function<QueryParams, JsonObject> request) {
     router.get(path).handler(ctx -> {
-      String symbol = new QueryParams(ctx.queryParams(), SYMBOL_ONLY).symbol(config.symbols());
-      vertx.eventBus().request(address.apply(symbol), null, new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
+      QueryParams q = new QueryParams(ctx.queryParams(), params);
+      String symbol = q.symbol(config.symbols());
+      vertx.eventBus().request(address.apply(symbol), request.apply(q),
+              new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
           .onSuccess(reply -> {
             if (reply.body() instanceof String text) {
               ctx.response().putHeader("Content-Type", "application/json").end(text);

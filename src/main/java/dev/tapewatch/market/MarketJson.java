@@ -99,6 +99,16 @@ public final class MarketJson {
     return out.put("bars_1m_count", m1.size()).put("bars_1m_tail", tail);
   }
 
+  /** /bars: {@code {symbol, tf, bars: [bar...]}}, the last {@code limit} bars of {@code tf}, oldest first. */
+  public static JsonObject bars(SymbolState s, Timeframe tf, int limit) {
+    BarSeries series = s.bars(tf);
+    JsonArray bars = new JsonArray();
+    for (int i = Math.max(0, series.size() - limit); i < series.size(); i++) {
+      bars.add(bar(series, i));
+    }
+    return new JsonObject().put("symbol", s.symbol()).put("tf", tf.label()).put("bars", bars);
+  }
+
   /** One bar: {@code {ts_utc, open, high, low, close, volume, vwap | null, signed_volume, trades}}. */
   public static JsonObject bar(BarSeries series, int i) {
     double v = series.volume(i);

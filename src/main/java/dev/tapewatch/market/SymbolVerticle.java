@@ -58,6 +58,10 @@ public final class SymbolVerticle extends VerticleBase {
     replyEncoded(Addresses.signalsTf(symbol), () -> MarketJson.signalsTf(state));
     replyEncoded(Addresses.features(symbol), () -> MarketJson.features(state));
     reply(Addresses.state(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
+    reply(Addresses.bars(symbol), m -> {
+      JsonObject q = (JsonObject) m.body();
+      return MarketJson.bars(state, Timeframe.ofLabel(q.getString("tf")), q.getInteger("limit"));
+    });
     reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
     reply(Addresses.status(symbol), this::status);
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS,

@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,6 +95,29 @@ class HttpEndpointsTest {
         "best_ask")) {
       assertTrue(f.containsKey(k), k);
     }
+  }
+
+  @Test
+  void barsForTheChartAreValidatedLikeEveryEndpoint() throws Exception {
+    JsonObject byDefault = svc.json("/bars?symbol=BTC-USD");
+    assertEquals(Set.of("symbol", "tf", "bars"), byDefault.fieldNames());
+    assertEquals("1m", byDefault.getString("tf"));
+    assertEquals(120, byDefault.getJsonArray("bars").size(), "120 by default; two hours of history exist");
+    JsonObject m15 = svc.json("/bars?symbol=eth-usd&tf=15m&limit=3");
+    assertEquals("ETH-USD", m15.getString("symbol"));
+    assertEquals(3, m15.getJsonArray("bars").size());
+    long previous = 0;
+    for (Object o : m15.getJsonArray("bars")) {
+      long start = Instant.parse(((JsonObject) o).getString("ts_utc")).toEpochMilli();
+      assertEquals(0, start % 900_000, "15m buckets");
+      assertTrue(start > previous, "oldest first");
+      previous = start;
+    }
+    expectError("/bars?tf=2m", 400, "unknown tf '2m'; valid: 1m,5m,15m");
+    expectError("/bars?limit=0", 400, "parameter 'limit' must be a whole number from 1 to 1000");
+    expectError("/bars?limit=1001", 400, "from 1 to 1000");
+    expectError("/bars?symbol=DOGE-USD", 404, "unknown symbol");
+    expectError("/bars?from=1", 400, "unknown parameter 'from'");
   }
 
   @Test
