@@ -4,6 +4,7 @@ import dev.tapewatch.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,9 +14,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /findings}, {@code /findings.csv} and {@code /db-health}, answered by the store verticle. */
+/**
+ * {@code /findings}, {@code /findings.csv} and {@code /db-health}, answered by the store verticle, and the live
+ * {@code /findings/stream}.
+ */
 final class FindingRoutes {
   static final long STORE_TIMEOUT_MS = 3000;
+  static final long KEEP_ALIVE_MS = 15_000;
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details\r\n";
   private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "agent");
 
@@ -33,6 +38,7 @@ final class FindingRoutes {
     router.get("/findings").handler(ctx -> query(ctx).onSuccess(found -> ctx.json(new JsonObject()
         .put("findings", found))));
     router.get("/findings.csv").handler(ctx -> query(ctx).onSuccess(found -> csv(ctx, found)));
+    router.get("/findings/stream").handler(this::stream);
     router.get("/db-health").handler(ctx -> {
       new QueryParams(ctx.queryParams(), Set.of());
       vertx.eventBus().<JsonObject>request(Addresses.STORE_DB_HEALTH, new JsonObject(),
@@ -76,6 +82,35 @@ final class FindingRoutes {
           cell(f.getJsonObject("details").encode())) + "\r\n");
     }
     r.end();
+  }
+
+  /**
+   * Server-Sent Events: every new finding (of {@code ?symbol=} and {@code ?agent=} when given) as one {@code event:
+   * finding} whose data is the finding's JSON, and a comment every {@value #KEEP_ALIVE_MS} ms so that idle
+   * connections survive proxies. Outbound only; the stream ends when the client goes away.
+   */
+  private void stream(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx.queryParams(), Set.of("symbol", "agent"));
+    String symbol = q.optionalSymbol(symbols);
+    String agent = q.oneOf("agent", agentNames);
+    HttpServerResponse r = ctx.response()
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no")
+        .setChunked(true);
+    r.write(": tapewatch findings\n\n");
+    MessageConsumer<JsonObject> findings = vertx.eventBus().consumer(Addresses.FINDINGS, m -> {
+      JsonObject f = m.body();
+      if ((symbol == null || symbol.equals(f.getString("symbol")))
+          && (agent == null || agent.equals(f.getString("agent"))) && !r.writeQueueFull()) {
+        r.write("event: finding\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+      }
+    });
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> r.write(": keep-alive\n\n"));
+    r.closeHandler(v -> {
+      vertx.cancelTimer(keepAlive);
+      findings.unregister();
+    });
   }
 
   /** RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled. */

@@ -9,6 +9,10 @@ import dev.tapewatch.Addresses;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -20,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +123,43 @@ class HttpEndpointsTest {
     expectError("/bars?limit=1001", 400, "from 1 to 1000");
     expectError("/bars?symbol=DOGE-USD", 404, "unknown symbol");
     expectError("/bars?from=1", 400, "unknown parameter 'from'");
+  }
+
+  @Test
+  void newFindingsArriveLiveAsServerSentEventsForTheChosenSymbol(Vertx vertx) throws Exception {
+    StringBuffer received = new StringBuffer();
+    CompletableFuture<HttpClientResponse> opened = new CompletableFuture<>();
+    HttpClient client = vertx.createHttpClient();
+    client.request(HttpMethod.GET, svc.port(), "127.0.0.1", "/findings/stream?symbol=ETH-USD")
+        .compose(HttpClientRequest::send)
+        .onSuccess(resp -> {
+          resp.handler(buf -> received.append(buf.toString()));
+          opened.complete(resp);
+        })
+        .onFailure(opened::completeExceptionally);
+    HttpClientResponse resp = opened.get(10, TimeUnit.SECONDS);
+    assertEquals(200, resp.statusCode());
+    assertEquals("text/event-stream; charset=utf-8", resp.getHeader("Content-Type"));
+
+    HttpResponse<Buffer> eth = WebClient.create(vertx).post(svc.port(), "127.0.0.1",
+        "/agents/run-now?names=trend_score&symbol=ETH-USD").send().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> btc = WebClient.create(vertx).post(svc.port(), "127.0.0.1",
+        "/agents/run-now?names=trend_score&symbol=BTC-USD").send().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    JsonObject finding = eth.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getJsonObject("finding");
+    String btcId = btc.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getJsonObject("finding")
+        .getString("id");
+    String event = "event: finding\nid: " + finding.getString("id") + "\ndata: " + finding.encode() + "\n\n";
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!received.toString().contains(event) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(received.toString().startsWith(": tapewatch findings\n\n"), received.toString());
+    assertTrue(received.toString().contains(event), "the ETH-USD finding arrives as it is made: " + received);
+    assertFalse(received.toString().contains(btcId), "another symbol's finding is not sent");
+    expectError("/findings/stream?symbol=XRP-USD", 404, "unknown symbol");
+    client.close();
   }
 
   @Test
