@@ -160,32 +160,24 @@ final class ConfigReader {
   Map<String, Double> weights(String name, List<String> keys) {
     String accepted = "comma list of " + String.join(",", keys.stream().map(k -> k + "=<number ≥ 0>").toList())
         + " with each key exactly once";
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (String part : raw(name).split(",", -1)) {
-      int eq = part.indexOf('=');
-      if (eq < 0) {
-        throw invalid(name, accepted);
-      }
-      String key = part.substring(0, eq).trim();
-      Double w = parseFinite(part.substring(eq + 1).trim());
-      if (!keys.contains(key) || out.containsKey(key) || w == null || w < 0) {
-        throw invalid(name, accepted);
-      }
-      out.put(key, w);
-    }
+    Map<String, Double> out = keyedNumbers(name, keys, accepted);
     if (out.size() != keys.size()) {
       throw invalid(name, accepted);
     }
-    return Collections.unmodifiableMap(out);
+    return out;
   }
 
-  /** {@code key=number,...} with keys from {@code keys}, each at most once, each a finite number ≥ 0. */
+  /** {@code key=number,...} with keys from {@code keys}, each at most once, each a finite number ≥ 0; may be empty. */
   Map<String, Double> partialWeights(String name, List<String> keys) {
-    String accepted = "comma list of key=<number ≥ 0> with keys from " + String.join(",", keys) + ", each at most once";
-    Map<String, Double> out = new LinkedHashMap<>();
     if (raw(name).isEmpty()) {
-      return Collections.unmodifiableMap(out);
+      return Map.of();
     }
+    return keyedNumbers(name, keys,
+        "comma list of key=<number ≥ 0> with keys from " + String.join(",", keys) + ", each at most once");
+  }
+
+  private Map<String, Double> keyedNumbers(String name, List<String> keys, String accepted) {
+    Map<String, Double> out = new LinkedHashMap<>();
     for (String part : raw(name).split(",", -1)) {
       int eq = part.indexOf('=');
       String key = eq < 0 ? "" : part.substring(0, eq).trim();

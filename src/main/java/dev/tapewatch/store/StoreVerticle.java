@@ -178,28 +178,11 @@ public final class StoreVerticle extends VerticleBase {
       return;
     }
     flushing = true;
-    List<JsonObject> batch = new ArrayList<>();
-    for (JsonObject f : pending) {
-      batch.add(f);
-      if (batch.size() == BATCH_MAX) {
-        break;
-      }
-    }
-    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
-    ready.compose(v -> write(batch)).onComplete(ar -> {
+    writeOldest().onComplete(ar -> {
       flushing = false;
       if (ar.succeeded()) {
-        Set<String> ids = new HashSet<>();
-        batch.forEach(f -> ids.add(f.getString("id")));
-        while (!pending.isEmpty() && ids.contains(pending.peekFirst().getString("id"))) {
-          pending.removeFirst();
-        }
-        written += batch.size();
-        connected = true;
-        failedAttempts = 0;
         flush();
       } else {
-        noteFailure(ar.cause());
         long delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << Math.min(failedAttempts, 10));
         failedAttempts++;
         retryTimer = vertx.setTimer(delay, id -> {
@@ -208,6 +191,25 @@ public final class StoreVerticle extends VerticleBase {
         });
       }
     });
+  }
+
+  /** Writes the oldest buffered findings (up to a batch) and takes them out of the buffer once written. */
+  private Future<Void> writeOldest() {
+    List<JsonObject> batch = pending.stream().limit(BATCH_MAX).toList();
+    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
+    return ready.compose(v -> write(batch))
+        .onSuccess(v -> {
+          // A full buffer may have dropped some of the batch's oldest meanwhile: remove by id, not by count.
+          Set<String> ids = new HashSet<>();
+          batch.forEach(f -> ids.add(f.getString("id")));
+          while (!pending.isEmpty() && ids.contains(pending.peekFirst().getString("id"))) {
+            pending.removeFirst();
+          }
+          written += batch.size();
+          connected = true;
+          failedAttempts = 0;
+        })
+        .onFailure(this::noteFailure);
   }
 
   private void noteFailure(Throwable e) {
@@ -377,16 +379,8 @@ public final class StoreVerticle extends VerticleBase {
       LOG.atError().addKeyValue("unwritten", pending.size()).log("shutdown grace over: findings were not written");
       return Future.succeededFuture();
     }
-    List<JsonObject> batch = new ArrayList<>(pending).subList(0, Math.min(BATCH_MAX, pending.size()));
-    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
-    return ready.compose(v -> write(batch))
-        .map(v -> {
-          written += batch.size();
-          batch.forEach(f -> pending.removeFirstOccurrence(f));
-          return (Void) null;
-        })
+    return writeOldest()
         .recover(e -> {
-          noteFailure(e);
           Promise<Void> later = Promise.promise();
           vertx.setTimer(BACKOFF_FIRST_MS, id -> later.complete());
           return later.future();
