@@ -91,6 +91,9 @@ public final class HttpVerticle extends VerticleBase {
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
     new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.findingAgents(config)).mount(router);
+    // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
+    router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
