@@ -20,6 +20,11 @@ import java.util.Locale;
  *   <li>{@code feed.status} (publish, every second): the feed status JSON shown under {@code feed} in /health.</li>
  * </ul>
  * The symbol part is the product id in lower case: {@code market.btc-usd.events}.
+ *
+ * <p>In cluster mode the market, run-now and {@link #FINDINGS} addresses span the cluster (a request reaches the
+ * symbol's owner wherever it runs); the status, store and stopping addresses are consumed with
+ * {@code localConsumer}, so each node hears only its own verticles: a finding is stored and alerted by the node that
+ * produced it, once.
  */
 public final class Addresses {
   public static final String MARKET_STATUS = "market.status";
@@ -43,12 +48,25 @@ public final class Addresses {
   /** Published every second by the LLM analyst: the {@code llm} section of /health. */
   public static final String LLM_STATUS = "llm.status";
 
+  /**
+   * Published on this node only by the symbol-ownership verticle whenever the node's share changes:
+   * {@code {symbols: [...]}}, the symbols whose feed and agents now run here.
+   */
+  public static final String NODE_SYMBOLS = "node.symbols";
+  /** Published on this node only, every second and on change: the {@code cluster} section of /health. */
+  public static final String CLUSTER_STATUS = "cluster.status";
+  /** Published cluster-wide by a node that released symbols, empty body: the others claim them at once. */
+  public static final String CLUSTER_REBALANCE = "cluster.rebalance";
+
   private Addresses() {
   }
 
-  /** Request {@code {symbol: S | null, insert: bool}} → {@code {results: [{agent, symbol, finding?, error?}]}}. */
-  public static String agentRunNow(String agent) {
-    return "agents." + agent + ".run-now";
+  /**
+   * Request {@code {insert: bool}} to the agent's runner of one symbol, on whichever node owns it →
+   * {@code {results: [{agent, symbol, finding?, error?}]}}.
+   */
+  public static String agentRunNow(String agent, String symbol) {
+    return "agents." + agent + "." + symbol.toLowerCase(Locale.ROOT) + ".run-now";
   }
 
   private static String market(String symbol, String leaf) {

@@ -49,5 +49,7 @@ final class Logging {
     Level libraries = level.isGreaterOrEqual(Level.INFO) ? Level.WARN : level;
     context.getLogger("io.netty").setLevel(libraries);
     context.getLogger("com.hazelcast").setLevel(libraries);
+    // Warns at every start that CP structures run unsafe; tapewatch uses none (ownership is a plain map).
+    context.getLogger("com.hazelcast.cp.CPSubsystem").setLevel(Level.ERROR);
   }
 }

@@ -4,6 +4,7 @@ import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,25 +34,39 @@ public final class Main {
     }
     Logging.configure(config.logs());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
+    AtomicReference<Vertx> vertx = new AtomicReference<>();
     AtomicReference<TapewatchApp> running = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
     // The JVM's own handling of these signals would exit 143 before anything is written; this one stops in order.
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          new Thread(() -> stopAndExit(vertx, running.get(), config.shutdownGraceSec()), "tapewatch-stop").start();
+          new Thread(() -> stopAndExit(vertx.get(), running.get(), config.shutdownGraceSec()), "tapewatch-stop")
+              .start();
         }
       });
     }
-    TapewatchApp.start(vertx, config, registry).onComplete(started -> {
-      if (started.succeeded()) {
-        running.set(started.result());
-        LOG.info("tapewatch listening on port " + started.result().port() + ", symbols "
+    Future<TapewatchApp> started;
+    if (config.cluster().enabled()) {
+      started = TapewatchApp.clusterNodeWithMetrics(config, registry).compose(node -> {
+        vertx.set(node.vertx());
+        LOG.info("joined cluster " + config.cluster().name() + " as node " + node.manager().getNodeId() + " with "
+            + node.manager().getNodes().size() + " members");
+        return TapewatchApp.start(node.vertx(), config, registry, node);
+      });
+    } else {
+      vertx.set(TapewatchApp.vertxWithMetrics(registry));
+      started = TapewatchApp.start(vertx.get(), config, registry, null);
+    }
+    started.onComplete(done -> {
+      if (done.succeeded()) {
+        running.set(done.result());
+        LOG.info("tapewatch listening on port " + done.result().port() + ", symbols "
             + config.symbols() + ", feed " + config.feed().label()
-            + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)"));
+            + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)")
+            + (config.cluster().enabled() ? ", cluster mode" : ""));
       } else {
-        System.err.println("tapewatch: start-up failed: " + started.cause().getMessage());
+        System.err.println("tapewatch: start-up failed: " + done.cause().getMessage());
         System.exit(1);
       }
     });
@@ -64,8 +79,11 @@ public final class Main {
       if (app != null) {
         app.shutdown().toCompletionStage().toCompletableFuture().get(graceSec + 10L, TimeUnit.SECONDS);
       }
-      // Awaited on its own: chained onto a context-bound future, its completion would land on a closed event loop.
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // Null while still joining a cluster: nothing runs yet. Awaited on its own: chained onto a context-bound
+      // future, its completion would land on a closed event loop.
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
       LOG.info("stopped");
     } catch (Exception e) {
       LOG.error("stop did not complete: " + e);

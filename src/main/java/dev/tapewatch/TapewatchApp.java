@@ -2,6 +2,8 @@ package dev.tapewatch;
 
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.alerts.AlertVerticle;
+import dev.tapewatch.cluster.ClusterNode;
+import dev.tapewatch.cluster.SymbolOwnershipVerticle;
 import dev.tapewatch.alerts.LlmAnalystVerticle;
 import dev.tapewatch.agents.AgentVerticle;
 import dev.tapewatch.config.TapewatchConfig;
@@ -16,7 +18,6 @@ import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.store.StoreVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -46,28 +47,39 @@ public final class TapewatchApp {
 
   /** A Vert.x whose own metrics (HTTP server, event bus, pools, JVM) go to {@code registry}, beside the domain's. */
   public static Vertx vertxWithMetrics(PrometheusMeterRegistry registry) {
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    return Vertx.builder().with(vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
-  /** Deploys everything with metrics of its own; the future gives the HTTP port actually bound. */
+  /** The same, clustered ({@code CLUSTER=true}): joins the other nodes before anything is deployed. */
+  public static Future<ClusterNode> clusterNodeWithMetrics(TapewatchConfig config, PrometheusMeterRegistry registry) {
+    return ClusterNode.join(config.cluster(), config.httpPort(), vertxOptions(),
+        new MicrometerMetricsFactory(registry));
+  }
+
+  private static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true));
+  }
+
+  /** Deploys everything on a single node with metrics of its own; the future gives the HTTP port actually bound. */
   public static Future<Integer> deploy(Vertx vertx, TapewatchConfig config) {
-    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).map(TapewatchApp::port);
+    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null).map(TapewatchApp::port);
   }
 
   /**
    * Deploys everything and returns the running service; {@code registry} receives the domain metrics and is scraped
-   * at /metrics (give Vert.x the same one, see {@link #vertxWithMetrics}, to have its own metrics there too).
+   * at /metrics (give Vert.x the same one, see {@link #vertxWithMetrics}, to have its own metrics there too). With
+   * {@code cluster} (the node's, when clustered) the symbols are not deployed here but claimed from the cluster by
+   * the ownership verticle, deployed last; the feed and the agents start with no symbol and follow the node's share.
    */
-  public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config, PrometheusMeterRegistry registry) {
+  public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config, PrometheusMeterRegistry registry,
+      ClusterNode cluster) {
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
+    List<String> share = cluster == null ? config.symbols() : List.of();
     List<Future<String>> symbols = new ArrayList<>();
-    for (String s : config.symbols()) {
+    for (String s : share) {
       symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax(), registry)));
     }
     HttpVerticle http = new HttpVerticle(config, startedMs, registry);
@@ -77,6 +89,7 @@ public final class TapewatchApp {
     List<String> stopAlerts = new ArrayList<>();
     List<String> stopAgents = new ArrayList<>();
     List<String> stopFeed = new ArrayList<>();
+    List<String> stopOwnership = new ArrayList<>();
     return Future.all(symbols)
         .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry))).onSuccess(stopHttp::add)
@@ -86,11 +99,14 @@ public final class TapewatchApp {
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .onSuccess(stopAgents::add)
         .compose(v -> Future.all(AgentCatalog.build(config).stream()
-            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, config.symbols()))
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share))
                 .onSuccess(stopAgents::add)).toList()))
-        .compose(v -> vertx.deployVerticle(feed(config), new DeploymentOptions())).onSuccess(stopFeed::add)
-        .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts, stopStore,
-            stopHttp, stopSymbols)));
+        .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
+        .compose(v -> cluster == null ? Future.succeededFuture()
+            : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(), registry))
+                .onSuccess(stopOwnership::add))
+        .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts,
+            stopOwnership, stopStore, stopHttp, stopSymbols)));
   }
 
   public int port() {
@@ -100,7 +116,8 @@ public final class TapewatchApp {
   /**
    * The orderly stop: /health turns not-ready first, then the feed stops, the agents and the analyst stop
    * scheduling, waiting alerts are counted, the store writes what it buffered (within SHUTDOWN_GRACE_SEC), and HTTP
-   * lets requests in flight finish. Never fails; each step goes on whatever the one before did.
+   * lets requests in flight finish. In cluster mode the node releases its symbols right after its feed and agents
+   * stop, so the other nodes take them over at once. Never fails; each step goes on whatever the one before did.
    */
   public Future<Void> shutdown() {
     Future<?> chain = vertx.eventBus().request(Addresses.HTTP_STOPPING, null).otherwiseEmpty();
@@ -110,11 +127,11 @@ public final class TapewatchApp {
     return chain.otherwiseEmpty().mapEmpty();
   }
 
-  private static VerticleBase feed(TapewatchConfig config) {
+  private static VerticleBase feed(TapewatchConfig config, List<String> share) {
     return switch (config.feed().kind()) {
-      case SIM -> new SimFeedVerticle(config);
+      case SIM -> new SimFeedVerticle(config, share);
       case REPLAY -> new ReplayFeedVerticle(config);
-      case COINBASE -> new CoinbaseFeedVerticle(config);
+      case COINBASE -> new CoinbaseFeedVerticle(config, share);
     };
   }
 }

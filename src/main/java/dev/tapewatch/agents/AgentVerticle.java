@@ -1,6 +1,7 @@
 package dev.tapewatch.agents;
 
 import dev.tapewatch.Addresses;
+import dev.tapewatch.cluster.NodeShare;
 import dev.tapewatch.market.MarketSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,28 +30,33 @@ public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
   private final AgentCatalog.Entry entry;
-  private final List<String> symbols;
   private final AgentStatus status;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** The symbols this node runs the agent for, in order, each with its run-now consumer. */
+  private final Map<String, MessageConsumer<JsonObject>> symbols = new LinkedHashMap<>();
+  private final List<String> initialSymbols;
   private boolean feedConnected;
   private boolean stopping;
   private long timer = -1;
 
-  public AgentVerticle(AgentCatalog.Entry entry, List<String> symbols) {
+  /**
+   * Runs the agent for {@code initialSymbols} (every configured symbol on a single node; none in cluster mode) and
+   * for whatever this node's share becomes ({@link Addresses#NODE_SYMBOLS}).
+   */
+  public AgentVerticle(AgentCatalog.Entry entry, List<String> initialSymbols) {
     this.entry = entry;
-    this.symbols = symbols;
+    this.initialSymbols = initialSymbols;
     this.status = new AgentStatus(entry.name(), entry.intervalSec(), entry.disabledBy());
   }
 
   @Override
   public Future<?> start() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.FEED_STATUS,
+    var bus = vertx.eventBus();
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.FEED_STATUS,
         m -> feedConnected = m.body().getBoolean("connected", false)));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.agentRunNow(entry.name()), this::runNow));
-    Future<?> ready = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    if (entry.agent() instanceof TrendScoreAgent trend) {
-      ready = ready.compose(v -> restorePostures(trend));
-    }
+    consumers.add(NodeShare.follow(bus, this::follow));
+    Future<?> ready = Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> follow(initialSymbols));
     return ready.onSuccess(v -> {
       publishStatus();
       if (entry.enabled()) {
@@ -57,20 +65,47 @@ public final class AgentVerticle extends VerticleBase {
     });
   }
 
-  /** Reloads open positions; a store that cannot answer leaves every symbol flat, which the log says. */
-  private Future<Void> restorePostures(TrendScoreAgent trend) {
+  /**
+   * Takes up the symbols new to this node (a trend agent reloads their posture from position_state, since another
+   * node may have moved it) and lets go of the others.
+   */
+  private Future<?> follow(List<String> share) {
+    List<String> added = share.stream().filter(s -> !symbols.containsKey(s)).toList();
+    List<Future<?>> changes = new ArrayList<>();
+    for (String gone : List.copyOf(symbols.keySet())) {
+      if (!share.contains(gone)) {
+        changes.add(symbols.remove(gone).unregister());
+      }
+    }
+    for (String s : added) {
+      MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.agentRunNow(entry.name(), s),
+          m -> runNow(s, m));
+      symbols.put(s, c);
+      changes.add(c.completion());
+    }
+    Future<?> done = Future.join(changes);
+    if (entry.agent() instanceof TrendScoreAgent trend && !added.isEmpty()) {
+      done = done.compose(v -> restorePostures(trend, added));
+    }
+    return done;
+  }
+
+  /** Reloads open positions; a store that cannot answer leaves the symbols flat, which the log says. */
+  private Future<Void> restorePostures(TrendScoreAgent trend, List<String> which) {
     return vertx.eventBus().<JsonObject>request(Addresses.STORE_POSITIONS, new JsonObject(),
             new DeliveryOptions().setSendTimeout(10_000))
         .map(reply -> {
           for (Object o : reply.body().getJsonArray("positions")) {
             JsonObject p = (JsonObject) o;
-            trend.restore(p.getString("symbol"), p.getString("status"), p.getDouble("avg_price", 0.0),
-                Instant.parse(p.getString("updated_at")));
+            if (which.contains(p.getString("symbol"))) {
+              trend.restore(p.getString("symbol"), p.getString("status"), p.getDouble("avg_price", 0.0),
+                  Instant.parse(p.getString("updated_at")));
+            }
           }
           return (Void) null;
         })
         .otherwise(e -> {
-          LOG.warn("posture not restored, starting flat: " + e.getMessage());
+          LOG.warn("posture of " + which + " not restored, starting flat: " + e.getMessage());
           return null;
         });
   }
@@ -83,16 +118,11 @@ public final class AgentVerticle extends VerticleBase {
     }));
   }
 
-  private void runNow(Message<JsonObject> request) {
-    String symbol = request.body().getString("symbol");
+  private void runNow(String symbol, Message<JsonObject> request) {
     boolean insert = request.body().getBoolean("insert", true);
     if (!entry.enabled()) {
-      JsonArray results = new JsonArray();
-      for (String s : symbol == null ? symbols : List.of(symbol)) {
-        results.add(new JsonObject().put("agent", entry.name()).put("symbol", s)
-            .put("error", "disabled (" + entry.disabledBy() + ")"));
-      }
-      request.reply(new JsonObject().put("results", results));
+      request.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("agent", entry.name())
+          .put("symbol", symbol).put("error", "disabled (" + entry.disabledBy() + ")"))));
       return;
     }
     runAll(symbol, insert).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
@@ -105,7 +135,7 @@ public final class AgentVerticle extends VerticleBase {
   private Future<JsonArray> runAll(String onlySymbol, boolean commit) {
     long startNanos = System.nanoTime();
     List<Future<JsonArray>> perSymbol = new ArrayList<>();
-    for (String symbol : onlySymbol == null ? symbols : List.of(onlySymbol)) {
+    for (String symbol : onlySymbol == null ? List.copyOf(symbols.keySet()) : List.of(onlySymbol)) {
       perSymbol.add(runOne(symbol, commit));
     }
     return Future.join(perSymbol).map(done -> {
@@ -170,6 +200,8 @@ public final class AgentVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    List<MessageConsumer<?>> all = new ArrayList<>(consumers);
+    all.addAll(symbols.values());
+    return Future.all(all.stream().map(MessageConsumer::unregister).toList());
   }
 }

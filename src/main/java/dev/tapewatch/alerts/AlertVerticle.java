@@ -62,7 +62,7 @@ public final class AlertVerticle extends VerticleBase {
     if (settings.webhookUrl().isPresent()) {
       client = WebClient.create(vertx, new WebClientOptions().setUserAgent("tapewatch")
           .setConnectTimeout(settings.timeoutSec() * 1000));
-      ready = vertx.eventBus().<JsonObject>consumer(Addresses.FINDINGS, m -> onFinding(m.body())).completion();
+      ready = vertx.eventBus().<JsonObject>localConsumer(Addresses.FINDINGS, m -> onFinding(m.body())).completion();
       LOG.info("Slack alerts to " + settings.redactedWebhook().orElseThrow());
     } else {
       LOG.info("Slack alerts off: " + NO_WEBHOOK);

@@ -57,7 +57,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
       return Future.failedFuture("LLM_ENABLE=true needs OPENAI_API_KEY");
     }
     client = new ChatCompletionsClient(vertx, llm.baseUrl(), llm.apiKey().get(), llm.timeoutSec() * 1000L);
-    findings = vertx.eventBus().consumer(Addresses.FINDINGS, this::onFinding);
+    findings = vertx.eventBus().localConsumer(Addresses.FINDINGS, this::onFinding);
     LOG.info("LLM analyst on " + LlmStatus.origin(llm.baseUrl()) + " with " + llm.model()
         + " for " + symbols);
     return findings.completion();

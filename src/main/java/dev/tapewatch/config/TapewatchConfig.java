@@ -42,7 +42,8 @@ public record TapewatchConfig(
     int recentFindings,
     Optional<Secret> adminToken,
     int shutdownGraceSec,
-    LogSettings logs) {
+    LogSettings logs,
+    ClusterSettings cluster) {
 
   public static final List<String> TS_WEIGHT_KEYS = List.of("mom", "vwap", "rvol", "flow");
   public static final List<String> TS_TIMEFRAME_KEYS = List.of("1m", "5m", "15m");
@@ -61,10 +62,16 @@ public record TapewatchConfig(
       throw new ConfigException("TS_EXIT", ConfigException.quote(r.raw("TS_EXIT")),
           "a number below TS_ENTRY (" + tsEntry + ")");
     }
+    ClusterSettings cluster = ClusterSettings.read(r);
+    FeedMode feed = FeedMode.parse(r.raw("FEED"));
+    if (cluster.enabled() && feed.kind() == FeedMode.Kind.REPLAY) {
+      throw new ConfigException("FEED", ConfigException.quote(r.raw("FEED")),
+          "sim or coinbase when CLUSTER=true (a replay file belongs to one node)");
+    }
     return new TapewatchConfig(
         r.symbols("SYMBOL"),
         r.integer("HTTP_PORT", 0, 65535),
-        FeedMode.parse(r.raw("FEED")),
+        feed,
         r.decimal("REPLAY_SPEED", 0.0, 1_000_000.0),
         r.optionalLong("SIM_SEED"),
         r.integer("TRADES_MAX", 100, 10_000_000),
@@ -92,7 +99,8 @@ public record TapewatchConfig(
         r.integer("RECENT_FINDINGS", 10, 10_000_000),
         r.optionalSecret("ADMIN_TOKEN"),
         r.integer("SHUTDOWN_GRACE_SEC", 1, 600),
-        LogSettings.read(r));
+        LogSettings.read(r),
+        cluster);
   }
 
   private static Optional<Secret> databaseUrl(ConfigReader r) {

@@ -1,10 +1,12 @@
 package dev.tapewatch.feed;
 
 import dev.tapewatch.Addresses;
+import dev.tapewatch.cluster.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.market.Timeframe;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * symbol, reconnects with exponential backoff and jitter (resubscribing each time), drops a connection that is
  * silent for {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
  * {@value #SUBSCRIBE_DEADLINE_MS} ms, and fills trade-id gaps from the REST trades endpoint. Before the first
- * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached).
+ * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached). In cluster mode it
+ * subscribes to this node's share only, and a symbol taken over from a dead node is warmed the same way.
  */
 public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long SUBSCRIBE_DEADLINE_MS = 5000;
@@ -32,6 +36,8 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoinbaseFeedVerticle.class);
 
   private final TapewatchConfig config;
+  private final List<String> initialShare;
+  private MessageConsumer<?> share;
   private FeedStats stats;
   private FeedSink sink;
   private ExchangeTape tape;
@@ -40,14 +46,17 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   private WebSocket socket;
   private boolean subscribed;
   private boolean stopping;
+  private boolean reconnectScheduled;
   private int failedAttempts;
   private long lastMessageNanos;
   private long connectedNanos;
   private long watchdogTimer;
   private long statusTimer;
 
-  public CoinbaseFeedVerticle(TapewatchConfig config) {
+  /** Subscribes to {@code initialShare} (every symbol on a single node, none in cluster mode), then to the node's share. */
+  public CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare) {
     this.config = config;
+    this.initialShare = initialShare;
   }
 
   @Override
@@ -55,6 +64,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     stats = new FeedStats("coinbase", config.symbols());
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     tape = new ExchangeTape(config.symbols(), stats, sink, this::backfill);
+    tape.own(initialShare);
     rest = new CoinbaseRest(vertx, config.coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
     // A peer that does not answer our close frame within a second is dead: cut the TCP connection rather than
     // keep it (and a stop) waiting for the default 10 s.
@@ -66,18 +76,39 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     watchdogTimer = vertx.setPeriodic(500, id -> watchdog());
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     publishStatus();
-    warmUp().onComplete(done -> connect());
-    return Future.succeededFuture();
+    warmUp(initialShare).onComplete(done -> connect());
+    share = NodeShare.follow(vertx.eventBus(), this::follow);
+    return share.completion();
+  }
+
+  /**
+   * A new share: the symbols taken up are warmed from REST, then the connection is replaced by one subscribed to
+   * the new share (their first trades after a gap are then backfilled as usual).
+   */
+  private void follow(List<String> symbols) {
+    List<String> added = symbols.stream().filter(s -> !tape.owned().contains(s)).toList();
+    if (added.isEmpty() && tape.owned().equals(Set.copyOf(symbols))) {
+      return;
+    }
+    tape.own(symbols);
+    warmUp(added).onComplete(done -> {
+      WebSocket ws = socket;
+      if (ws != null) {
+        drop(ws, "subscribing to this node's new share of symbols");
+      } else if (!reconnectScheduled) {
+        connect();
+      }
+    });
   }
 
   /** Seeds 1m, 5m and 15m bars from REST candles; never fails, whatever REST does. */
-  private Future<Void> warmUp() {
+  private Future<Void> warmUp(List<String> symbols) {
     long now = System.currentTimeMillis();
     List<Future<?>> calls = new ArrayList<>();
-    for (String symbol : config.symbols()) {
+    for (String symbol : symbols) {
       for (Timeframe tf : Timeframe.values()) {
         calls.add(rest.candles(symbol, tf, now)
-            .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed)));
+            .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed, FeedSink.LOCAL)));
       }
     }
     return Future.join(calls).<Void>mapEmpty().otherwise(e -> {
@@ -87,7 +118,8 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   }
 
   private void connect() {
-    if (stopping) {
+    reconnectScheduled = false;
+    if (stopping || tape.owned().isEmpty()) {
       return;
     }
     WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -128,7 +160,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   private JsonObject subscribeMessage() {
     return new JsonObject()
         .put("type", "subscribe")
-        .put("product_ids", new JsonArray(config.symbols()))
+        .put("product_ids", new JsonArray(config.symbols().stream().filter(tape.owned()::contains).toList()))
         .put("channels", new JsonArray().add("matches").add("ticker").add("heartbeat"));
   }
 
@@ -164,6 +196,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     long ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << Math.min(failedAttempts, 16));
     failedAttempts++;
     long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    reconnectScheduled = true;
     vertx.setTimer(Math.max(1, delay), id -> connect());
   }
 
@@ -217,6 +250,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    share.unregister();
     vertx.cancelTimer(watchdogTimer);
     vertx.cancelTimer(statusTimer);
     Future<Void> closeSocket = socket == null ? Future.succeededFuture() : socket.close();

@@ -1,8 +1,11 @@
 package dev.tapewatch.feed;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns raw Coinbase Exchange ws-feed messages into trades and quotes for the {@link FeedSink}, keeping the rules that
@@ -24,13 +27,33 @@ public final class ExchangeTape {
   private final FeedSink sink;
   private final GapListener gaps;
   private final Map<String, Long> lastTradeId = new HashMap<>();
+  private final Set<String> owned = new HashSet<>();
 
+  /** A tape of every symbol; {@link #own} narrows it to a cluster node's share. */
   public ExchangeTape(List<String> symbols, FeedStats stats, FeedSink sink, GapListener gaps) {
     this.parser = new CoinbaseMessageParser(symbols);
     this.stats = stats;
     this.sink = sink;
     this.gaps = gaps;
-    symbols.forEach(s -> lastTradeId.put(s, 0L));
+    own(symbols);
+  }
+
+  /**
+   * Keeps the trades and quotes of {@code share} only. A symbol taken up afresh starts a new trade-id sequence: the
+   * ids it had when this node last owned it would make everything since look like one enormous gap.
+   */
+  public void own(Collection<String> share) {
+    for (String s : share) {
+      if (!owned.contains(s)) {
+        lastTradeId.put(s, 0L);
+      }
+    }
+    owned.clear();
+    owned.addAll(share);
+  }
+
+  public Set<String> owned() {
+    return Set.copyOf(owned);
   }
 
   /** Parses and delivers one message; returns it so the caller can act on heartbeats, subscriptions and errors. */
@@ -38,8 +61,13 @@ public final class ExchangeTape {
     stats.message(nowMs);
     FeedMessage m = parser.parse(raw);
     if (m instanceof FeedMessage.TradeMessage tm) {
-      acceptTrade(tm.trade(), nowMs, nowNanos);
+      if (owned.contains(tm.trade().symbol())) {
+        acceptTrade(tm.trade(), nowMs, nowNanos);
+      }
     } else if (m instanceof FeedMessage.TickerMessage tk) {
+      if (!owned.contains(tk.quote().symbol())) {
+        return m;
+      }
       stats.quote(tk.quote().symbol(), nowMs);
       sink.quote(tk.quote(), nowNanos);
     } else if (m instanceof FeedMessage.Heartbeat) {
@@ -72,7 +100,7 @@ public final class ExchangeTape {
   public int acceptBackfill(String symbol, long afterId, long beforeId, List<Trade> fetched, long nowNanos) {
     int n = 0;
     for (Trade t : fetched) {
-      if (t.tradeId() > afterId && t.tradeId() < beforeId && t.symbol().equals(symbol)) {
+      if (t.tradeId() > afterId && t.tradeId() < beforeId && t.symbol().equals(symbol) && owned.contains(symbol)) {
         sink.trade(t, nowNanos);
         n++;
       }

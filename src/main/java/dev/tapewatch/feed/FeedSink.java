@@ -2,6 +2,7 @@ package dev.tapewatch.feed;
 
 import dev.tapewatch.Addresses;
 import dev.tapewatch.market.MarketBatch;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,9 @@ import java.util.Map;
  * {@link #flush()}, so a burst costs one event-bus message per symbol rather than one per trade. Used by one thread.
  */
 public final class FeedSink {
+  /** Batches hold objects, not JSON: they go to this node's symbol verticles only, never over the wire. */
+  public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   private final EventBus bus;
   private final Map<String, Pending> pending = new HashMap<>();
 
@@ -55,7 +59,7 @@ public final class FeedSink {
   public void flush() {
     for (Pending p : pending.values()) {
       if (!p.isEmpty()) {
-        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.firstNanos));
+        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.firstNanos), LOCAL);
         p.trades = new ArrayList<>();
         p.quotes = new ArrayList<>();
       }

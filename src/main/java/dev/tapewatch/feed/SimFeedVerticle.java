@@ -1,59 +1,81 @@
 package dev.tapewatch.feed;
 
 import dev.tapewatch.Addresses;
+import dev.tapewatch.cluster.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The default feed: one {@link SimulatedMarket} per symbol, advanced every {@value #TICK_MS} ms on the event loop.
- * At start it generates the last {@value #HISTORY_MINUTES} minutes too, so RVOL, ATR and the 15m bars have a
- * baseline from the first request.
+ * A symbol taken up (at start, or when a cluster node claims it) first gets the last {@value #HISTORY_MINUTES}
+ * minutes generated, so RVOL, ATR and the 15m bars have a baseline from the first request.
  */
 public final class SimFeedVerticle extends VerticleBase {
   static final long TICK_MS = 100;
   static final int HISTORY_MINUTES = 120;
 
   private final TapewatchConfig config;
-  private final List<SimulatedMarket> markets = new ArrayList<>();
+  private final List<String> initialShare;
+  private final Map<String, SimulatedMarket> markets = new LinkedHashMap<>();
+  private long seed;
   private FeedStats stats;
   private FeedSink sink;
+  private MessageConsumer<?> share;
   private long lastMs;
   private long tickTimer;
   private long statusTimer;
 
-  public SimFeedVerticle(TapewatchConfig config) {
+  /** Simulates {@code initialShare} (every symbol on a single node, none in cluster mode) and then the node's share. */
+  public SimFeedVerticle(TapewatchConfig config, List<String> initialShare) {
     this.config = config;
+    this.initialShare = initialShare;
   }
 
   @Override
   public Future<?> start() {
-    long seed = config.simSeed().orElseGet(System::nanoTime);
-    config.symbols().forEach(s -> markets.add(new SimulatedMarket(s, seed)));
+    seed = config.simSeed().orElseGet(System::nanoTime);
     stats = new FeedStats("sim", config.symbols());
     sink = new FeedSink(vertx.eventBus(), config.symbols());
-    long now = System.currentTimeMillis();
-    long historyFrom = now - HISTORY_MINUTES * 60_000L;
-    for (long from = historyFrom; from < now; from += 60_000) {
-      advance(from, Math.min(now, from + 60_000));
-    }
-    lastMs = now;
+    lastMs = System.currentTimeMillis();
+    simulate(initialShare);
     stats.connected(true);
     tickTimer = vertx.setPeriodic(TICK_MS, id -> {
       long t = System.currentTimeMillis();
-      advance(lastMs, t);
+      advance(markets.values(), lastMs, t);
       lastMs = t;
     });
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     publishStatus();
-    return Future.succeededFuture();
+    share = NodeShare.follow(vertx.eventBus(), this::simulate);
+    return share.completion();
   }
 
-  private void advance(long fromMs, long toMs) {
+  /** Drops the markets not in {@code symbols} and starts the new ones with their history. */
+  private void simulate(List<String> symbols) {
+    markets.keySet().retainAll(symbols);
+    List<SimulatedMarket> added = new ArrayList<>();
+    for (String s : symbols) {
+      if (!markets.containsKey(s)) {
+        SimulatedMarket m = new SimulatedMarket(s, seed);
+        markets.put(s, m);
+        added.add(m);
+      }
+    }
+    for (long from = lastMs - HISTORY_MINUTES * 60_000L; from < lastMs; from += 60_000) {
+      advance(added, from, Math.min(lastMs, from + 60_000));
+    }
+  }
+
+  private void advance(Collection<SimulatedMarket> which, long fromMs, long toMs) {
     long nanos = System.nanoTime();
-    for (SimulatedMarket m : markets) {
+    for (SimulatedMarket m : which) {
       m.advance(fromMs, toMs, t -> {
         stats.message(toMs);
         stats.trade(t.symbol(), t.tradeId(), toMs);
@@ -75,6 +97,6 @@ public final class SimFeedVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(statusTimer);
-    return Future.succeededFuture();
+    return share.unregister();
   }
 }

@@ -54,14 +54,17 @@ final class AgentRoutes {
     List<String> names = q.names("names", agentNames);
     String symbol = q.optionalSymbol(symbols);
     boolean insert = q.bool("insert", true);
-    JsonObject request = new JsonObject().put("symbol", symbol).put("insert", insert);
+    JsonObject request = new JsonObject().put("insert", insert);
     List<Future<JsonArray>> runs = new ArrayList<>();
+    // One request per agent and symbol: in a cluster each reaches the node that owns the symbol.
     for (String name : names) {
-      runs.add(vertx.eventBus().<JsonObject>request(Addresses.agentRunNow(name), request,
-              new DeliveryOptions().setSendTimeout(RUN_NOW_TIMEOUT_MS))
-          .map(reply -> reply.body().getJsonArray("results"))
-          .otherwise(e -> new JsonArray().add(new JsonObject().put("agent", name).put("symbol", symbol)
-              .put("error", "agent did not answer: " + e.getMessage()))));
+      for (String s : symbol == null ? symbols : List.of(symbol)) {
+        runs.add(vertx.eventBus().<JsonObject>request(Addresses.agentRunNow(name, s), request,
+                new DeliveryOptions().setSendTimeout(RUN_NOW_TIMEOUT_MS))
+            .map(reply -> reply.body().getJsonArray("results"))
+            .otherwise(e -> new JsonArray().add(new JsonObject().put("agent", name).put("symbol", s)
+                .put("error", "agent did not answer: " + e.getMessage()))));
+      }
     }
     Future.join(runs).onComplete(done -> {
       JsonArray results = new JsonArray();

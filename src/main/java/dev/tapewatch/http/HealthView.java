@@ -23,11 +23,26 @@ final class HealthView {
   private JsonObject storeStatus;
   private JsonObject alertsStatus;
   private JsonObject llmStatus;
+  private final boolean clustered;
+  private JsonObject clusterStatus;
 
-  HealthView(List<String> symbols, List<String> agentNames, long startedMs) {
+  HealthView(List<String> symbols, List<String> agentNames, long startedMs, boolean clustered) {
     this.symbols = symbols;
     this.agentNames = agentNames;
     this.startedMs = startedMs;
+    this.clustered = clustered;
+  }
+
+  void clusterStatus(JsonObject status) {
+    clusterStatus = status;
+  }
+
+  /**
+   * True when the cluster has no live owner for {@code symbol} at the moment (its node left and the takeover is under
+   * way); always false on a single node.
+   */
+  boolean awaitingOwner(String symbol) {
+    return clustered && (clusterStatus == null || clusterStatus.getJsonObject("owners").getString(symbol) == null);
   }
 
   /** The agent registry's heartbeat: an agent's latest entry replaces its previous one. */
@@ -71,7 +86,9 @@ final class HealthView {
    * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {name: {status,
    * last_run}}, database: {mode, connected, buffered, dropped, ..., note}, alerts: {...}, llm: {...},
    * feed: {..., last_message_age_s},
-   * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us}}, uptime_s}}.
+   * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us}},
+   * cluster: {enabled: false} or the ownership verticle's status (see SymbolOwnershipVerticle), uptime_s}}. In a
+   * cluster, market covers every node's symbols and feed, agents, database, alerts and llm are this node's.
    */
   JsonObject toJson(long nowMs) {
     JsonObject trades = new JsonObject();
@@ -112,8 +129,11 @@ final class HealthView {
     }
     JsonObject database = database();
     boolean databaseOk = !"postgres".equals(database.getString("mode")) || database.getBoolean("connected", false);
+    JsonObject cluster = !clustered ? new JsonObject().put("enabled", false)
+        : clusterStatus != null ? clusterStatus : new JsonObject().put("enabled", true).put("state", "joining");
+    boolean clusterOk = !clustered || "stable".equals(cluster.getString("state"));
     String status = feedStatus == null ? "starting"
-        : allResponding && databaseOk && (feedStatus.getBoolean("connected", false)
+        : allResponding && databaseOk && clusterOk && (feedStatus.getBoolean("connected", false)
             || feedStatus.getBoolean("replay_finished", false)) ? "ok" : "degraded";
     return new JsonObject()
         .put("status", status)
@@ -125,6 +145,7 @@ final class HealthView {
         .put("llm", llmStatus == null ? new JsonObject().put("enabled", false) : llmStatus)
         .put("feed", feed)
         .put("market", market)
+        .put("cluster", cluster)
         .put("uptime_s", (nowMs - startedMs) / 1000);
   }
 

@@ -56,16 +56,17 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     List<String> agentNames = AgentCatalog.names(config);
-    health = new HealthView(config.symbols(), agentNames, startedMs);
+    health = new HealthView(config.symbols(), agentNames, startedMs, config.cluster().enabled());
     var bus = vertx.eventBus();
     List<MessageConsumer<JsonObject>> caches = List.of(
         bus.consumer(Addresses.MARKET_STATUS, m -> health.symbolStatus(m.body(), System.currentTimeMillis())),
-        bus.consumer(Addresses.FEED_STATUS, m -> health.feedStatus(m.body())),
-        bus.consumer(Addresses.AGENTS_STATUS, m -> health.agentStatus(m.body())),
-        bus.consumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())),
-        bus.consumer(Addresses.ALERTS_STATUS, m -> health.alertsStatus(m.body())),
-        bus.consumer(Addresses.LLM_STATUS, m -> health.llmStatus(m.body())),
-        bus.consumer(Addresses.HTTP_STOPPING, m -> {
+        bus.localConsumer(Addresses.FEED_STATUS, m -> health.feedStatus(m.body())),
+        bus.localConsumer(Addresses.AGENTS_STATUS, m -> health.agentStatus(m.body())),
+        bus.localConsumer(Addresses.STORE_STATUS, m -> health.storeStatus(m.body())),
+        bus.localConsumer(Addresses.ALERTS_STATUS, m -> health.alertsStatus(m.body())),
+        bus.localConsumer(Addresses.LLM_STATUS, m -> health.llmStatus(m.body())),
+        bus.localConsumer(Addresses.CLUSTER_STATUS, m -> health.clusterStatus(m.body())),
+        bus.localConsumer(Addresses.HTTP_STOPPING, m -> {
           stopping = true;
           m.reply(new JsonObject());
         }));
@@ -124,11 +125,17 @@ public final class HttpVerticle extends VerticleBase {
               ctx.json(reply.body());
             }
           })
-          .onFailure(e -> unavailable(ctx, symbol, e));
+          .onFailure(e -> unavailable(ctx, symbol, health.awaitingOwner(symbol), e));
     });
   }
 
-  private static void unavailable(RoutingContext ctx, String symbol, Throwable e) {
+  private static void unavailable(RoutingContext ctx, String symbol, boolean awaitingOwner, Throwable e) {
+    if (awaitingOwner) {
+      ctx.response().putHeader("Retry-After", "2");
+      error(ctx, 503, symbol + " has no owner right now: its node left the cluster and another node is taking it"
+          + " over; retry in a few seconds");
+      return;
+    }
     String why = e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
         ? "did not answer within " + QUERY_TIMEOUT_MS + " ms" : "is not available";
     ctx.response().putHeader("Retry-After", "1");

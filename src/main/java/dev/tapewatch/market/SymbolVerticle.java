@@ -51,9 +51,9 @@ public final class SymbolVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     String symbol = state.symbol();
-    MessageConsumer<MarketBatch> events = bus.consumer(Addresses.events(symbol), this::onBatch);
+    MessageConsumer<MarketBatch> events = bus.localConsumer(Addresses.events(symbol), this::onBatch);
     consumers.add(events);
-    consumers.add(bus.<CandleSeed>consumer(Addresses.candles(symbol), m -> seed(m.body())));
+    consumers.add(bus.<CandleSeed>localConsumer(Addresses.candles(symbol), m -> seed(m.body())));
     replyEncoded(Addresses.signals(symbol), () -> MarketJson.signals(state));
     replyEncoded(Addresses.signalsTf(symbol), () -> MarketJson.signalsTf(state));
     replyEncoded(Addresses.features(symbol), () -> MarketJson.features(state));

@@ -34,12 +34,12 @@ public final class MetricsVerticle extends VerticleBase {
             ms -> ms.get() == 0 ? 0.0 : Math.max(0, System.currentTimeMillis() - ms.get()) / 1000.0)
         .description("Seconds since the feed's last message").strongReference(true).register(registry);
     var bus = vertx.eventBus();
-    consumers.add(bus.consumer(Addresses.FEED_STATUS, m -> feed(m.body())));
-    consumers.add(bus.consumer(Addresses.MARKET_STATUS, m -> market(m.body())));
-    consumers.add(bus.consumer(Addresses.AGENTS_STATUS, m -> agent(m.body())));
-    consumers.add(bus.consumer(Addresses.STORE_STATUS, m -> store(m.body())));
-    consumers.add(bus.consumer(Addresses.ALERTS_STATUS, m -> alerts(m.body())));
-    consumers.add(bus.consumer(Addresses.LLM_STATUS, m -> llm(m.body())));
+    consumers.add(bus.localConsumer(Addresses.FEED_STATUS, m -> feed(m.body())));
+    consumers.add(bus.localConsumer(Addresses.MARKET_STATUS, m -> market(m.body())));
+    consumers.add(bus.localConsumer(Addresses.AGENTS_STATUS, m -> agent(m.body())));
+    consumers.add(bus.localConsumer(Addresses.STORE_STATUS, m -> store(m.body())));
+    consumers.add(bus.localConsumer(Addresses.ALERTS_STATUS, m -> alerts(m.body())));
+    consumers.add(bus.localConsumer(Addresses.LLM_STATUS, m -> llm(m.body())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

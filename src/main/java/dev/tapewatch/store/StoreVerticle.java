@@ -84,10 +84,13 @@ public final class StoreVerticle extends VerticleBase {
         .using(vertx)
         .build());
     var bus = vertx.eventBus();
-    consumers.add(bus.<JsonObject>consumer(Addresses.FINDINGS, m -> accept(m.body())));
-    consumers.add(bus.<JsonObject>consumer(Addresses.STORE_FINDINGS_QUERY, this::query));
-    consumers.add(bus.<JsonObject>consumer(Addresses.STORE_POSITIONS, this::positions));
-    consumers.add(bus.<JsonObject>consumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
+    // With a database each node writes the findings it produced, so each is written once cluster-wide; in memory
+    // every node keeps every finding, so that /findings on any node shows them all.
+    consumers.add(pool != null ? bus.<JsonObject>localConsumer(Addresses.FINDINGS, m -> accept(m.body()))
+        : bus.<JsonObject>consumer(Addresses.FINDINGS, m -> accept(m.body())));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_POSITIONS, this::positions));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     Future<?> registered = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (pool == null) {

@@ -194,6 +194,19 @@ class TapewatchConfigTest {
     }
     a.add(Arguments.of("COINBASE_REST_URL", "", "a non-empty value"));
     a.add(Arguments.of("OPENAI_MODEL", "", "a non-empty value"));
+    // cluster
+    a.add(Arguments.of("CLUSTER", "maybe", bool));
+    a.add(Arguments.of("CLUSTER_DISCOVERY", "multicast", "tcp or kubernetes"));
+    String members = "a comma list of host names or IP addresses, without ports (the port is CLUSTER_PORT)";
+    for (String v : List.of("127.0.0.1:5701-5703", "10.0.0.1:5701", "node a", "a,,b")) {
+      a.add(Arguments.of("CLUSTER_MEMBERS", v, members));
+    }
+    a.add(Arguments.of("CLUSTER_HOST", "", "the host name or IP address of this node"));
+    a.add(Arguments.of("CLUSTER_HOST", "my host", "the host name or IP address of this node"));
+    a.add(Arguments.of("CLUSTER_NAME", "two words", "1 to 64 letters, digits"));
+    a.add(Arguments.of("CLUSTER_PORT", "0", integer + "1 to 65535"));
+    a.add(Arguments.of("CLUSTER_BUS_PORT", "-1", integer + "0 to 65535"));
+    a.add(Arguments.of("CLUSTER_FAILURE_TIMEOUT_SEC", "1", integer + "2 to 300"));
     // TS_EXIT must stay below TS_ENTRY (default 0.65)
     a.add(Arguments.of("TS_EXIT", "0.65", "a number below TS_ENTRY (0.65)"));
     a.add(Arguments.of("TS_EXIT", "0.9", "a number below TS_ENTRY (0.65)"));
@@ -217,6 +230,33 @@ class TapewatchConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> load("TS_ENTRY", "0.2"));
     assertEquals("TS_EXIT", e.variable());
     assertEquals("TS_EXIT='0.35' is invalid: expected a number below TS_ENTRY (0.2)", e.getMessage());
+  }
+
+  @Test
+  void clusterModeIsOffByDefaultAndReadsItsSettings() {
+    ClusterSettings off = load().cluster();
+    assertFalse(off.enabled());
+    assertEquals(new ClusterSettings(true, "desk-7", ClusterSettings.Discovery.TCP, List.of("10.0.0.1", "node-b"),
+        "10.0.0.2", 5801, 6000, "", 7), load("CLUSTER", "true", "CLUSTER_NAME", "desk-7", "CLUSTER_MEMBERS",
+        "10.0.0.1, node-b", "CLUSTER_HOST", "10.0.0.2", "CLUSTER_PORT", "5801", "CLUSTER_BUS_PORT", "6000",
+        "CLUSTER_FAILURE_TIMEOUT_SEC", "7").cluster());
+    assertEquals(ClusterSettings.Discovery.KUBERNETES, load("CLUSTER", "true", "CLUSTER_DISCOVERY", "kubernetes",
+        "CLUSTER_SERVICE_DNS", "tapewatch-cluster.default.svc.cluster.local").cluster().discovery());
+  }
+
+  @Test
+  void clusterModeNeedsAWayToFindTheOthersAndALiveFeed() {
+    ConfigException noMembers = assertThrows(ConfigException.class,
+        () -> load("CLUSTER", "true", "CLUSTER_MEMBERS", ""));
+    assertEquals("CLUSTER_MEMBERS='' is invalid: expected at least one member host when CLUSTER=true and "
+        + "CLUSTER_DISCOVERY=tcp", noMembers.getMessage());
+    ConfigException noDns = assertThrows(ConfigException.class,
+        () -> load("CLUSTER", "true", "CLUSTER_DISCOVERY", "kubernetes"));
+    assertEquals("CLUSTER_SERVICE_DNS", noDns.variable());
+    ConfigException replay = assertThrows(ConfigException.class,
+        () -> load("CLUSTER", "true", "FEED", "replay:/tmp/tape.ndjson"));
+    assertEquals("FEED='replay:/tmp/tape.ndjson' is invalid: expected sim or coinbase when CLUSTER=true (a replay "
+        + "file belongs to one node)", replay.getMessage());
   }
 
   @Test

@@ -17,7 +17,7 @@ class HealthViewTest {
 
   @Test
   void startingUntilTheFeedReports() {
-    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0);
+    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0, false);
     JsonObject h = v.toJson(1000);
     assertEquals("starting", h.getString("status"));
     assertFalse(h.getJsonObject("market").getJsonObject("BTC-USD").getBoolean("responding"));
@@ -26,7 +26,7 @@ class HealthViewTest {
 
   @Test
   void aSymbolSilentForMoreThanThreeSecondsIsNotResponding() {
-    HealthView v = new HealthView(List.of("BTC-USD", "ETH-USD"), List.of(), 0);
+    HealthView v = new HealthView(List.of("BTC-USD", "ETH-USD"), List.of(), 0, false);
     v.feedStatus(new JsonObject().put("connected", true).put("last_message_ms", 9_000L));
     v.symbolStatus(symbolStatus("BTC-USD", 8_000), 10_000);
     v.symbolStatus(symbolStatus("ETH-USD", 8_000), 10_000);
@@ -44,12 +44,43 @@ class HealthViewTest {
 
   @Test
   void aDisconnectedFeedIsDegradedButAFinishedReplayIsOk() {
-    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0);
+    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0, false);
     v.symbolStatus(symbolStatus("BTC-USD", 1), 1000);
     v.feedStatus(new JsonObject().put("connected", false));
     assertEquals("degraded", v.toJson(1000).getString("status"));
     assertNull(v.toJson(1000).getJsonObject("feed").getValue("last_message_age_s"));
     v.feedStatus(new JsonObject().put("connected", false).put("replay_finished", true));
+    assertEquals("ok", v.toJson(1000).getString("status"));
+  }
+
+  @Test
+  void aSingleNodeSaysClusterDisabledAndNeverWaitsForAnOwner() {
+    HealthView v = new HealthView(List.of("BTC-USD"), List.of(), 0, false);
+    assertEquals(new JsonObject().put("enabled", false), v.toJson(1000).getJsonObject("cluster"));
+    assertFalse(v.awaitingOwner("BTC-USD"));
+  }
+
+  @Test
+  void aClusterIsJoiningThenDegradedWhileASymbolHasNoOwnerThenOk() {
+    HealthView v = new HealthView(List.of("BTC-USD", "ETH-USD"), List.of(), 0, true);
+    v.feedStatus(new JsonObject().put("connected", true));
+    v.symbolStatus(symbolStatus("BTC-USD", 1), 1000);
+    v.symbolStatus(symbolStatus("ETH-USD", 1), 1000);
+    assertEquals(new JsonObject().put("enabled", true).put("state", "joining"), v.toJson(1000).getJsonObject("cluster"));
+    assertTrue(v.awaitingOwner("BTC-USD"));
+    assertEquals("degraded", v.toJson(1000).getString("status"));
+
+    JsonObject rebalancing = new JsonObject().put("enabled", true).put("state", "rebalancing")
+        .put("owners", new JsonObject().put("BTC-USD", "node-a").putNull("ETH-USD"));
+    v.clusterStatus(rebalancing);
+    assertFalse(v.awaitingOwner("BTC-USD"));
+    assertTrue(v.awaitingOwner("ETH-USD"));
+    assertEquals("degraded", v.toJson(1000).getString("status"));
+    assertEquals(rebalancing, v.toJson(1000).getJsonObject("cluster"));
+
+    v.clusterStatus(rebalancing.copy().put("state", "stable")
+        .put("owners", new JsonObject().put("BTC-USD", "node-a").put("ETH-USD", "node-b")));
+    assertFalse(v.awaitingOwner("ETH-USD"));
     assertEquals("ok", v.toJson(1000).getString("status"));
   }
 }

@@ -166,7 +166,8 @@ class HttpEndpointsTest {
   void healthReportsFeedAndEverySymbol() throws Exception {
     JsonObject h = svc.json("/health");
     assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "alerts", "llm", "feed", "market",
-        "uptime_s"), h.fieldNames());
+        "cluster", "uptime_s"), h.fieldNames());
+    assertEquals(new JsonObject().put("enabled", false), h.getJsonObject("cluster"));
     assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
         "macro_watch"),
         h.getJsonObject("agents").fieldNames());

@@ -64,7 +64,7 @@ class MetricsEndpointTest {
     Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
     try {
       int port = TapewatchApp.start(vertx, TapewatchConfig.load(Map.of("FEED", "replay:" + file, "REPLAY_SPEED", "0",
-              "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1")), registry)
+              "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1")), registry, null)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
       HttpClient http = HttpClient.newHttpClient();
       Map<String, Double> m = Map.of();

@@ -1,0 +1,72 @@
+package dev.tapewatch.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * What one node does next to reach a fair share of the symbols, from the cluster's ownership map and live members.
+ * Every node computes the same quotas from the same member list: with S symbols and n members, the first S mod n
+ * members (by node id) take ceil(S/n), the others floor(S/n). A node above its quota releases, a node below claims
+ * free symbols (the map's putIfAbsent makes the claim safe when two nodes race). Which free symbols a node prefers is
+ * rendezvous hashing of (node, symbol), so nodes claiming at once mostly reach for different ones and a symbol tends
+ * to return to the same node. Plain: no Vert.x, no Hazelcast.
+ *
+ * @param free    symbols with no live owner: no entry, or an entry naming a node that left ({@link #stale})
+ * @param stale   symbol → the departed node its entry still names; removed before claiming
+ * @param release this node's symbols above its quota, least preferred first
+ * @param claim   free symbols to try to claim, most preferred first, at most the node's shortfall
+ */
+public record OwnershipPlan(List<String> free, Map<String, String> stale, List<String> release, List<String> claim) {
+
+  public static OwnershipPlan compute(List<String> symbols, List<String> liveMembers, Map<String, String> owners,
+      String self) {
+    List<String> members = liveMembers.stream().sorted().toList();
+    List<String> free = new ArrayList<>();
+    Map<String, String> stale = new LinkedHashMap<>();
+    List<String> mine = new ArrayList<>();
+    for (String s : symbols) {
+      String owner = owners.get(s);
+      if (owner == null || !members.contains(owner)) {
+        free.add(s);
+        if (owner != null) {
+          stale.put(s, owner);
+        }
+      } else if (owner.equals(self)) {
+        mine.add(s);
+      }
+    }
+    int index = members.indexOf(self);
+    if (index < 0) {
+      // Not in the member list yet (or any more): nothing is this node's to change.
+      return new OwnershipPlan(free, stale, List.of(), List.of());
+    }
+    int quota = quota(symbols.size(), members.size(), index);
+    Comparator<String> preferred = Comparator.comparingLong((String s) -> weight(self, s)).reversed()
+        .thenComparing(Comparator.naturalOrder());
+    List<String> release = List.of();
+    List<String> claim = List.of();
+    if (mine.size() > quota) {
+      release = mine.stream().sorted(preferred.reversed()).limit(mine.size() - quota).toList();
+    } else if (mine.size() < quota) {
+      claim = free.stream().sorted(preferred).limit(quota - mine.size()).toList();
+    }
+    return new OwnershipPlan(free, stale, release, claim);
+  }
+
+  /** The share of the member at {@code index} (members sorted by id). */
+  static int quota(int symbols, int members, int index) {
+    return symbols / members + (index < symbols % members ? 1 : 0);
+  }
+
+  /** Rendezvous weight: how much {@code node} prefers {@code symbol}; the same on every node. */
+  static long weight(String node, String symbol) {
+    CRC32 crc = new CRC32();
+    crc.update((node + '/' + symbol).getBytes(StandardCharsets.UTF_8));
+    return crc.getValue();
+  }
+}

@@ -1,0 +1,262 @@
+package dev.tapewatch.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import dev.tapewatch.Addresses;
+import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.market.SymbolVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives this node its share of the symbols. Ownership lives in the cluster-wide map {@value #OWNERS_MAP} (symbol →
+ * node id), claimed with putIfAbsent, so a symbol has one owner at a time. The owner runs the symbol's verticle and
+ * announces its share ({@link NodeShare}) so that the feed and the agents follow. The plan ({@link OwnershipPlan}) is
+ * re-run when a member joins or leaves, when a peer released symbols, and every second: a dead node's entries are
+ * cleared and its symbols claimed by the survivors. On stop the node releases everything at once, so the survivors
+ * take over without waiting for a failure timeout.
+ *
+ * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only: {@code {enabled: true, name, node_id, state:
+ * stable|rebalancing, members: [{node_id, host, http_port, self, symbols}], owners: {SYM: node_id | null},
+ * takeovers: [{symbol, from, left_at, claimed_at, took_ms}]}}.
+ */
+public final class SymbolOwnershipVerticle extends VerticleBase {
+  public static final String OWNERS_MAP = "tapewatch.symbol-owners";
+  static final long RECONCILE_MS = 1000;
+  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  static final int TAKEOVERS_KEPT = 50;
+  private static final Logger LOG = LoggerFactory.getLogger(SymbolOwnershipVerticle.class);
+
+  private final TapewatchConfig config;
+  private final HazelcastClusterManager manager;
+  private final MeterRegistry registry;
+  /** This node's symbols and the deployment id of each one's verticle, in the order they were claimed. */
+  private final Map<String, String> deployed = new LinkedHashMap<>();
+  /** When each departed node was seen to leave, for the takeover times. */
+  private final Map<String, Long> leftAtMs = new HashMap<>();
+  private final Deque<JsonObject> takeovers = new ArrayDeque<>();
+  private final Map<String, JsonObject> memberInfo = new HashMap<>();
+  private AsyncMap<String, String> owners;
+  private Map<String, String> lastOwners = Map.of();
+  private MessageConsumer<Object> rebalance;
+  private UUID membershipListener;
+  private String self;
+  private boolean reconciling;
+  private boolean again;
+  private boolean stopping;
+  private long timer;
+
+  public SymbolOwnershipVerticle(TapewatchConfig config, HazelcastClusterManager manager, MeterRegistry registry) {
+    this.config = config;
+    this.manager = manager;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    self = manager.getNodeId();
+    Context context = vertx.getOrCreateContext();
+    membershipListener = manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        context.runOnContext(v -> reconcile());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        long now = System.currentTimeMillis();
+        // Vert.x names a node by the id it stores among the member's attributes, not by the Hazelcast member uuid.
+        String node = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        context.runOnContext(v -> {
+          leftAtMs.merge(node, now, Math::min);
+          LOG.warn("cluster node " + node + " at " + event.getMember().getAddress() + " left; taking over its"
+              + " symbols");
+          reconcile();
+        });
+      }
+    });
+    rebalance = vertx.eventBus().consumer(Addresses.CLUSTER_REBALANCE, m -> reconcile());
+    return vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP)
+        .compose(map -> {
+          owners = map;
+          return rebalance.completion();
+        })
+        .onSuccess(v -> {
+          timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+          reconcile();
+        });
+  }
+
+  /** One pass of the plan; a pass asked for while one runs follows it. Never fails. */
+  private void reconcile() {
+    if (stopping) {
+      return;
+    }
+    if (reconciling) {
+      again = true;
+      return;
+    }
+    reconciling = true;
+    List<String> members = manager.getNodes();
+    owners.entries()
+        .compose(current -> {
+          lastOwners = current;
+          OwnershipPlan plan = OwnershipPlan.compute(config.symbols(), members, current, self);
+          // The member list may show a departure before the listener reports it.
+          plan.stale().values().forEach(node -> leftAtMs.putIfAbsent(node, System.currentTimeMillis()));
+          Future<?> step = Future.succeededFuture();
+          for (Map.Entry<String, String> dead : plan.stale().entrySet()) {
+            step = step.compose(v -> owners.removeIfPresent(dead.getKey(), dead.getValue()));
+          }
+          for (String s : plan.release()) {
+            step = step.compose(v -> release(s));
+          }
+          for (String s : plan.claim()) {
+            step = step.compose(v -> claim(s, plan.stale().get(s)));
+          }
+          boolean released = !plan.release().isEmpty();
+          return step.compose(v -> owners.entries()).onSuccess(after -> {
+            lastOwners = after;
+            if (released) {
+              vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
+            }
+          });
+        })
+        .compose(v -> refreshMembers(members))
+        .onFailure(e -> LOG.warn("symbol ownership pass failed: " + e.getMessage()))
+        .onComplete(done -> {
+          reconciling = false;
+          publishStatus(members);
+          if (again) {
+            again = false;
+            reconcile();
+          }
+        });
+  }
+
+  /** Claims one symbol; losing the race to another node is not an error. */
+  private Future<?> claim(String symbol, String previousOwner) {
+    return owners.putIfAbsent(symbol, self).compose(existing -> {
+      if (existing != null) {
+        return Future.succeededFuture();
+      }
+      return vertx.deployVerticle(new SymbolVerticle(symbol, config.tradesMax(), registry))
+          .onSuccess(id -> {
+            deployed.put(symbol, id);
+            NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
+            noteTakeover(symbol, previousOwner);
+          })
+          // The entry must not outlive a verticle that never started: another node can try.
+          .recover(e -> owners.removeIfPresent(symbol, self).compose(v -> Future.failedFuture(e)));
+    });
+  }
+
+  private void noteTakeover(String symbol, String previousOwner) {
+    long now = System.currentTimeMillis();
+    Long leftAt = previousOwner == null ? null : leftAtMs.get(previousOwner);
+    JsonObject t = new JsonObject().put("symbol", symbol).put("from", previousOwner).put("left_at", leftAt)
+        .put("claimed_at", now).put("took_ms", leftAt == null ? null : now - leftAt);
+    takeovers.addFirst(t);
+    while (takeovers.size() > TAKEOVERS_KEPT) {
+      takeovers.removeLast();
+    }
+    var log = LOG.atInfo().addKeyValue("symbol", symbol);
+    if (leftAt != null) {
+      log.addKeyValue("duration_ms", now - leftAt).log("took over " + symbol + " from departed node "
+          + previousOwner + " " + (now - leftAt) + " ms after it left");
+    } else {
+      log.log("claimed " + symbol);
+    }
+  }
+
+  /** Stops the symbol here first, then frees its entry: never two nodes running it. */
+  private Future<?> release(String symbol) {
+    String id = deployed.remove(symbol);
+    NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
+    LOG.atInfo().addKeyValue("symbol", symbol).log("releasing " + symbol + " to rebalance the cluster");
+    Future<?> undeployed = id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    return undeployed.eventually(() -> owners.removeIfPresent(symbol, self));
+  }
+
+  /** Host and HTTP port of each member, from the event bus's node information. */
+  private Future<?> refreshMembers(List<String> members) {
+    memberInfo.keySet().retainAll(members);
+    List<Future<?>> lookups = new ArrayList<>();
+    for (String node : members) {
+      if (memberInfo.containsKey(node)) {
+        continue;
+      }
+      Promise<NodeInfo> info = Promise.promise();
+      manager.getNodeInfo(node, info);
+      lookups.add(info.future().onSuccess(ni -> memberInfo.put(node, new JsonObject().put("host", ni.host())
+          .put("http_port", ni.metadata() == null ? null : ni.metadata().getInteger("http_port")))));
+    }
+    return Future.join(lookups).otherwiseEmpty();
+  }
+
+  private void publishStatus(List<String> members) {
+    JsonObject ownerJson = new JsonObject();
+    boolean stable = true;
+    for (String s : config.symbols()) {
+      String owner = lastOwners.get(s);
+      boolean live = owner != null && members.contains(owner);
+      stable &= live;
+      ownerJson.put(s, live ? owner : null);
+    }
+    JsonArray memberJson = new JsonArray();
+    for (String node : members.stream().sorted().toList()) {
+      JsonObject info = memberInfo.getOrDefault(node, new JsonObject().putNull("host").putNull("http_port"));
+      memberJson.add(new JsonObject().put("node_id", node).put("host", info.getValue("host"))
+          .put("http_port", info.getValue("http_port")).put("self", node.equals(self))
+          .put("symbols", new JsonArray(config.symbols().stream().filter(s -> node.equals(lastOwners.get(s)))
+              .toList())));
+    }
+    vertx.eventBus().publish(Addresses.CLUSTER_STATUS, new JsonObject()
+        .put("enabled", true)
+        .put("name", config.cluster().name())
+        .put("node_id", self)
+        .put("state", stable ? "stable" : "rebalancing")
+        .put("members", memberJson)
+        .put("owners", ownerJson)
+        .put("takeovers", new JsonArray(List.copyOf(takeovers))));
+  }
+
+  /**
+   * Releases every symbol of this node at once: the verticles stop, the entries go, and the peers are told to claim
+   * them now rather than after a failure timeout.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timer);
+    manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
+    List<String> mine = List.copyOf(deployed.keySet());
+    deployed.clear();
+    NodeShare.announce(vertx.eventBus(), List.of());
+    return Future.join(mine.stream().map(s -> (Future<?>) owners.removeIfPresent(s, self)).toList())
+        .onComplete(done -> {
+          LOG.info("released " + mine.size() + " symbols to the other nodes");
+          vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
+        })
+        .eventually(rebalance::unregister);
+  }
+}

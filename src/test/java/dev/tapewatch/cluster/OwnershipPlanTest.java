@@ -1,0 +1,111 @@
+package dev.tapewatch.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class OwnershipPlanTest {
+  private static final List<String> THREE = List.of("BTC-USD", "ETH-USD", "ADA-USD");
+
+  @Test
+  void quotasSplitTheRemainderOverTheFirstMembers() {
+    assertEquals(List.of(2, 1), IntStream.range(0, 2).map(i -> OwnershipPlan.quota(3, 2, i)).boxed().toList());
+    assertEquals(List.of(67, 67, 66), IntStream.range(0, 3).map(i -> OwnershipPlan.quota(200, 3, i)).boxed().toList());
+    assertEquals(List.of(1, 1, 0), IntStream.range(0, 3).map(i -> OwnershipPlan.quota(2, 3, i)).boxed().toList());
+  }
+
+  @Test
+  void aLoneNodeClaimsEverySymbol() {
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a"), Map.of(), "a");
+    assertEquals(Set.copyOf(THREE), Set.copyOf(p.claim()));
+    assertEquals(THREE, p.free());
+    assertEquals(List.of(), p.release());
+  }
+
+  @Test
+  void aNodeAboveItsQuotaReleasesItsLeastPreferredAndTheNewcomerWaitsForIt() {
+    Map<String, String> owners = Map.of("BTC-USD", "a", "ETH-USD", "a", "ADA-USD", "a");
+    OwnershipPlan first = OwnershipPlan.compute(THREE, List.of("b", "a"), owners, "a");
+    assertEquals(1, first.release().size());
+    String released = first.release().get(0);
+    String leastPreferred = THREE.stream()
+        .min((x, y) -> Long.compare(OwnershipPlan.weight("a", x), OwnershipPlan.weight("a", y))).orElseThrow();
+    assertEquals(leastPreferred, released);
+    assertEquals(List.of(), OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "b").claim());
+
+    Map<String, String> after = new HashMap<>(owners);
+    after.remove(released);
+    assertEquals(List.of(released), OwnershipPlan.compute(THREE, List.of("a", "b"), after, "b").claim());
+  }
+
+  @Test
+  void entriesOfADepartedNodeAreStaleAndItsSymbolsFree() {
+    Map<String, String> owners = Map.of("BTC-USD", "a", "ETH-USD", "gone", "ADA-USD", "gone");
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "a");
+    assertEquals(Map.of("ETH-USD", "gone", "ADA-USD", "gone"), p.stale());
+    assertEquals(List.of("ETH-USD", "ADA-USD"), p.free());
+    assertEquals(1, p.claim().size());
+    assertEquals(1, OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "b").claim().size());
+  }
+
+  @Test
+  void aNodeNotYetInTheMemberListChangesNothing() {
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a"), Map.of("BTC-USD", "b"), "b");
+    assertEquals(List.of(), p.claim());
+    assertEquals(List.of(), p.release());
+  }
+
+  /**
+   * Nodes join and die at random; after each change every live node applies its plan in turn (claims with
+   * putIfAbsent semantics) until nothing changes. Every symbol must then have exactly one live owner, and every node
+   * hold its quota, within a few rounds.
+   */
+  @Test
+  void passesConvergeToOneLiveOwnerPerSymbolAndFairShares() {
+    Random random = new Random(42);
+    List<String> symbols = IntStream.range(0, 200).mapToObj(i -> "S" + i + "-USD").toList();
+    Map<String, String> owners = new HashMap<>();
+    List<String> live = new ArrayList<>(List.of("n0"));
+    int nextNode = 1;
+    for (int change = 0; change < 40; change++) {
+      if (live.size() > 1 && random.nextBoolean()) {
+        live.remove(random.nextInt(live.size()));
+      } else if (live.size() < 6) {
+        live.add("n" + nextNode++);
+      }
+      int rounds = 0;
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        assertTrue(++rounds <= 4, "converged within 3 rounds after change " + change);
+        for (String node : live) {
+          OwnershipPlan p = OwnershipPlan.compute(symbols, live, owners, node);
+          p.stale().forEach(owners::remove);
+          for (String s : p.release()) {
+            owners.remove(s);
+            changed = true;
+          }
+          for (String s : p.claim()) {
+            changed |= owners.putIfAbsent(s, node) == null;
+          }
+        }
+      }
+      assertEquals(Set.copyOf(symbols), owners.keySet());
+      assertTrue(live.containsAll(owners.values()), "only live owners");
+      List<String> sorted = live.stream().sorted().toList();
+      for (int i = 0; i < sorted.size(); i++) {
+        String node = sorted.get(i);
+        assertEquals(OwnershipPlan.quota(200, sorted.size(), i),
+            owners.values().stream().filter(node::equals).count(), node + " holds its quota");
+      }
+    }
+  }
+}
