@@ -14,6 +14,14 @@ public interface Agent {
   /** The findings of this evaluation, usually none. */
   List<Finding> evaluate(AgentInput input, boolean commit);
 
+  /**
+   * A finding this agent made earlier for a symbol it now takes up (at start, or on a cluster node that inherits
+   * the symbol, whoever made it): the agent rebuilds the state that finding left, so that neither a restart nor a
+   * takeover repeats it. Given oldest first.
+   */
+  default void recall(Finding earlier) {
+  }
+
   /** Fields this agent adds to its /agents entry, or null. */
   default JsonObject statusExtras(long nowMs) {
     return null;

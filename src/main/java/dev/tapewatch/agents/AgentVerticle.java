@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   static final long SNAPSHOT_TIMEOUT_MS = 2000;
+  /** How far back an agent taking up a symbol looks for its own findings: beyond every cooldown and window. */
+  static final long RECALL_HOURS = 24;
+  static final int RECALL_LIMIT = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
   private final AgentCatalog.Entry entry;
@@ -84,10 +88,39 @@ public final class AgentVerticle extends VerticleBase {
       changes.add(c.completion());
     }
     Future<?> done = Future.join(changes);
-    if (entry.agent() instanceof TrendScoreAgent trend && !added.isEmpty()) {
+    if (added.isEmpty()) {
+      return done;
+    }
+    done = done.compose(v -> recall(added));
+    if (entry.agent() instanceof TrendScoreAgent trend) {
       done = done.compose(v -> restorePostures(trend, added));
     }
     return done;
+  }
+
+  /** Hands the agent its recent findings on {@code which}, oldest first; a store that cannot answer is logged. */
+  private Future<Void> recall(List<String> which) {
+    JsonObject query = new JsonObject().put("agent", entry.name()).put("limit", RECALL_LIMIT)
+        .put("since", Instant.now().minus(RECALL_HOURS, ChronoUnit.HOURS).toString());
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_QUERY, query,
+            new DeliveryOptions().setSendTimeout(10_000))
+        .map(reply -> {
+          List<Finding> earlier = new ArrayList<>();
+          for (Object o : reply.body().getJsonArray("findings")) {
+            Finding f = Finding.fromJson((JsonObject) o);
+            if (which.contains(f.symbol())) {
+              earlier.add(f);
+            }
+          }
+          earlier.sort(Comparator.comparing(Finding::tsUtc));
+          earlier.forEach(entry.agent()::recall);
+          return (Void) null;
+        })
+        .otherwise(e -> {
+          LOG.atWarn().addKeyValue("agent", entry.name())
+              .log("earlier findings of " + which + " not recalled, cooldowns start afresh: " + e.getMessage());
+          return null;
+        });
   }
 
   /** Reloads open positions; a store that cannot answer leaves the symbols flat, which the log says. */

@@ -18,6 +18,6 @@ final class Cooldown {
   }
 
   void fired(String symbol, String label, long nowMs) {
-    lastFiredMs.put(symbol + '|' + label, nowMs);
+    lastFiredMs.merge(symbol + '|' + label, nowMs, Math::max);
   }
 }

@@ -27,6 +27,11 @@ abstract class CooldownAgent implements Agent {
     return name;
   }
 
+  @Override
+  public final void recall(Finding earlier) {
+    cooldown.fired(earlier.symbol(), earlier.label(), earlier.tsUtc().toEpochMilli());
+  }
+
   /** The rule itself: what holds now, usually nothing. */
   abstract List<Hit> check(AgentInput input);
 

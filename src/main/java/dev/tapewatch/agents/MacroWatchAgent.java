@@ -36,6 +36,14 @@ public final class MacroWatchAgent implements Agent {
   }
 
   @Override
+  public void recall(Finding earlier) {
+    String centre = earlier.details().getString("window_centre");
+    if (centre != null) {
+      fired.add(earlier.symbol() + '|' + Instant.parse(centre).toEpochMilli());
+    }
+  }
+
+  @Override
   public List<Finding> evaluate(AgentInput input, boolean commit) {
     MarketSnapshot m = input.market();
     double rvol1m = m.tf(Timeframe.M1).rvol();

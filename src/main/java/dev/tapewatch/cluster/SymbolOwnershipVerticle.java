@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class SymbolOwnershipVerticle extends VerticleBase {
   public static final String OWNERS_MAP = "tapewatch.symbol-owners";
   static final long RECONCILE_MS = 1000;
+  /**
+   * A starting node claims nothing until the member list has held still this long, so that nodes started together
+   * split the symbols once instead of the first one taking all and handing most back (Kafka's initial rebalance
+   * delay, for the same reason). Takeovers after a failure never wait.
+   */
+  static final long SETTLE_MS = 2000;
   static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
   static final int TAKEOVERS_KEPT = 50;
   private static final Logger LOG = LoggerFactory.getLogger(SymbolOwnershipVerticle.class);
@@ -63,6 +69,9 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private boolean reconciling;
   private boolean again;
   private boolean stopping;
+  private boolean settled;
+  private List<String> lastMembers = List.of();
+  private long membersChangedMs;
   private long timer;
 
   public SymbolOwnershipVerticle(TapewatchConfig config, HazelcastClusterManager manager, MeterRegistry registry) {
@@ -115,8 +124,18 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       again = true;
       return;
     }
+    List<String> members = manager.getNodes().stream().sorted().toList();
+    long now = System.currentTimeMillis();
+    if (!members.equals(lastMembers)) {
+      lastMembers = members;
+      membersChangedMs = now;
+    }
+    if (!settled && now - membersChangedMs < SETTLE_MS) {
+      publishStatus(members);
+      return;
+    }
+    settled = true;
     reconciling = true;
-    List<String> members = manager.getNodes();
     owners.entries()
         .compose(current -> {
           lastOwners = current;

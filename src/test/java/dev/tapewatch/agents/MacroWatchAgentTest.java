@@ -53,6 +53,18 @@ class MacroWatchAgentTest {
   }
 
   @Test
+  void aFindingMadeElsewhereInTheWindowIsRecalledAndNotRepeated() {
+    Finding earlier = new MacroWatchAgent(TapewatchConfig.load(Map.of("MACRO_WINDOWS", "13:30")).macroWindows(), 10,
+        2.0).evaluate(at(market("BTC-USD", 3), ms("2026-11-24T13:22:00Z")), true).get(0);
+    agent.recall(earlier);
+    assertEquals(List.of(), agent.evaluate(at(market("BTC-USD", 5), ms("2026-11-24T13:31:00Z")), true),
+        "the window's finding was made before the takeover");
+    assertEquals(1, agent.evaluate(at(market("ETH-USD", 5), ms("2026-11-24T13:31:00Z")), true).size());
+    assertEquals(1, agent.evaluate(at(market("BTC-USD", 5), ms("2026-11-25T13:31:00Z")), true).size(),
+        "the next window is a new one");
+  }
+
+  @Test
   void aDatedWindowFiresOnlyAroundItsInstantAndADryRunLeavesNoTrace() {
     assertEquals(List.of(), agent.evaluate(at(market("BTC-USD", 5), ms("2026-12-09T19:00:00Z")), true));
     assertEquals(1, agent.evaluate(at(market("BTC-USD", 5), ms("2026-12-10T18:55:00Z")), false).size());

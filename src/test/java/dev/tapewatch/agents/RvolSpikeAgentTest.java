@@ -71,6 +71,17 @@ class RvolSpikeAgentTest {
   }
 
   @Test
+  void aRecalledFindingHoldsTheCooldownFromItsOwnTime() {
+    RvolSpikeAgent a = agent();
+    a.recall(Finding.of(T0, "rvol_spike", SYM, 4.0, "rvol_spike", new JsonObject()));
+    assertEquals(List.of(), a.evaluate(at(spike(SYM, 5), T0 + COOLDOWN_MS - 1), true));
+    single(a.evaluate(at(spike(SYM, 5), T0 + COOLDOWN_MS), true), "rvol_spike");
+    a.recall(Finding.of(T0, "rvol_spike", SYM, 4.0, "rvol_spike", new JsonObject()));
+    assertEquals(List.of(), a.evaluate(at(spike(SYM, 5), T0 + COOLDOWN_MS + 1), true),
+        "an older recalled finding does not shorten a later cooldown");
+  }
+
+  @Test
   void oneSpikeGivesOneFindingWithinTheCooldown() {
     RvolSpikeAgent a = agent();
     single(a.evaluate(at(spike(SYM, 5), T0), true), "rvol_spike");

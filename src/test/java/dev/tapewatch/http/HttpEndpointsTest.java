@@ -35,10 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The endpoints' exact shapes and error paths against the service running on the simulator. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HttpEndpointsTest {
+public class HttpEndpointsTest {
   static final Set<String> SIGNALS_KEYS = Set.of("symbol", "mom1_bps", "mom5_bps", "rvol_vs_recent",
       "px_vs_vwap_bps", "best_bid", "best_ask", "last_price", "trades_cached");
-  static final Set<String> SIGNALS_TF_KEYS = Set.of("symbol", "mom_bps_1m", "mom_bps_5m", "mom_bps_15m",
+  public static final Set<String> SIGNALS_TF_KEYS = Set.of("symbol", "mom_bps_1m", "mom_bps_5m", "mom_bps_15m",
       "px_vs_vwap_bps_1m", "px_vs_vwap_bps_5m", "px_vs_vwap_bps_15m", "rvol_1m", "rvol_5m", "rvol_15m", "atr_1m",
       "atr_5m", "atr_15m");
 

@@ -1,0 +1,304 @@
+package dev.tapewatch.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tapewatch.http.HttpEndpointsTest;
+import dev.tapewatch.support.ServiceProcess;
+import dev.tapewatch.support.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, each its own JVM, clustered over TCP-IP on 127.0.0.1 with a cluster name of their own, sharing one
+ * real PostgreSQL database and one local Slack webhook: the symbols are split one per node; every node answers for
+ * every symbol; a finding made on one node reaches a consumer on another and is stored and alerted once; a node
+ * killed outright has its symbol taken over within the bound while the others keep answering and the orphaned
+ * symbol gets 503 with Retry-After, never a hang; a node stopped with SIGTERM hands its symbols over at once and
+ * exits 0.
+ */
+class ClusterTest {
+  static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD", "ADA-USD");
+  static final int FAILURE_TIMEOUT_SEC = 5;
+  /** The target: the survivors serve a dead node's symbols within 10 s of the failure being detected. */
+  static final long TAKEOVER_BOUND_MS = (FAILURE_TIMEOUT_SEC + 10) * 1000L;
+
+  private final List<String> slackPosts = new CopyOnWriteArrayList<>();
+
+  @Test
+  void symbolsAreSharedAnsweredEverywhereTakenOverAndHandedOver(@TempDir Path tmp) throws Exception {
+    HttpServer slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    slack.createContext("/services/T0/B0/x", exchange -> {
+      slackPosts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, ok.length);
+      exchange.getResponseBody().write(ok);
+      exchange.close();
+    });
+    slack.start();
+    List<ServiceProcess> nodes = new ArrayList<>();
+    try (TestDatabase db = new TestDatabase()) {
+      Map<String, String> env = clusterEnv(db.url(), "http://127.0.0.1:" + slack.getAddress().getPort()
+          + "/services/T0/B0/x");
+      // The first node alone takes every symbol and makes the window's macro finding for each.
+      nodes.add(node(env, tmp, 0));
+      awaitStable(nodes, 1);
+      List<JsonObject> macro = awaitRows(db, "SELECT id::text, symbol FROM findings WHERE agent = 'macro_watch'", 3);
+      assertEquals(Set.copyOf(SYMBOLS), Set.copyOf(macro.stream().map(r -> r.getString("symbol")).toList()));
+      // Two more join: the first hands two symbols over.
+      nodes.add(node(env, tmp, 1));
+      nodes.add(node(env, tmp, 2));
+      Map<String, ServiceProcess> byId = awaitStable(nodes, 3);
+
+      // Split: one symbol per node, the same view from every node.
+      JsonObject owners = cluster(nodes.get(0)).getJsonObject("owners");
+      assertEquals(Set.copyOf(SYMBOLS), owners.fieldNames());
+      assertEquals(byId.keySet(), Set.copyOf(owners.getMap().values().stream().map(String::valueOf).toList()),
+          "each node owns one symbol: " + owners.encode());
+      for (ServiceProcess n : nodes) {
+        assertEquals(owners, cluster(n).getJsonObject("owners"));
+      }
+
+      // Every node answers for every symbol.
+      for (ServiceProcess n : nodes) {
+        for (String s : SYMBOLS) {
+          HttpResponse<String> r = n.get("/signals_tf?symbol=" + s);
+          assertEquals(200, r.statusCode(), n.port() + " " + s + ": " + r.body());
+          JsonObject tf = new JsonObject(r.body());
+          assertEquals(HttpEndpointsTest.SIGNALS_TF_KEYS, tf.fieldNames());
+          assertEquals(s, tf.getString("symbol"));
+        }
+      }
+
+      // The new owners recalled the window's findings: none repeated, each stored once and posted to Slack once.
+      Thread.sleep(2000);
+      assertEquals(3, db.query("SELECT count(*) FROM findings WHERE agent = 'macro_watch'").get(0).getLong(0));
+      awaitTrue(() -> macro.stream().allMatch(f -> posts(f.getString("id")) == 1), 15_000,
+          () -> "each macro finding posted once: " + slackPosts);
+      Thread.sleep(1500);
+      for (JsonObject f : macro) {
+        assertEquals(1, posts(f.getString("id")), "still once: " + f);
+      }
+
+      // A finding made on the owner, asked for through a second node, heard live on the third.
+      String symbol = SYMBOLS.get(0);
+      ServiceProcess owner = byId.get(owners.getString(symbol));
+      List<ServiceProcess> others = nodes.stream().filter(n -> n != owner).toList();
+      BlockingQueue<JsonObject> heard = stream(others.get(1), symbol);
+      HttpResponse<String> ran = others.get(0).post("/agents/run-now?names=trend_score&symbol=" + symbol);
+      assertEquals(200, ran.statusCode(), ran.body());
+      JsonObject made = new JsonObject(ran.body()).getJsonArray("results").getJsonObject(0).getJsonObject("finding");
+      assertNotNull(made, ran.body());
+      JsonObject live = heard.poll(10, TimeUnit.SECONDS);
+      assertNotNull(live, "the finding reached the stream on another node");
+      assertEquals(made, live);
+      List<JsonObject> stored = awaitRows(db, "SELECT id::text, symbol FROM findings WHERE id = '"
+          + made.getString("id") + "'", 1);
+      assertEquals(symbol, stored.get(0).getString("symbol"));
+      long rows = db.query("SELECT count(*) FROM findings").get(0).getLong(0);
+      awaitTrue(() -> written(nodes) == rows, 5_000, () -> "the nodes together wrote each finding once: " + rows);
+
+      // Kill the owner of the first symbol outright.
+      String victimId = owners.getString(symbol);
+      ServiceProcess victim = byId.get(victimId);
+      List<ServiceProcess> survivors = nodes.stream().filter(n -> n != victim).toList();
+      long killedAt = System.currentTimeMillis();
+      victim.kill();
+      Set<ServiceProcess> served = new HashSet<>();
+      int unavailable = 0;
+      while (served.size() < survivors.size()) {
+        assertTrue(System.currentTimeMillis() - killedAt < TAKEOVER_BOUND_MS,
+            symbol + " not served by every survivor within " + TAKEOVER_BOUND_MS + " ms");
+        for (ServiceProcess n : survivors) {
+          HttpResponse<String> r = n.get("/signals_tf?symbol=" + symbol);
+          if (r.statusCode() == 200) {
+            served.add(n);
+          } else {
+            unavailable++;
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Retry-After").isPresent(), "a retry hint");
+            assertEquals(Set.of("error"), new JsonObject(r.body()).fieldNames());
+          }
+          for (String other : SYMBOLS.subList(1, 3)) {
+            assertEquals(200, n.get("/signals_tf?symbol=" + other).statusCode(), other + " keeps answering");
+          }
+        }
+        Thread.sleep(50);
+      }
+      long takeoverMs = System.currentTimeMillis() - killedAt;
+      System.out.println("takeover after SIGKILL: " + takeoverMs + " ms, " + unavailable + " answers 503 meanwhile");
+      Map<String, ServiceProcess> left = awaitStable(survivors, 2);
+      String heir = cluster(survivors.get(0)).getJsonObject("owners").getString(symbol);
+      JsonObject takeover = cluster(left.get(heir)).getJsonArray("takeovers").stream().map(JsonObject.class::cast)
+          .filter(t -> t.getString("symbol").equals(symbol)).findFirst().orElseThrow();
+      assertEquals(victimId, takeover.getString("from"));
+      assertTrue(takeover.getLong("took_ms") < 10_000, takeover.encode());
+
+      // SIGTERM the node that did not inherit: it releases its symbol, the last node claims it as free.
+      ServiceProcess leaving = survivors.stream().filter(n -> n != left.get(heir)).findFirst().orElseThrow();
+      ServiceProcess last = left.get(heir);
+      String leavingSymbol = cluster(leaving).getJsonObject("owners").stream()
+          .filter(e -> !e.getValue().equals(heir)).map(Map.Entry::getKey).findFirst().orElseThrow();
+      leaving.terminate();
+      awaitStable(List.of(last), 1);
+      assertTrue(leaving.process().waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, leaving.process().exitValue(), leaving.log());
+      assertTrue(leaving.log().contains("released 1 symbols to the other nodes"), leaving.log());
+      JsonObject handedOver = cluster(last).getJsonArray("takeovers").stream().map(JsonObject.class::cast)
+          .filter(t -> t.getString("symbol").equals(leavingSymbol)).findFirst().orElseThrow();
+      assertNull(handedOver.getValue("from"), "released, so claimed as free: " + handedOver.encode());
+      for (String s : SYMBOLS) {
+        assertEquals(200, last.get("/signals_tf?symbol=" + s).statusCode(), s);
+      }
+    } finally {
+      for (ServiceProcess n : nodes) {
+        n.close();
+      }
+      slack.stop(0);
+    }
+  }
+
+  private static ServiceProcess node(Map<String, String> env, Path tmp, int i) throws IOException {
+    return ServiceProcess.start(env, tmp.resolve("node" + i + ".log"), "-Xmx256m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1");
+  }
+
+  private static Map<String, String> clusterEnv(String databaseUrl, String webhook) throws IOException {
+    String now = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm"));
+    Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true",
+        "CLUSTER_NAME", "tapewatch-test-" + UUID.randomUUID().toString().substring(0, 8),
+        "CLUSTER_MEMBERS", "127.0.0.1", "CLUSTER_HOST", "127.0.0.1",
+        "CLUSTER_PORT", Integer.toString(freePortRange(ClusterNode.PORTS_PER_HOST)),
+        "CLUSTER_FAILURE_TIMEOUT_SEC", Integer.toString(FAILURE_TIMEOUT_SEC),
+        "DATABASE_URL", databaseUrl, "ALERT_WEBHOOK_URL", webhook, "SYMBOL", String.join(",", SYMBOLS)));
+    // Only the macro watcher runs by itself (once per symbol and window); the others wait an hour.
+    env.putAll(Map.of("MACRO_WINDOWS", now, "MACRO_RVOL_MIN", "0", "MACRO_INTERVAL_SEC", "1",
+        "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
+        "SIM_SEED", "11"));
+    return env;
+  }
+
+  /** The first of {@code count} consecutive free ports. */
+  private static int freePortRange(int count) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      boolean free = true;
+      for (int p = base; p < base + count && free; p++) {
+        try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+          s.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IOException("no " + count + " consecutive free ports");
+  }
+
+  private static JsonObject cluster(ServiceProcess n) throws Exception {
+    return new JsonObject(n.get("/health").body()).getJsonObject("cluster");
+  }
+
+  /** Waits until every node sees a stable cluster of {@code members}; returns the nodes by node id. */
+  private static Map<String, ServiceProcess> awaitStable(List<ServiceProcess> nodes, int members) throws Exception {
+    Map<String, ServiceProcess> byId = new HashMap<>();
+    for (ServiceProcess n : nodes) {
+      JsonObject c = n.await("/health", r -> {
+        if (r.statusCode() != 200) {
+          return false;
+        }
+        JsonObject cl = new JsonObject(r.body()).getJsonObject("cluster");
+        JsonArray m = cl.getJsonArray("members");
+        return "stable".equals(cl.getString("state")) && m != null && m.size() == members
+            && m.stream().map(JsonObject.class::cast).allMatch(x -> x.getInteger("http_port") != null);
+      }, 60_000).getJsonObject("cluster");
+      byId.put(c.getString("node_id"), n);
+    }
+    return byId;
+  }
+
+  /** Findings written by all the nodes together, from the store status each publishes every second. */
+  private static long written(List<ServiceProcess> nodes) {
+    long sum = 0;
+    try {
+      for (ServiceProcess n : nodes) {
+        sum += new JsonObject(n.get("/health").body()).getJsonObject("database").getLong("written");
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    return sum;
+  }
+
+  private int posts(String findingId) {
+    return (int) slackPosts.stream().filter(p -> p.contains(findingId)).count();
+  }
+
+  private static List<JsonObject> awaitRows(TestDatabase db, String sql, int count) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      List<JsonObject> rows = db.query(sql).stream()
+          .map(r -> new JsonObject().put("id", r.getString(0)).put("symbol", r.getString(1))).toList();
+      if (rows.size() >= count || System.currentTimeMillis() > deadline) {
+        assertEquals(count, rows.size(), sql);
+        return rows;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, long timeoutMs,
+      java.util.function.Supplier<String> message) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, message.get());
+      Thread.sleep(100);
+    }
+  }
+
+  /** Opens /findings/stream on {@code node} for {@code symbol}; the findings it hears land in the queue. */
+  private static BlockingQueue<JsonObject> stream(ServiceProcess node, String symbol) throws Exception {
+    BlockingQueue<JsonObject> heard = new LinkedBlockingQueue<>();
+    HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + node.port() + "/findings/stream?symbol=" + symbol)).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, r.statusCode());
+    Thread reader = new Thread(() -> r.body().filter(l -> l.startsWith("data: "))
+        .forEach(l -> heard.add(new JsonObject(l.substring("data: ".length())))), "sse-reader");
+    reader.setDaemon(true);
+    reader.start();
+    return heard;
+  }
+}
