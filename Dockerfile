@@ -10,12 +10,14 @@ RUN mvn -q -B -DskipTests package
 
 # Runtime stage: a slim JRE, a non-root user, configuration from the environment.
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --home-dir /app tapewatch
+# curl for the HEALTHCHECK below.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app tapewatch
 WORKDIR /app
 COPY --from=build /src/target/tapewatch.jar /app/tapewatch.jar
-COPY webroot /app/webroot
 USER tapewatch
-EXPOSE 8080
+# HTTP; in cluster mode also Hazelcast (CLUSTER_PORT) and the event bus (CLUSTER_BUS_PORT, as in deploy/).
+EXPOSE 8080 5701 5801
 ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
     LOG_FORMAT=json
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
