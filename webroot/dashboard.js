@@ -26,7 +26,7 @@
     symbol: null,
     intervalS: 5,
     timer: null,
-    refreshing: false,
+    refreshingFor: null,
     refreshPending: false,
     seq: 0,
     applied: {},
@@ -975,14 +975,15 @@
   // ---------------------------------------------------------------------------------------------- refresh loop
 
   async function refresh() {
-    if (state.refreshing) {
-      // A refresh asked for meanwhile (a new symbol, a new interval) runs as soon as this one ends.
+    const symbol = state.symbol;
+    if (state.refreshingFor === symbol) {
+      // Asked again for the same symbol while one runs (a new interval, the tab shown again): once it ends.
       state.refreshPending = true;
       return;
     }
-    state.refreshing = true;
+    // A new symbol does not wait for the previous one's answers; those are dropped when they come.
+    state.refreshingFor = symbol;
     state.refreshPending = false;
-    const symbol = state.symbol;
     const jobs = [
       refreshHealth(),
       refreshAgents(),
@@ -996,7 +997,10 @@
       jobs.push(refreshFindings());
     }
     const results = await Promise.allSettled(jobs);
-    state.refreshing = false;
+    if (state.refreshingFor !== symbol) {
+      return;
+    }
+    state.refreshingFor = null;
     state.stats.refreshes++;
     updateCsvLink();
     const failed = results.filter((r) => r.status === 'rejected').length;
