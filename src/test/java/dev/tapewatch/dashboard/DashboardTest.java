@@ -336,6 +336,42 @@ class DashboardTest {
 
   @Test
   @Order(3)
+  void lateAnswersForThePreviousSymbolAreDropped() {
+    openPage("BTC-USD", "0");
+    browser.await("the page idle", () -> browser.js("return tapewatch.state.refreshingFor === null;"));
+    // Every BTC-USD request from now on is answered 2.5 s late.
+    browser.js("window.__late = {sent: 0, answered: 0}; const real = window.fetch;"
+        + "window.fetch = function (url, opts) {"
+        + "  if (!String(url).includes('symbol=BTC-USD')) return real(url, opts);"
+        + "  window.__late.sent++;"
+        + "  return new Promise(r => setTimeout(r, 2500)).then(() => real(url, opts))"
+        + "    .finally(() => { window.__late.answered++; }); };"
+        + "return null;");
+    long droppedBefore = ((Number) browser.js("return tapewatch.state.stats.staleDropped;")).longValue();
+    browser.js("tapewatch.refreshNow(); return null;");
+    selectSymbol("ETH-USD");
+    awaitReady("ETH-USD");
+    Map<String, Object> late = browser.await("the late BTC-USD answers", () -> {
+      Map<String, Object> l = browser.js("return window.__late;");
+      long sent = ((Number) l.get("sent")).longValue();
+      return sent >= 4 && sent == ((Number) l.get("answered")).longValue() ? l : null;
+    });
+    // They came after ETH-USD was shown, and changed nothing.
+    Map<String, Object> b = badges();
+    for (String tile : DATA_TILES) {
+      assertEquals("ETH-USD", b.get(tile), "badge of " + tile + " after late BTC-USD answers " + late);
+    }
+    assertTrue(staleTiles().isEmpty(), "stale tiles: " + staleTiles());
+    double price = value("price-last");
+    assertTrue(price > 100 && price < 20_000, "still an ETH price: " + price);
+    assertEquals("ETH-USD", browser.js("return tapewatch.state.chartInfo.symbol;"));
+    long dropped = ((Number) browser.js("return tapewatch.state.stats.staleDropped;")).longValue() - droppedBefore;
+    assertTrue(dropped >= 4, "late answers dropped: " + dropped + " of " + late);
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  @Order(4)
   void selectionSurvivesReload() {
     openPage("BTC-USD", "5");
     selectSymbol("ETH-USD");
@@ -367,7 +403,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void momentumOneMinuteMovesWithTheTape() {
     openPage("BTC-USD", "1");
     Double first = value("mom-1m");
@@ -387,7 +423,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRunNowFindingAppearsLiveAtTheTopAndEarlierRowsStay() throws Exception {
     // Polling paused: the finding can only come through the live stream.
     openPage("BTC-USD", "0");
@@ -442,7 +478,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theChartRendersTheBars() throws Exception {
     openPage("BTC-USD", "1");
     Map<String, Object> chart = browser.await("the chart's bars", () -> browser.js(
@@ -500,7 +536,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void csvExportReturnsTheRowsOfTheWindow() throws Exception {
     openPage("BTC-USD", "5");
     WebElement link = browser.driver.findElement(By.id("csv-export"));
@@ -548,7 +584,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aStoppedDatabaseShowsDownWithFindingsKeptInMemoryAndRecovers() throws Exception {
     openPage("BTC-USD", "1");
     browser.await("database ok", () -> "ok".equals(dbState()) ? Boolean.TRUE : null);
@@ -575,7 +611,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aLostStreamShowsAsSuchAndReconnects() throws Exception {
     openPage("BTC-USD", "2");
     List<String> before = rowIds();
@@ -612,7 +648,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void runNowAsksForTheAdminTokenWhenTheServiceNeedsOne() throws Exception {
     String token = "dash-test-token-" + System.nanoTime();
     Vertx other = Vertx.vertx();
@@ -673,7 +709,7 @@ class DashboardTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void readableAtLaptopAndPhoneWidthWithScreenshots() throws Exception {
     openPage("BTC-USD", "5");
     browser.driver.findElement(By.id("run-now")).click();
