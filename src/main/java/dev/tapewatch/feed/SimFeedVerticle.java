@@ -6,8 +6,9 @@ import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ public final class SimFeedVerticle extends VerticleBase {
   private final TapewatchConfig config;
   private final List<String> initialShare;
   private final Map<String, SimulatedMarket> markets = new LinkedHashMap<>();
+  private final Deque<String> warming = new ArrayDeque<>();
+  private boolean warmingScheduled;
+  private boolean stopped;
   private long seed;
   private FeedStats stats;
   private FeedSink sink;
@@ -53,24 +57,53 @@ public final class SimFeedVerticle extends VerticleBase {
     });
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     publishStatus();
-    share = NodeShare.follow(vertx.eventBus(), this::simulate);
+    share = NodeShare.follow(vertx.eventBus(), this::follow);
     return share.completion();
   }
 
-  /** Drops the markets not in {@code symbols} and starts the new ones with their history. */
+  /** The initial share, generated before start completes so that the first request finds a baseline. */
   private void simulate(List<String> symbols) {
-    markets.keySet().retainAll(symbols);
-    List<SimulatedMarket> added = new ArrayList<>();
     for (String s : symbols) {
-      if (!markets.containsKey(s)) {
-        SimulatedMarket m = new SimulatedMarket(s, seed);
-        markets.put(s, m);
-        added.add(m);
+      markets.put(s, withHistory(s));
+    }
+  }
+
+  /**
+   * A new share: markets no longer here stop; new ones join the tick one at a time, each after its history, so that
+   * taking over many symbols never holds the event loop for long.
+   */
+  private void follow(List<String> symbols) {
+    markets.keySet().retainAll(symbols);
+    warming.retainAll(symbols);
+    for (String s : symbols) {
+      if (!markets.containsKey(s) && !warming.contains(s)) {
+        warming.add(s);
       }
     }
-    for (long from = lastMs - HISTORY_MINUTES * 60_000L; from < lastMs; from += 60_000) {
-      advance(added, from, Math.min(lastMs, from + 60_000));
+    warmNext();
+  }
+
+  private void warmNext() {
+    if (warmingScheduled || warming.isEmpty()) {
+      return;
     }
+    warmingScheduled = true;
+    vertx.runOnContext(v -> {
+      warmingScheduled = false;
+      String s = warming.poll();
+      if (s != null && !stopped) {
+        markets.put(s, withHistory(s));
+        warmNext();
+      }
+    });
+  }
+
+  private SimulatedMarket withHistory(String symbol) {
+    SimulatedMarket m = new SimulatedMarket(symbol, seed);
+    for (long from = lastMs - HISTORY_MINUTES * 60_000L; from < lastMs; from += 60_000) {
+      advance(List.of(m), from, Math.min(lastMs, from + 60_000));
+    }
+    return m;
   }
 
   private void advance(Collection<SimulatedMarket> which, long fromMs, long toMs) {
@@ -95,6 +128,7 @@ public final class SimFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(statusTimer);
     return share.unregister();

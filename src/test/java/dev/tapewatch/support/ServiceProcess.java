@@ -32,12 +32,18 @@ public final class ServiceProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the service on {@code env} plus HTTP_PORT (a free port unless given). */
+  /** Starts the service from the test class path on {@code env} plus HTTP_PORT (a free port unless given). */
   public static ServiceProcess start(Map<String, String> env, Path log, String... jvmOptions) throws IOException {
+    return start(System.getProperty("java.class.path"), env, log, jvmOptions);
+  }
+
+  /** The same from {@code classpath}, such as the packaged jar. */
+  public static ServiceProcess start(String classpath, Map<String, String> env, Path log, String... jvmOptions)
+      throws IOException {
     int port = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : TestService.freePort();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tapewatch.Main"));
+    command.addAll(List.of("-cp", classpath, "dev.tapewatch.Main"));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
     pb.environment().putAll(env);
@@ -47,6 +53,10 @@ public final class ServiceProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public Process process() {
