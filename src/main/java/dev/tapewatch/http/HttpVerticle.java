@@ -132,8 +132,8 @@ public final class HttpVerticle extends VerticleBase {
   private static void unavailable(RoutingContext ctx, String symbol, boolean awaitingOwner, Throwable e) {
     if (awaitingOwner) {
       ctx.response().putHeader("Retry-After", "2");
-      error(ctx, 503, symbol + " has no owner right now: its node left the cluster and another node is taking it"
-          + " over; retry in a few seconds");
+      error(ctx, 503, symbol + " has no owner right now (its node left the cluster, or the cluster is still"
+          + " forming) and another node is taking it over; retry in a few seconds");
       return;
     }
     String why = e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
