@@ -35,7 +35,7 @@
     findings: new Map(),
     agentFilter: '',
     agentNames: [],
-    trend: {symbol: null, reading: null, change: null, changeSearched: false},
+    trend: {symbol: null, reading: null},
     stream: {es: null, state: 'connecting', retryMs: 1000, retryTimer: null, opens: 0, downSince: null},
     stats: {staleDropped: 0, refreshes: 0, streamEvents: 0, streamOpens: 0, streamErrors: 0},
     chartInfo: null,
@@ -270,28 +270,18 @@
 
   // ---------------------------------------------------------------------------------------------- trend tile
 
-  function isPostureChange(f) {
-    return f.agent === 'trend_score' && (f.label === 'enter_long' || f.label === 'exit_long');
-  }
-
   function isReading(f) {
     return f.agent === 'trend_score' && f.label === 'trend_score';
   }
 
-  function newer(a, b) {
-    return !b || Date.parse(a.ts_utc) >= Date.parse(b.ts_utc);
-  }
-
-  /** Takes trend_score findings of the selected symbol in; the tile shows the newest reading and posture change. */
+  /** Takes trend_score findings of the selected symbol in; the newest reading carries p_up and the whole posture. */
   function trendFindings(list, symbol) {
     if (state.trend.symbol !== symbol) {
-      state.trend = {symbol, reading: null, change: null, changeSearched: false};
+      state.trend = {symbol, reading: null};
     }
     for (const f of list) {
-      if (isReading(f) && newer(f, state.trend.reading)) {
+      if (isReading(f) && (!state.trend.reading || Date.parse(f.ts_utc) >= Date.parse(state.trend.reading.ts_utc))) {
         state.trend.reading = f;
-      } else if (isPostureChange(f) && newer(f, state.trend.change)) {
-        state.trend.change = f;
       }
     }
     renderTrend(symbol);
@@ -305,12 +295,7 @@
     setValue('trend-p1m', d.p_1m, F.prob(d.p_1m));
     setValue('trend-p5m', d.p_5m, F.prob(d.p_5m));
     setValue('trend-p15m', d.p_15m, F.prob(d.p_15m));
-    const change = state.trend.change;
-    // The newest of the reading and the posture change tells the posture.
-    let posture = d.posture || null;
-    if (change && (!r || Date.parse(change.ts_utc) >= Date.parse(r.ts_utc))) {
-      posture = change.details && change.details.status;
-    }
+    const posture = d.posture || null;
     const postureEl = $('trend-posture');
     postureEl.textContent = posture || F.DASH;
     postureEl.dataset.value = posture || '';
@@ -318,52 +303,21 @@
     if (r && typeof d.streak === 'number' && d.streak > 0) {
       postureEl.textContent += ' (streak ' + d.streak + ')';
     }
-    const changeMatches = change && change.details && change.details.status === posture;
     if (posture === 'long') {
-      const entry = changeMatches ? change.details.avg_price : null;
-      setValue('trend-entry', entry, F.price(entry, decimals(symbol)));
-      setSince(changeMatches ? change.ts_utc : null);
+      setValue('trend-entry', d.entry_price, F.price(d.entry_price, decimals(symbol)));
     } else {
       setValue('trend-entry', null, posture === 'flat' ? 'none' : F.DASH);
-      setSince(changeMatches ? change.ts_utc : null);
     }
-  }
-
-  function setSince(ts) {
+    const since = d.posture_since || null;
     const el = $('trend-since');
-    el.dataset.value = ts || '';
-    el.textContent = ts ? F.time(ts) : (state.trend.changeSearched ? 'no change seen' : F.DASH);
-    if (!ts && state.trend.changeSearched) {
-      el.title = 'no posture change among the recent trend_score findings of this symbol';
-      return;
-    }
-    el.title = ts ? ts + ' (' + F.ago(ts) + ')' : '';
+    el.dataset.value = since || '';
+    el.textContent = since ? F.time(since) : r ? 'since start' : F.DASH;
+    el.title = since ? since + ' (' + F.ago(since) + ')' : r ? 'no posture change since the service started' : '';
   }
 
-  /** The newest readings, and once per symbol the last posture change (searching further back only when long). */
   function refreshTrend() {
-    const symbol = state.symbol;
-    const needHistory = state.trend.symbol !== symbol || !state.trend.changeSearched;
-    const limit = needHistory ? 200 : 5;
-    return symbolRequest(['trend'], '/findings' + q({symbol, agent: 'trend_score', limit}), findingsSymbol,
-      (body, sym) => {
-        trendFindings(body.findings, sym);
-        if (needHistory) {
-          const r = state.trend.reading;
-          const long = r && r.details && r.details.posture === 'long';
-          if (long && !state.trend.change && body.findings.length >= limit) {
-            request('/findings' + q({symbol: sym, agent: 'trend_score', limit: 1000})).then((more) => {
-              if (sym === state.symbol) {
-                state.trend.changeSearched = true;
-                trendFindings(more.findings, sym);
-              }
-            }, () => {});
-            return;
-          }
-          state.trend.changeSearched = true;
-          renderTrend(sym);
-        }
-      });
+    return symbolRequest(['trend'], '/findings' + q({symbol: state.symbol, agent: 'trend_score', limit: 5}),
+      findingsSymbol, (body, sym) => trendFindings(body.findings, sym));
   }
 
   function findingsSymbol(body, requested) {

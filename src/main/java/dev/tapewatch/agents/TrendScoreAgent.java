@@ -83,7 +83,10 @@ public final class TrendScoreAgent implements Agent {
       postures.put(m.symbol(), current);
     }
     String change = posture.step(pUp, entry, exit, persist, m.lastPrice(), input.nowMs());
+    // The reading carries the whole posture, so a reader (the dashboard) needs no second query for its entry.
     details.put("p_up", pUp).put("posture", posture.status()).put("streak", posture.streak())
+        .put("entry_price", posture.isLong() ? posture.entryPrice() : null)
+        .put("posture_since", posture.sinceMs() == 0 ? null : Instant.ofEpochMilli(posture.sinceMs()).toString())
         .put("features", m.toJson().getJsonObject("tf"));
     List<Finding> out = new ArrayList<>();
     out.add(Finding.of(input.nowMs(), NAME, m.symbol(), pUp, NAME, details));

@@ -5,6 +5,7 @@ import static dev.tapewatch.agents.Snapshots.T0;
 import static dev.tapewatch.agents.Snapshots.at;
 import static dev.tapewatch.agents.Snapshots.snap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.market.MarketSnapshot;
@@ -209,6 +210,27 @@ class TrendScoreAgentTest {
     Finding g = scoreFinding(a.evaluate(at(bullish(100), T0 + 15_000), true));
     assertEquals(1, g.details().getInteger("streak"));
     assertEquals("flat", g.details().getString("posture"));
+  }
+
+  @Test
+  void theReadingCarriesEntryPriceAndSinceOnceLong() {
+    TrendScoreAgent a = agent();
+    JsonObject flat = scoreFinding(a.evaluate(at(bullish(100), T0), true)).details();
+    assertNull(flat.getValue("entry_price"));
+    assertNull(flat.getValue("posture_since"), "never changed");
+    a.evaluate(at(bullish(101), T0 + 15_000), true);
+    JsonObject entered = scoreFinding(a.evaluate(at(bullish(102), T0 + 30_000), true)).details();
+    assertEquals("long", entered.getString("posture"));
+    assertEquals(102.0, entered.getDouble("entry_price"));
+    assertEquals(java.time.Instant.ofEpochMilli(T0 + 30_000).toString(), entered.getString("posture_since"));
+    JsonObject later = scoreFinding(a.evaluate(at(bullish(110), T0 + 45_000), true)).details();
+    assertEquals(102.0, later.getDouble("entry_price"), "the entry, not the last price");
+
+    TrendScoreAgent restored = agent();
+    restored.restore("BTC-USD", "long", 95_000.5, java.time.Instant.parse("2026-11-20T08:00:00Z"));
+    JsonObject r = scoreFinding(restored.evaluate(at(bullish(96_000), T0), true)).details();
+    assertEquals(95_000.5, r.getDouble("entry_price"));
+    assertEquals("2026-11-20T08:00:00Z", r.getString("posture_since"));
   }
 
   @Test

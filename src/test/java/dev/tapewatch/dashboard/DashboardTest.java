@@ -297,6 +297,9 @@ class DashboardTest {
     assertEquals(trend.getJsonObject("details").getDouble("p_1m"), value("trend-p1m"), 1e-12);
     assertEquals(trend.getJsonObject("details").getString("posture"),
         browser.js("return document.getElementById('trend-posture').dataset.value;"));
+    String since = trend.getJsonObject("details").getString("posture_since");
+    assertEquals(since == null ? "" : since,
+        browser.js("return document.getElementById('trend-since').dataset.value;"), "since when, from the reading");
 
     double adaPrice = value("price-last");
     assertTrue(adaPrice > 0.05 && adaPrice < 5, "an ADA price: " + adaPrice);
