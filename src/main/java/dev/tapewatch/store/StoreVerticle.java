@@ -59,6 +59,7 @@ public final class StoreVerticle extends VerticleBase {
   private boolean schemaReady;
   private boolean connected;
   private boolean flushing;
+  private boolean probing;
   private boolean stopping;
   private long retryTimer = -1;
   private int failedAttempts;
@@ -91,7 +92,10 @@ public final class StoreVerticle extends VerticleBase {
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_POSITIONS, this::positions));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
-    statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
+    statusTimer = vertx.setPeriodic(1000, id -> {
+      probe();
+      publishStatus();
+    });
     Future<?> registered = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (pool == null) {
       LOG.info("no DATABASE_URL: findings are kept in memory (last " + capacity + ")");
@@ -215,12 +219,31 @@ public final class StoreVerticle extends VerticleBase {
         .onFailure(this::noteFailure);
   }
 
+  /**
+   * With nothing to write, no write would notice the database go down or come back: then a ping every second keeps
+   * {@code connected} (and /health) true to the database.
+   */
+  private void probe() {
+    if (pool == null || probing || flushing || stopping || !pending.isEmpty()) {
+      return;
+    }
+    probing = true;
+    (schemaReady ? withTimeout(pool.query(Queries.PING).execute()).<Void>mapEmpty() : migrate())
+        .onSuccess(v -> connected = true)
+        .onFailure(this::markDown)
+        .onComplete(done -> probing = false);
+  }
+
   private void noteFailure(Throwable e) {
+    markDown(e);
+    writeFailures++;
+  }
+
+  private void markDown(Throwable e) {
     if (connected || lastError == null) {
       LOG.warn("database unavailable, findings kept in memory: " + e.getMessage());
     }
     connected = false;
-    writeFailures++;
     lastError = String.valueOf(e.getMessage());
   }
 

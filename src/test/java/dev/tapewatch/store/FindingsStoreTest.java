@@ -254,6 +254,20 @@ class FindingsStoreTest {
   }
 
   @Test
+  void anOutageWithNothingToWriteStillShowsInHealthBothWays() throws Exception {
+    TestService svc = start(Map.of("TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+    svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected"), 15_000);
+    db.cutOff();
+    JsonObject down = svc.await("/health", h -> !h.getJsonObject("database").getBoolean("connected"), 10_000)
+        .getJsonObject("database");
+    assertEquals(0, down.getInteger("buffered"));
+    assertEquals(0L, down.getLong("write_failures", 0L), "a failed ping is not a failed write");
+    db.reopen();
+    svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected"), 10_000);
+  }
+
+  @Test
   void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
     TestService svc = start(Map.of("RECENT_FINDINGS", "10"));
     db.cutOff();
