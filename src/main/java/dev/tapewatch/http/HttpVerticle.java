@@ -95,7 +95,9 @@ public final class HttpVerticle extends VerticleBase {
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("webroot"));
+    // The page changes with every release: browsers revalidate it rather than keep a day-old copy.
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
     router.route().failureHandler(this::failure);

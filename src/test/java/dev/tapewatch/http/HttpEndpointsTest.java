@@ -224,6 +224,11 @@ public class HttpEndpointsTest {
     HttpResponse<Buffer> r = svc.getNow("/");
     assertEquals(200, r.statusCode());
     assertTrue(r.bodyAsString().contains("<title>tapewatch</title>"));
+    assertNull(r.getHeader("Cache-Control"), "the page is revalidated after an upgrade, not kept for a day");
+    HttpResponse<Buffer> chart = svc.getNow("/webjars/echarts/5.3.1/dist/echarts.min.js");
+    assertEquals(200, chart.statusCode());
+    assertTrue(chart.getHeader("Cache-Control").contains("max-age"), "a versioned library may be cached");
+    assertTrue(chart.bodyAsString().contains("echarts"));
   }
 
   @Test
