@@ -17,7 +17,7 @@ import java.util.zip.CRC32;
  * to return to the same node. Plain: no Vert.x, no Hazelcast.
  *
  * @param free    symbols with no live owner: no entry, or an entry naming a node that left ({@link #stale})
- * @param stale   symbol → the departed node its entry still names; removed before claiming
+ * @param stale   symbol → the departed node its entry still names; a claim replaces exactly that entry
  * @param release this node's symbols above its quota, least preferred first
  * @param claim   free symbols to try to claim, most preferred first, at most the node's shortfall
  */

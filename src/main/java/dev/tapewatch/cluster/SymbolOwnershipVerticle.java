@@ -143,9 +143,6 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
           // The member list may show a departure before the listener reports it.
           plan.stale().values().forEach(node -> leftAtMs.putIfAbsent(node, System.currentTimeMillis()));
           Future<?> step = Future.succeededFuture();
-          for (Map.Entry<String, String> dead : plan.stale().entrySet()) {
-            step = step.compose(v -> owners.removeIfPresent(dead.getKey(), dead.getValue()));
-          }
           for (String s : plan.release()) {
             step = step.compose(v -> release(s));
           }
@@ -172,10 +169,15 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         });
   }
 
-  /** Claims one symbol; losing the race to another node is not an error. */
+  /**
+   * Claims one symbol: a free one with putIfAbsent, a departed node's by replacing exactly that node's entry, so that
+   * one survivor wins and knows whom it took over from. Losing the race to another node is not an error.
+   */
   private Future<?> claim(String symbol, String previousOwner) {
-    return owners.putIfAbsent(symbol, self).compose(existing -> {
-      if (existing != null) {
+    Future<Boolean> won = previousOwner == null ? owners.putIfAbsent(symbol, self).map(existing -> existing == null)
+        : owners.replaceIfPresent(symbol, previousOwner, self);
+    return won.compose(claimed -> {
+      if (!claimed) {
         return Future.succeededFuture();
       }
       return vertx.deployVerticle(new SymbolVerticle(symbol, config.tradesMax(), registry))

@@ -65,7 +65,7 @@ class OwnershipPlanTest {
 
   /**
    * Nodes join and die at random; after each change every live node applies its plan in turn (claims with
-   * putIfAbsent semantics) until nothing changes. Every symbol must then have exactly one live owner, and every node
+   * putIfAbsent, or replace of the departed owner's entry) until nothing changes. Every symbol must then have exactly one live owner, and every node
    * hold its quota, within a few rounds.
    */
   @Test
@@ -88,13 +88,13 @@ class OwnershipPlanTest {
         assertTrue(++rounds <= 4, "converged within 3 rounds after change " + change);
         for (String node : live) {
           OwnershipPlan p = OwnershipPlan.compute(symbols, live, owners, node);
-          p.stale().forEach(owners::remove);
           for (String s : p.release()) {
             owners.remove(s);
             changed = true;
           }
           for (String s : p.claim()) {
-            changed |= owners.putIfAbsent(s, node) == null;
+            String dead = p.stale().get(s);
+            changed |= dead == null ? owners.putIfAbsent(s, node) == null : owners.replace(s, dead, node);
           }
         }
       }
