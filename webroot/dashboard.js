@@ -742,6 +742,23 @@
     const llm = h.llm || {};
     chip('health-llm', llm.enabled ? (llm.model || 'on') + ' · ' + (llm.calls || 0) + ' calls' : 'off',
       llm.enabled ? (llm.last_error ? 'warn' : 'ok') : 'off', llm.last_error || '');
+    renderCluster(h.cluster || {});
+  }
+
+  /** Cluster mode only: how many nodes, whether every symbol has an owner, and which node serves this symbol. */
+  function renderCluster(c) {
+    const el = $('health-cluster');
+    el.hidden = !c.enabled;
+    if (!c.enabled) {
+      return;
+    }
+    const members = c.members || [];
+    const owner = members.find((m) => (m.symbols || []).includes(state.symbol));
+    const where = owner ? (owner.self ? 'this node' : owner.host + ':' + owner.http_port) : 'being taken over';
+    chip('health-cluster', members.length + ' nodes · ' + (c.state || 'joining') + ' · ' + state.symbol + ' on '
+      + where, c.state === 'stable' ? 'ok' : 'warn',
+      members.map((m) => (m.self ? '* ' : '') + m.host + ':' + m.http_port + ' ' + (m.symbols || []).length
+        + ' symbols').join('\n'));
   }
 
   function renderDatabase(db, probe) {

@@ -93,11 +93,12 @@ public final class HttpVerticle extends VerticleBase {
     new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.findingAgents(config)).mount(router);
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
+    // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(StaticHandler.create("META-INF/resources/webjars"));
+        .handler(StaticHandler.create("META-INF/resources/webjars").setDefaultContentEncoding("UTF-8"));
     // The page changes with every release: browsers revalidate it rather than keep a day-old copy.
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
     router.route().failureHandler(this::failure);

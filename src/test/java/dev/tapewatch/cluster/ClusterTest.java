@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tapewatch.dashboard.Browser;
 import dev.tapewatch.http.HttpEndpointsTest;
 import dev.tapewatch.support.ServiceProcess;
 import dev.tapewatch.support.TestDatabase;
@@ -107,6 +108,24 @@ class ClusterTest {
       Thread.sleep(1500);
       for (JsonObject f : macro) {
         assertEquals(1, posts(f.getString("id")), "still once: " + f);
+      }
+
+      // The dashboard of any node says where the selected symbol lives.
+      try (Browser browser = new Browser()) {
+        String btcOwner = owners.getString("BTC-USD");
+        ServiceProcess elsewhere = nodes.stream().filter(n -> n != byId.get(btcOwner)).findFirst().orElseThrow();
+        browser.open("http://127.0.0.1:" + elsewhere.port() + "/#symbol=BTC-USD");
+        String expected = "3 nodes · stable · BTC-USD on 127.0.0.1:" + byId.get(btcOwner).port();
+        String[] shown = new String[1];
+        try {
+          browser.await("the cluster chip", () -> {
+            shown[0] = browser.js("var c = document.getElementById('health-cluster');"
+                + " return c.hidden ? 'hidden' : c.querySelector('.v').textContent;");
+            return expected.equals(shown[0]) ? Boolean.TRUE : null;
+          });
+        } catch (RuntimeException e) {
+          throw new AssertionError("expected '" + expected + "', the chip shows '" + shown[0] + "'", e);
+        }
       }
 
       // A finding made on the owner, asked for through a second node, heard live on the third.

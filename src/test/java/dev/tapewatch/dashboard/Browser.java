@@ -29,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Debian's headless chromium driven through its own chromedriver (nothing is downloaded: both executables are given
  * explicitly, so Selenium Manager has nothing to look up), with the page's console collected.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   /** Generous: the machine may be a loaded 2-core runner. */
@@ -44,7 +44,7 @@ final class Browser implements AutoCloseable {
   private final ChromeDriverService service;
   final ChromeDriver driver;
 
-  Browser() throws IOException {
+  public Browser() throws IOException {
     profile = Files.createTempDirectory("tapewatch-chromium-");
     service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER))
@@ -74,12 +74,12 @@ final class Browser implements AutoCloseable {
     return new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
   }
 
-  void open(String url) {
+  public void open(String url) {
     driver.get(url);
   }
 
   @SuppressWarnings("unchecked")
-  <T> T js(String script, Object... args) {
+  public <T> T js(String script, Object... args) {
     return (T) ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
@@ -90,7 +90,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Waits until {@code condition} gives a non-null, non-false value, which it returns; fails naming {@code what}. */
-  <T> T await(String what, Supplier<T> condition) {
+  public <T> T await(String what, Supplier<T> condition) {
     return await(what, WAIT, condition);
   }
 

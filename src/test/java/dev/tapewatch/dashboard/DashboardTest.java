@@ -223,6 +223,8 @@ class DashboardTest {
     browser.await("database ok", () -> "ok".equals(browser.js(
         "return document.getElementById('health-db').dataset.state;")) ? Boolean.TRUE : null);
     assertTrue(text("health-alerts").contains("off"), text("health-alerts"));
+    assertEquals(Boolean.TRUE, browser.js("return document.getElementById('health-cluster').hidden;"),
+        "no cluster chip on a single node");
     browser.await("the agents table", () -> ((Number) browser.js(
         "return document.querySelectorAll('#agents-table tbody tr').length;")).intValue() == agents.size()
         ? Boolean.TRUE : null);

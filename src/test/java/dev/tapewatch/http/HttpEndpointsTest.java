@@ -225,6 +225,8 @@ public class HttpEndpointsTest {
     assertEquals(200, r.statusCode());
     assertTrue(r.bodyAsString().contains("<title>tapewatch</title>"));
     assertNull(r.getHeader("Cache-Control"), "the page is revalidated after an upgrade, not kept for a day");
+    assertEquals("text/html;charset=UTF-8", r.getHeader("Content-Type"));
+    assertEquals("text/javascript;charset=UTF-8", svc.getNow("/dashboard.js").getHeader("Content-Type"));
     HttpResponse<Buffer> chart = svc.getNow("/webjars/echarts/5.3.1/dist/echarts.min.js");
     assertEquals(200, chart.statusCode());
     assertTrue(chart.getHeader("Cache-Control").contains("max-age"), "a versioned library may be cached");
