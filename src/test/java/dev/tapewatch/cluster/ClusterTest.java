@@ -143,6 +143,13 @@ class ClusterTest {
       List<JsonObject> stored = awaitRows(db, "SELECT id::text, symbol FROM findings WHERE id = '"
           + made.getString("id") + "'", 1);
       assertEquals(symbol, stored.get(0).getString("symbol"));
+      // An alertable finding (any spread is wide at LIQ_SPREAD_BPS=0) made on the owner with three alert verticles up.
+      HttpResponse<String> liquidity = others.get(1).post("/agents/run-now?names=liquidity&symbol=" + symbol);
+      String wide = new JsonObject(liquidity.body()).getJsonArray("results").getJsonObject(0).getJsonObject("finding")
+          .getString("id");
+      awaitTrue(() -> posts(wide) == 1, 15_000, () -> "the wide_spread finding posted: " + slackPosts);
+      Thread.sleep(1500);
+      assertEquals(1, posts(wide), "alerted by one node only");
       long rows = db.query("SELECT count(*) FROM findings").get(0).getLong(0);
       awaitTrue(() -> written(nodes) == rows, 5_000, () -> "the nodes together wrote each finding once: " + rows);
 
@@ -224,6 +231,7 @@ class ClusterTest {
         "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
         "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
         "SIM_SEED", "11"));
+    env.put("LIQ_SPREAD_BPS", "0");
     return env;
   }
 
