@@ -9,23 +9,25 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * What one node does next to reach a fair share of the symbols, from the cluster's ownership map and live members.
- * Every node computes the same quotas from the same member list: with S symbols and n members, the first S mod n
+ * What one node does next to reach a fair share of the symbols, from the cluster's ownership map and the nodes that
+ * take part (live members ready to claim). Every node computes the same quotas from the same list: with S symbols and n members, the first S mod n
  * members (by node id) take ceil(S/n), the others floor(S/n). A node above its quota releases, a node below claims
  * free symbols (the map's putIfAbsent makes the claim safe when two nodes race). Which free symbols a node prefers is
  * rendezvous hashing of (node, symbol), so nodes claiming at once mostly reach for different ones and a symbol tends
  * to return to the same node. Plain: no Vert.x, no Hazelcast.
  *
- * @param free    symbols with no live owner: no entry, or an entry naming a node that left ({@link #stale})
- * @param stale   symbol → the departed node its entry still names; a claim replaces exactly that entry
+ * @param free    symbols with no owner taking part: no entry, or an entry naming a node that left or is leaving
+ *                ({@link #stale})
+ * @param stale   symbol → the node its entry still names although it no longer takes part; a claim replaces exactly
+ *                that entry
  * @param release this node's symbols above its quota, least preferred first
  * @param claim   free symbols to try to claim, most preferred first, at most the node's shortfall
  */
 public record OwnershipPlan(List<String> free, Map<String, String> stale, List<String> release, List<String> claim) {
 
-  public static OwnershipPlan compute(List<String> symbols, List<String> liveMembers, Map<String, String> owners,
+  public static OwnershipPlan compute(List<String> symbols, List<String> participants, Map<String, String> owners,
       String self) {
-    List<String> members = liveMembers.stream().sorted().toList();
+    List<String> members = participants.stream().sorted().toList();
     List<String> free = new ArrayList<>();
     Map<String, String> stale = new LinkedHashMap<>();
     List<String> mine = new ArrayList<>();

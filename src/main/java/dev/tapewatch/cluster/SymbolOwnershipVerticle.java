@@ -29,18 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives this node its share of the symbols. Ownership lives in the cluster-wide map {@value #OWNERS_MAP} (symbol →
- * node id), claimed with putIfAbsent, so a symbol has one owner at a time. The owner runs the symbol's verticle and
- * announces its share ({@link NodeShare}) so that the feed and the agents follow. The plan ({@link OwnershipPlan}) is
- * re-run when a member joins or leaves, when a peer released symbols, and every second: a dead node's entries are
- * cleared and its symbols claimed by the survivors. On stop the node releases everything at once, so the survivors
- * take over without waiting for a failure timeout.
+ * node id), claimed with putIfAbsent (or, for a departed owner's symbol, by replacing exactly its entry), so a symbol
+ * has one owner at a time. The owner runs the symbol's verticle and announces its share ({@link NodeShare}) so that
+ * the feed and the agents follow. Quotas are shared among the participating nodes, listed in
+ * {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops, so
+ * the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go. The
+ * plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
+ * also stops any symbol running here whose entry names another node (after a split or a lost entry).
  *
  * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only: {@code {enabled: true, name, node_id, state:
- * stable|rebalancing, members: [{node_id, host, http_port, self, symbols}], owners: {SYM: node_id | null},
- * takeovers: [{symbol, from, left_at, claimed_at, took_ms}]}}.
+ * stable|rebalancing, members: [{node_id, host, http_port, self, participating, symbols}], owners: {SYM: node_id |
+ * null}, takeovers: [{symbol, from, left_at, claimed_at, took_ms}]}}.
  */
 public final class SymbolOwnershipVerticle extends VerticleBase {
   public static final String OWNERS_MAP = "tapewatch.symbol-owners";
+  public static final String PARTICIPANTS_MAP = "tapewatch.participants";
   static final long RECONCILE_MS = 1000;
   /**
    * A starting node claims nothing until the member list has held still this long, so that nodes started together
@@ -62,7 +65,11 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private final Deque<JsonObject> takeovers = new ArrayDeque<>();
   private final Map<String, JsonObject> memberInfo = new HashMap<>();
   private AsyncMap<String, String> owners;
+  private AsyncMap<String, Long> participants;
+  /** The pass under way, or a completed future: stop waits for it. */
+  private Future<?> pass = Future.succeededFuture();
   private Map<String, String> lastOwners = Map.of();
+  private List<String> lastParticipants = List.of();
   private MessageConsumer<Object> rebalance;
   private UUID membershipListener;
   private String self;
@@ -107,6 +114,10 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     return vertx.sharedData().<String, String>getAsyncMap(OWNERS_MAP)
         .compose(map -> {
           owners = map;
+          return vertx.sharedData().<String, Long>getAsyncMap(PARTICIPANTS_MAP);
+        })
+        .compose(map -> {
+          participants = map;
           return rebalance.completion();
         })
         .onSuccess(v -> {
@@ -134,32 +145,12 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       publishStatus(members);
       return;
     }
+    boolean joining = !settled;
     settled = true;
     reconciling = true;
-    owners.entries()
-        .compose(current -> {
-          lastOwners = current;
-          OwnershipPlan plan = OwnershipPlan.compute(config.symbols(), members, current, self);
-          // The member list may show a departure before the listener reports it.
-          plan.stale().values().forEach(node -> leftAtMs.putIfAbsent(node, System.currentTimeMillis()));
-          Future<?> step = Future.succeededFuture();
-          for (String s : plan.release()) {
-            step = step.compose(v -> release(s));
-          }
-          for (String s : plan.claim()) {
-            step = step.compose(v -> claim(s, plan.stale().get(s)));
-          }
-          boolean released = !plan.release().isEmpty();
-          return step.compose(v -> owners.entries()).onSuccess(after -> {
-            lastOwners = after;
-            if (released) {
-              vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
-            }
-          });
-        })
-        .compose(v -> refreshMembers(members))
+    pass = onePass(members, now, joining)
         .onFailure(e -> LOG.warn("symbol ownership pass failed: " + e.getMessage()))
-        .onComplete(done -> {
+        .onComplete(finished -> {
           reconciling = false;
           publishStatus(members);
           if (again) {
@@ -169,16 +160,87 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         });
   }
 
+  private Future<?> onePass(List<String> members, long now, boolean joining) {
+    return participants.putIfAbsent(self, now)
+        .compose(v -> {
+          if (joining) {
+            // The others may now hand this node its share.
+            vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
+          }
+          return participants.keys();
+        })
+        .compose(ready -> {
+          // A node that died never took itself off the list.
+          ready.stream().filter(node -> !members.contains(node)).forEach(participants::remove);
+          List<String> participating = members.stream().filter(ready::contains).toList();
+          lastParticipants = participating;
+          return owners.entries().compose(current -> {
+            lastOwners = current;
+            return dropForeign(current)
+                .compose(v -> apply(OwnershipPlan.compute(config.symbols(), participating, current, self)));
+          });
+        })
+        .compose(v -> refreshMembers(members));
+  }
+
+  private Future<?> apply(OwnershipPlan plan) {
+    // The member list may show a departure before the listener reports it.
+    plan.stale().values().forEach(node -> leftAtMs.putIfAbsent(node, System.currentTimeMillis()));
+    Future<?> step = Future.succeededFuture();
+    for (String s : plan.release()) {
+      step = step.compose(v -> release(s));
+    }
+    for (String s : plan.claim()) {
+      step = step.compose(v -> claim(s, plan.stale().get(s)));
+    }
+    boolean released = !plan.release().isEmpty();
+    return step.compose(v -> owners.entries()).onSuccess(after -> {
+      lastOwners = after;
+      if (released) {
+        vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
+      }
+    });
+  }
+
+  /**
+   * Stops here every symbol whose entry names another node, and re-asserts an entry that vanished (both can follow a
+   * split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
+   */
+  private Future<?> dropForeign(Map<String, String> current) {
+    Future<?> step = Future.succeededFuture();
+    for (String s : List.copyOf(deployed.keySet())) {
+      String owner = current.get(s);
+      if (owner == null) {
+        step = step.compose(v -> owners.putIfAbsent(s, self)).compose(other -> other == null || other.equals(self)
+            ? Future.succeededFuture() : stopHere(s, "its entry now names " + other));
+      } else if (!owner.equals(self)) {
+        step = step.compose(v -> stopHere(s, "its entry names " + owner));
+      }
+    }
+    return step;
+  }
+
+  private Future<?> stopHere(String symbol, String why) {
+    String id = deployed.remove(symbol);
+    NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
+    LOG.atWarn().addKeyValue("symbol", symbol).log("stopping " + symbol + " on this node: " + why);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
   /**
    * Claims one symbol: a free one with putIfAbsent, a departed node's by replacing exactly that node's entry, so that
    * one survivor wins and knows whom it took over from. Losing the race to another node is not an error.
    */
-  private Future<?> claim(String symbol, String previousOwner) {
+  private Future<Void> claim(String symbol, String previousOwner) {
     Future<Boolean> won = previousOwner == null ? owners.putIfAbsent(symbol, self).map(existing -> existing == null)
         : owners.replaceIfPresent(symbol, previousOwner, self);
     return won.compose(claimed -> {
-      if (!claimed) {
-        return Future.succeededFuture();
+      if (!claimed || deployed.containsKey(symbol)) {
+        return Future.<Void>succeededFuture();
+      }
+      if (stopping) {
+        // Won while stopping: give it straight back.
+        return owners.removeIfPresent(symbol, self).<Void>mapEmpty();
       }
       return vertx.deployVerticle(new SymbolVerticle(symbol, config.tradesMax(), registry))
           .onSuccess(id -> {
@@ -186,6 +248,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
             NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
             noteTakeover(symbol, previousOwner);
           })
+          .<Void>mapEmpty()
           // The entry must not outlive a verticle that never started: another node can try.
           .recover(e -> owners.removeIfPresent(symbol, self).compose(v -> Future.failedFuture(e)));
     });
@@ -234,9 +297,14 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     return Future.join(lookups).otherwiseEmpty();
   }
 
+  /**
+   * Stable means balanced: every member takes part, every symbol has a live owner, and every node holds its quota.
+   * Anything else (a node joining, leaving or dead, symbols being handed over) is rebalancing.
+   */
   private void publishStatus(List<String> members) {
+    List<String> taking = lastParticipants.stream().filter(members::contains).sorted().toList();
     JsonObject ownerJson = new JsonObject();
-    boolean stable = true;
+    boolean stable = taking.size() == members.size();
     for (String s : config.symbols()) {
       String owner = lastOwners.get(s);
       boolean live = owner != null && members.contains(owner);
@@ -244,12 +312,14 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       ownerJson.put(s, live ? owner : null);
     }
     JsonArray memberJson = new JsonArray();
-    for (String node : members.stream().sorted().toList()) {
+    for (String node : members) {
+      List<String> held = config.symbols().stream().filter(s -> node.equals(lastOwners.get(s))).toList();
+      int index = taking.indexOf(node);
+      stable &= index >= 0 && held.size() == OwnershipPlan.quota(config.symbols().size(), taking.size(), index);
       JsonObject info = memberInfo.getOrDefault(node, new JsonObject().putNull("host").putNull("http_port"));
       memberJson.add(new JsonObject().put("node_id", node).put("host", info.getValue("host"))
           .put("http_port", info.getValue("http_port")).put("self", node.equals(self))
-          .put("symbols", new JsonArray(config.symbols().stream().filter(s -> node.equals(lastOwners.get(s)))
-              .toList())));
+          .put("participating", index >= 0).put("symbols", new JsonArray(held)));
     }
     vertx.eventBus().publish(Addresses.CLUSTER_STATUS, new JsonObject()
         .put("enabled", true)
@@ -262,22 +332,25 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   }
 
   /**
-   * Releases every symbol of this node at once: the verticles stop, the entries go, and the peers are told to claim
-   * them now rather than after a failure timeout.
+   * Releases every symbol of this node at once, after the pass under way: the node leaves the participants first (so
+   * the others' quotas grow), its symbol verticles are stopped (Vert.x undeploys them before this runs, being this
+   * verticle's children), the entries go, and the peers are told to claim them now rather than after a failure
+   * timeout.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timer);
     manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
-    List<String> mine = List.copyOf(deployed.keySet());
-    deployed.clear();
-    NodeShare.announce(vertx.eventBus(), List.of());
-    return Future.join(mine.stream().map(s -> (Future<?>) owners.removeIfPresent(s, self)).toList())
-        .onComplete(done -> {
-          LOG.info("released " + mine.size() + " symbols to the other nodes");
-          vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
-        })
-        .eventually(rebalance::unregister);
+    return pass.eventually(() -> participants.remove(self)).eventually(() -> {
+      List<String> mine = List.copyOf(deployed.keySet());
+      deployed.clear();
+      NodeShare.announce(vertx.eventBus(), List.of());
+      return Future.join(mine.stream().map(s -> (Future<?>) owners.removeIfPresent(s, self)).toList())
+          .onComplete(done -> {
+            LOG.info("released " + mine.size() + " symbols to the other nodes");
+            vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
+          });
+    }).eventually(rebalance::unregister);
   }
 }

@@ -98,7 +98,6 @@ final class FindingRoutes {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
-    r.write(": tapewatch findings\n\n");
     MessageConsumer<JsonObject> findings = vertx.eventBus().consumer(Addresses.FINDINGS, m -> {
       JsonObject f = m.body();
       if ((symbol == null || symbol.equals(f.getString("symbol")))
@@ -106,6 +105,8 @@ final class FindingRoutes {
         r.write("event: finding\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
       }
     });
+    // The first line says the stream is live: in a cluster, once every node knows to send this one the findings.
+    findings.completion().onComplete(registered -> r.write(": tapewatch findings\n\n"));
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> r.write(": keep-alive\n\n"));
     r.closeHandler(v -> {
       vertx.cancelTimer(keepAlive);
