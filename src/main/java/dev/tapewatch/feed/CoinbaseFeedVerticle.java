@@ -47,6 +47,9 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   private boolean subscribed;
   private boolean stopping;
   private boolean reconnectScheduled;
+  private boolean connecting;
+  private List<String> wantedShare = List.of();
+  private boolean applyingShare;
   private int failedAttempts;
   private long lastMessageNanos;
   private long connectedNanos;
@@ -76,56 +79,88 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     watchdogTimer = vertx.setPeriodic(500, id -> watchdog());
     statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
     publishStatus();
+    wantedShare = initialShare;
     warmUp(initialShare).onComplete(done -> connect());
     share = NodeShare.follow(vertx.eventBus(), this::follow);
     return share.completion();
   }
 
-  /**
-   * A new share: the symbols taken up are warmed from REST, then the connection is replaced by one subscribed to
-   * the new share (their first trades after a gap are then backfilled as usual).
-   */
   private void follow(List<String> symbols) {
-    List<String> added = symbols.stream().filter(s -> !tape.owned().contains(s)).toList();
-    if (added.isEmpty() && tape.owned().equals(Set.copyOf(symbols))) {
+    wantedShare = symbols;
+    if (!applyingShare) {
+      applyShare();
+    }
+  }
+
+  /**
+   * One share change at a time (a takeover announces one symbol after another): the symbols let go stop at once,
+   * those taken up are warmed from REST, then the connection is replaced by one subscribed to the whole share. A
+   * change announced meanwhile follows.
+   */
+  private void applyShare() {
+    List<String> target = wantedShare;
+    Set<String> owned = tape.owned();
+    if (owned.equals(Set.copyOf(target))) {
       return;
     }
-    tape.own(symbols);
-    warmUp(added).onComplete(done -> {
+    applyingShare = true;
+    tape.own(owned.stream().filter(target::contains).toList());
+    warmUp(target.stream().filter(s -> !owned.contains(s)).toList()).onComplete(done -> {
+      tape.own(target);
       WebSocket ws = socket;
       if (ws != null) {
         drop(ws, "subscribing to this node's new share of symbols");
       } else if (!reconnectScheduled) {
         connect();
       }
+      applyingShare = false;
+      if (wantedShare != target) {
+        applyShare();
+      }
     });
   }
 
-  /** Seeds 1m, 5m and 15m bars from REST candles; never fails, whatever REST does. */
+  /**
+   * Seeds 1m, 5m and 15m bars from REST candles, one symbol after another so that taking over many symbols stays
+   * within the public REST rate limit; never fails, whatever REST does.
+   */
   private Future<Void> warmUp(List<String> symbols) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String symbol : symbols) {
+      chain = chain.compose(v -> warmUp(symbol));
+    }
+    return chain;
+  }
+
+  private Future<Void> warmUp(String symbol) {
     long now = System.currentTimeMillis();
     List<Future<?>> calls = new ArrayList<>();
-    for (String symbol : symbols) {
-      for (Timeframe tf : Timeframe.values()) {
-        calls.add(rest.candles(symbol, tf, now)
-            .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed, FeedSink.LOCAL)));
-      }
+    for (Timeframe tf : Timeframe.values()) {
+      calls.add(rest.candles(symbol, tf, now)
+          .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed, FeedSink.LOCAL)));
     }
     return Future.join(calls).<Void>mapEmpty().otherwise(e -> {
-      LOG.info("bar warm-up from Coinbase REST skipped: " + e.getMessage());
+      LOG.atInfo().addKeyValue("symbol", symbol).log("bar warm-up from Coinbase REST skipped: " + e.getMessage());
       return null;
     });
   }
 
+  /** Opens the one connection, unless it is open or opening: it subscribes to the share as it stands when it opens. */
   private void connect() {
     reconnectScheduled = false;
-    if (stopping || tape.owned().isEmpty()) {
+    if (stopping || connecting || socket != null || tape.owned().isEmpty()) {
       return;
     }
+    connecting = true;
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setAbsoluteURI(config.coinbaseWsUrl().toString())
         .setTimeout(SUBSCRIBE_DEADLINE_MS);
     client.connect(options).onComplete(ar -> {
+      connecting = false;
+      if (ar.succeeded() && stopping) {
+        ar.result().close();
+        return;
+      }
       if (ar.failed()) {
         stats.lastError("connect failed: " + ar.cause().getMessage());
         scheduleReconnect();

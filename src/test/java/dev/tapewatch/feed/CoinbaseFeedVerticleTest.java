@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.Addresses;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Capture;
@@ -130,6 +131,55 @@ class CoinbaseFeedVerticleTest {
         })
         .compose(h -> rig.checkMarketState(feed))
         .onSuccess(v -> marketState.flag())
+        .onFailure(ctx::failNow);
+  }
+
+  /**
+   * A cluster node's share changing symbol by symbol, as a takeover announces it: the feed keeps one connection,
+   * warms each new symbol once from REST, ends subscribed to exactly the share, and leaves no socket open behind.
+   */
+  @Test
+  void aChangingShareKeepsOneConnectionSubscribedToExactlyTheShare(Vertx vertx, VertxTestContext ctx) {
+    Rig rig = new Rig(vertx, new FakeCoinbaseExchange(capture));
+    List<String> products = capture.products();
+    List<String> firstThree = products.subList(0, 3);
+    Predicate<List<String>> subscribedTo = share -> {
+      List<Connection> open = rig.exchange.connections().stream().filter(Connection::open).toList();
+      if (open.size() != 1 || open.get(0).subscribes().isEmpty()) {
+        return false;
+      }
+      List<ClientText> subs = open.get(0).subscribes();
+      return subs.get(subs.size() - 1).json().getJsonArray("product_ids").getList().equals(share);
+    };
+    vertx.deployVerticle(rig.exchange)
+        .compose(id -> vertx.deployVerticle(new CoinbaseFeedVerticle(TapewatchConfig.load(Map.of(
+            "SYMBOL", String.join(",", products), "FEED", "coinbase", "COINBASE_WS_URL", rig.exchange.wsUrl(),
+            "COINBASE_REST_URL", rig.exchange.restUrl())), List.of())))
+        .compose(id -> {
+          for (int n = 1; n <= firstThree.size(); n++) {
+            vertx.eventBus().publish(Addresses.NODE_SYMBOLS,
+                new JsonObject().put("symbols", new JsonArray(firstThree.subList(0, n))));
+          }
+          return rig.until("one connection subscribed to " + firstThree, () -> subscribedTo.test(firstThree), WAIT_MS);
+        })
+        .compose(v -> rig.until("the others closed", () -> rig.exchange.connections().stream()
+            .filter(Connection::open).count() == 1, WAIT_MS))
+        .map(v -> {
+          List<RestCall> candles = rig.exchange.restCalls("/candles");
+          assertEquals(3 * firstThree.size(), candles.size(), "each new symbol warmed once: " + candles);
+          assertEquals(Set.copyOf(firstThree), candles.stream().map(r -> r.path().split("/")[2])
+              .collect(Collectors.toSet()));
+          vertx.eventBus().publish(Addresses.NODE_SYMBOLS,
+              new JsonObject().put("symbols", new JsonArray(List.of(products.get(1)))));
+          return v;
+        })
+        .compose(v -> rig.until("one connection subscribed to " + products.get(1),
+            () -> subscribedTo.test(List.of(products.get(1))), WAIT_MS))
+        .onSuccess(v -> ctx.verify(() -> {
+          assertEquals(3 * firstThree.size(), rig.exchange.restCalls("/candles").size(),
+              "a symbol kept is not warmed again");
+          ctx.completeNow();
+        }))
         .onFailure(ctx::failNow);
   }
 
