@@ -22,6 +22,15 @@ public interface Agent {
   default void recall(Finding earlier) {
   }
 
+  /** Whether {@link #recall} uses what it is given; an agent that keeps nothing of its findings is not asked. */
+  default boolean remembers() {
+    return false;
+  }
+
+  /** Drops what the agent keeps for {@code symbol}: the symbol has gone to another node. */
+  default void forget(String symbol) {
+  }
+
   /** Fields this agent adds to its /agents entry, or null. */
   default JsonObject statusExtras(long nowMs) {
     return null;

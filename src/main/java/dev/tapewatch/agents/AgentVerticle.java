@@ -15,8 +15,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +38,10 @@ public final class AgentVerticle extends VerticleBase {
   private final AgentCatalog.Entry entry;
   private final AgentStatus status;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** The symbols this node runs the agent for, in order, each with its run-now consumer. */
+  /** The symbols of this node's share, each with its run-now consumer. */
   private final Map<String, MessageConsumer<JsonObject>> symbols = new LinkedHashMap<>();
+  /** Those the timer runs: a symbol joins once its earlier findings and posture are back. */
+  private final Set<String> active = new LinkedHashSet<>();
   private final List<String> initialSymbols;
   private boolean feedConnected;
   private boolean stopping;
@@ -79,6 +83,9 @@ public final class AgentVerticle extends VerticleBase {
     for (String gone : List.copyOf(symbols.keySet())) {
       if (!share.contains(gone)) {
         changes.add(symbols.remove(gone).unregister());
+        active.remove(gone);
+        // Taken up again later, the symbol's state is rebuilt from the store, not from what this node last saw.
+        entry.agent().forget(gone);
       }
     }
     for (String s : added) {
@@ -91,17 +98,21 @@ public final class AgentVerticle extends VerticleBase {
     if (added.isEmpty()) {
       return done;
     }
-    done = done.compose(v -> recall(added));
+    if (entry.agent().remembers()) {
+      done = done.compose(v -> recall(added));
+    }
     if (entry.agent() instanceof TrendScoreAgent trend) {
       done = done.compose(v -> restorePostures(trend, added));
     }
-    return done;
+    return done.onComplete(v -> added.stream().filter(symbols::containsKey).forEach(active::add));
   }
 
   /** Hands the agent its recent findings on {@code which}, oldest first; a store that cannot answer is logged. */
   private Future<Void> recall(List<String> which) {
+    // One symbol (a takeover announces them one by one) is a narrow query; several, one query for the agent.
     JsonObject query = new JsonObject().put("agent", entry.name()).put("limit", RECALL_LIMIT)
-        .put("since", Instant.now().minus(RECALL_HOURS, ChronoUnit.HOURS).toString());
+        .put("since", Instant.now().minus(RECALL_HOURS, ChronoUnit.HOURS).toString())
+        .put("symbol", which.size() == 1 ? which.get(0) : null);
     return vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_QUERY, query,
             new DeliveryOptions().setSendTimeout(10_000))
         .map(reply -> {
@@ -168,7 +179,7 @@ public final class AgentVerticle extends VerticleBase {
   private Future<JsonArray> runAll(String onlySymbol, boolean commit) {
     long startNanos = System.nanoTime();
     List<Future<JsonArray>> perSymbol = new ArrayList<>();
-    for (String symbol : onlySymbol == null ? List.copyOf(symbols.keySet()) : List.of(onlySymbol)) {
+    for (String symbol : onlySymbol == null ? List.copyOf(active) : List.of(onlySymbol)) {
       perSymbol.add(runOne(symbol, commit));
     }
     return Future.join(perSymbol).map(done -> {

@@ -20,4 +20,8 @@ final class Cooldown {
   void fired(String symbol, String label, long nowMs) {
     lastFiredMs.merge(symbol + '|' + label, nowMs, Math::max);
   }
+
+  void forget(String symbol) {
+    lastFiredMs.keySet().removeIf(key -> key.startsWith(symbol + '|'));
+  }
 }

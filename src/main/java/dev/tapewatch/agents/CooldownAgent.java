@@ -32,6 +32,16 @@ abstract class CooldownAgent implements Agent {
     cooldown.fired(earlier.symbol(), earlier.label(), earlier.tsUtc().toEpochMilli());
   }
 
+  @Override
+  public final boolean remembers() {
+    return true;
+  }
+
+  @Override
+  public final void forget(String symbol) {
+    cooldown.forget(symbol);
+  }
+
   /** The rule itself: what holds now, usually nothing. */
   abstract List<Hit> check(AgentInput input);
 

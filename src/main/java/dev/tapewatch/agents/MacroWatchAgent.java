@@ -44,6 +44,16 @@ public final class MacroWatchAgent implements Agent {
   }
 
   @Override
+  public boolean remembers() {
+    return true;
+  }
+
+  @Override
+  public void forget(String symbol) {
+    fired.removeIf(key -> key.startsWith(symbol + '|'));
+  }
+
+  @Override
   public List<Finding> evaluate(AgentInput input, boolean commit) {
     MarketSnapshot m = input.market();
     double rvol1m = m.tf(Timeframe.M1).rvol();

@@ -42,6 +42,11 @@ public final class TrendScoreAgent implements Agent {
     return NAME;
   }
 
+  @Override
+  public void forget(String symbol) {
+    postures.remove(symbol);
+  }
+
   /** Takes back a posture stored in position_state, so a restart does not forget an open position. */
   public void restore(String symbol, String status, double avgPrice, Instant updatedAt) {
     postures.put(symbol, Posture.restored("long".equals(status), avgPrice, updatedAt.toEpochMilli()));

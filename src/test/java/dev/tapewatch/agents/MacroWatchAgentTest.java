@@ -65,6 +65,15 @@ class MacroWatchAgentTest {
   }
 
   @Test
+  void aForgottenSymbolMayFireAgainInTheSameWindow() {
+    assertEquals(1, agent.evaluate(at(market("BTC-USD", 5), ms("2026-11-24T13:25:00Z")), true).size());
+    assertEquals(1, agent.evaluate(at(market("ETH-USD", 5), ms("2026-11-24T13:25:00Z")), true).size());
+    agent.forget("BTC-USD");
+    assertEquals(1, agent.evaluate(at(market("BTC-USD", 5), ms("2026-11-24T13:26:00Z")), true).size());
+    assertEquals(List.of(), agent.evaluate(at(market("ETH-USD", 5), ms("2026-11-24T13:26:00Z")), true));
+  }
+
+  @Test
   void aDatedWindowFiresOnlyAroundItsInstantAndADryRunLeavesNoTrace() {
     assertEquals(List.of(), agent.evaluate(at(market("BTC-USD", 5), ms("2026-12-09T19:00:00Z")), true));
     assertEquals(1, agent.evaluate(at(market("BTC-USD", 5), ms("2026-12-10T18:55:00Z")), false).size());

@@ -82,6 +82,17 @@ class RvolSpikeAgentTest {
   }
 
   @Test
+  void aForgottenSymbolStartsAfreshAndOnlyThatSymbol() {
+    RvolSpikeAgent a = agent();
+    single(a.evaluate(at(spike(SYM, 5), T0), true), "rvol_spike");
+    single(a.evaluate(at(spike("ETH-USD", 5), T0), true), "rvol_spike");
+    a.forget(SYM);
+    single(a.evaluate(at(spike(SYM, 5), T0 + 1_000), true), "rvol_spike");
+    assertEquals(List.of(), a.evaluate(at(spike("ETH-USD", 5), T0 + 1_000), true), "ETH-USD keeps its cooldown");
+    assertTrue(a.remembers());
+  }
+
+  @Test
   void oneSpikeGivesOneFindingWithinTheCooldown() {
     RvolSpikeAgent a = agent();
     single(a.evaluate(at(spike(SYM, 5), T0), true), "rvol_spike");

@@ -5,6 +5,7 @@ import static dev.tapewatch.agents.Snapshots.T0;
 import static dev.tapewatch.agents.Snapshots.at;
 import static dev.tapewatch.agents.Snapshots.snap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -231,6 +232,15 @@ class TrendScoreAgentTest {
     JsonObject r = scoreFinding(restored.evaluate(at(bullish(96_000), T0), true)).details();
     assertEquals(95_000.5, r.getDouble("entry_price"));
     assertEquals("2026-11-20T08:00:00Z", r.getString("posture_since"));
+  }
+
+  @Test
+  void aForgottenSymbolIsFlatAgainAndTrendKeepsNothingToRecall() {
+    TrendScoreAgent a = agent();
+    a.restore("BTC-USD", "long", 100, java.time.Instant.parse("2026-11-20T08:00:00Z"));
+    a.forget("BTC-USD");
+    assertEquals("flat", scoreFinding(a.evaluate(at(inputA(), T0), true)).details().getString("posture"));
+    assertFalse(a.remembers(), "its posture comes from position_state, not from its findings");
   }
 
   @Test
