@@ -60,6 +60,7 @@ public final class StoreVerticle extends VerticleBase {
   private boolean connected;
   private boolean flushing;
   private boolean probing;
+  private long writeAttempts;
   private boolean stopping;
   private long retryTimer = -1;
   private int failedAttempts;
@@ -202,6 +203,7 @@ public final class StoreVerticle extends VerticleBase {
 
   /** Writes the oldest buffered findings (up to a batch) and takes them out of the buffer once written. */
   private Future<Void> writeOldest() {
+    writeAttempts++;
     List<JsonObject> batch = pending.stream().limit(BATCH_MAX).toList();
     Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
     return ready.compose(v -> write(batch))
@@ -228,10 +230,20 @@ public final class StoreVerticle extends VerticleBase {
       return;
     }
     probing = true;
-    (schemaReady ? withTimeout(pool.query(Queries.PING).execute()).<Void>mapEmpty() : migrate())
-        .onSuccess(v -> connected = true)
-        .onFailure(this::markDown)
-        .onComplete(done -> probing = false);
+    long writesBefore = writeAttempts;
+    withTimeout(schemaReady ? pool.query(Queries.PING).execute().<Void>mapEmpty() : migrate())
+        .onComplete(done -> {
+          probing = false;
+          // A write that ended meanwhile knows better than this ping.
+          if (writeAttempts != writesBefore) {
+            return;
+          }
+          if (done.succeeded()) {
+            connected = true;
+          } else {
+            markDown(done.cause());
+          }
+        });
   }
 
   private void noteFailure(Throwable e) {
