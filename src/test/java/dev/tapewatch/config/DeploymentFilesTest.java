@@ -117,6 +117,10 @@ class DeploymentFilesTest {
     }
     assertTrue(pod.path("spec").path("terminationGracePeriodSeconds").asInt() > pod0.shutdownGraceSec(),
         "the pod is given longer than the shutdown grace");
+    JsonNode spread = pod.path("spec").path("topologySpreadConstraints").get(0);
+    assertEquals("kubernetes.io/hostname", spread.path("topologyKey").asText(), "pods spread over nodes");
+    assertEquals(fields(pod.path("metadata").path("labels")),
+        fields(spread.path("labelSelector").path("matchLabels")));
     assertFalse(container.path("resources").path("requests").isMissingNode());
     assertFalse(container.path("resources").path("limits").isMissingNode());
     Map<String, String> labels = fields(pod.path("metadata").path("labels"));
