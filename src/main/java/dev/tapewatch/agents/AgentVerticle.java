@@ -38,10 +38,13 @@ public final class AgentVerticle extends VerticleBase {
   private final AgentCatalog.Entry entry;
   private final AgentStatus status;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** The symbols of this node's share, each with its run-now consumer. */
-  private final Map<String, MessageConsumer<JsonObject>> symbols = new LinkedHashMap<>();
-  /** Those the timer runs: a symbol joins once its earlier findings and posture are back. */
-  private final Set<String> active = new LinkedHashSet<>();
+  /** The symbols of this node's share. */
+  private final Set<String> share = new LinkedHashSet<>();
+  /**
+   * Those taken up, each with its run-now consumer: the timer runs them. A symbol is taken up once its earlier
+   * findings and posture are back, so that neither a run nor a run-now acts on a state not yet restored.
+   */
+  private final Map<String, MessageConsumer<JsonObject>> ready = new LinkedHashMap<>();
   private final List<String> initialSymbols;
   private boolean feedConnected;
   private boolean stopping;
@@ -77,23 +80,21 @@ public final class AgentVerticle extends VerticleBase {
    * Takes up the symbols new to this node (a trend agent reloads their posture from position_state, since another
    * node may have moved it) and lets go of the others.
    */
-  private Future<?> follow(List<String> share) {
-    List<String> added = share.stream().filter(s -> !symbols.containsKey(s)).toList();
+  private Future<?> follow(List<String> symbols) {
+    List<String> added = symbols.stream().filter(s -> !share.contains(s)).toList();
     List<Future<?>> changes = new ArrayList<>();
-    for (String gone : List.copyOf(symbols.keySet())) {
-      if (!share.contains(gone)) {
-        changes.add(symbols.remove(gone).unregister());
-        active.remove(gone);
+    for (String gone : List.copyOf(share)) {
+      if (!symbols.contains(gone)) {
+        share.remove(gone);
+        MessageConsumer<JsonObject> c = ready.remove(gone);
+        if (c != null) {
+          changes.add(c.unregister());
+        }
         // Taken up again later, the symbol's state is rebuilt from the store, not from what this node last saw.
         entry.agent().forget(gone);
       }
     }
-    for (String s : added) {
-      MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.agentRunNow(entry.name(), s),
-          m -> runNow(s, m));
-      symbols.put(s, c);
-      changes.add(c.completion());
-    }
+    share.addAll(added);
     Future<?> done = Future.join(changes);
     if (added.isEmpty()) {
       return done;
@@ -104,7 +105,13 @@ public final class AgentVerticle extends VerticleBase {
     if (entry.agent() instanceof TrendScoreAgent trend) {
       done = done.compose(v -> restorePostures(trend, added));
     }
-    return done.onComplete(v -> added.stream().filter(symbols::containsKey).forEach(active::add));
+    return done.compose(v -> Future.join(added.stream().filter(s -> share.contains(s) && !ready.containsKey(s))
+        .map(s -> {
+          MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.agentRunNow(entry.name(), s),
+              m -> runNow(s, m));
+          ready.put(s, c);
+          return c.completion();
+        }).toList()));
   }
 
   /** Hands the agent its recent findings on {@code which}, oldest first; a store that cannot answer is logged. */
@@ -179,7 +186,7 @@ public final class AgentVerticle extends VerticleBase {
   private Future<JsonArray> runAll(String onlySymbol, boolean commit) {
     long startNanos = System.nanoTime();
     List<Future<JsonArray>> perSymbol = new ArrayList<>();
-    for (String symbol : onlySymbol == null ? List.copyOf(active) : List.of(onlySymbol)) {
+    for (String symbol : onlySymbol == null ? List.copyOf(ready.keySet()) : List.of(onlySymbol)) {
       perSymbol.add(runOne(symbol, commit));
     }
     return Future.join(perSymbol).map(done -> {
@@ -245,7 +252,7 @@ public final class AgentVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
     }
     List<MessageConsumer<?>> all = new ArrayList<>(consumers);
-    all.addAll(symbols.values());
+    all.addAll(ready.values());
     return Future.all(all.stream().map(MessageConsumer::unregister).toList());
   }
 }

@@ -153,7 +153,9 @@ class ClusterTest {
       long rows = db.query("SELECT count(*) FROM findings").get(0).getLong(0);
       awaitTrue(() -> written(nodes) == rows, 5_000, () -> "the nodes together wrote each finding once: " + rows);
 
-      // Kill the owner of the first symbol outright.
+      // The owner went long on the first symbol (as its trend agent would have written it), then dies outright.
+      db.query("INSERT INTO position_state (symbol, status, qty, avg_price, updated_at, last_action, last_conf)"
+          + " VALUES ('" + symbol + "', 'long', 1, 95123.5, '2026-11-24T08:00:00Z', 'enter_long', 0.7)");
       String victimId = owners.getString(symbol);
       ServiceProcess victim = byId.get(victimId);
       List<ServiceProcess> survivors = nodes.stream().filter(n -> n != victim).toList();
@@ -196,6 +198,13 @@ class ClusterTest {
           .filter(t -> t.getString("symbol").equals(symbol)).findFirst().orElseThrow();
       assertEquals(victimId, takeover.getString("from"));
       assertTrue(takeover.getLong("took_ms") < 10_000, takeover.encode());
+      // The heir's trend agent resumed the posture from position_state (run-now answers once it has).
+      JsonObject reading = survivors.get(0).awaitPost("/agents/run-now?names=trend_score&insert=false&symbol="
+          + symbol, r -> r.statusCode() == 200 && new JsonObject(r.body()).getBoolean("ok"), 15_000)
+          .getJsonArray("results").getJsonObject(0).getJsonObject("finding").getJsonObject("details");
+      assertEquals("long", reading.getString("posture"), reading.encode());
+      assertEquals(95123.5, reading.getDouble("entry_price"));
+      assertEquals("2026-11-24T08:00:00Z", reading.getString("posture_since"));
 
       // SIGTERM the node that did not inherit while the database is down and it holds a finding it could not write:
       // it hands its symbol over at once, so the last node serves it while the leaver is still trying to write; then,

@@ -79,13 +79,27 @@ public final class ServiceProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Polls {@code path} every 100 ms until {@code done} holds, and returns that answer's JSON. */
+  /** Polls GET {@code path} every 100 ms until {@code done} holds, and returns that answer's JSON. */
   public JsonObject await(String path, Predicate<HttpResponse<String>> done, long timeoutMs) throws Exception {
+    return poll("GET " + path, () -> get(path), done, timeoutMs);
+  }
+
+  /** The same with POST: for an action that the service takes only once it is ready. */
+  public JsonObject awaitPost(String path, Predicate<HttpResponse<String>> done, long timeoutMs) throws Exception {
+    return poll("POST " + path, () -> post(path), done, timeoutMs);
+  }
+
+  private interface Call {
+    HttpResponse<String> send() throws IOException, InterruptedException;
+  }
+
+  private JsonObject poll(String what, Call call, Predicate<HttpResponse<String>> done, long timeoutMs)
+      throws Exception {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;
     HttpResponse<String> last = null;
     while (System.nanoTime() < deadline) {
       try {
-        last = get(path);
+        last = call.send();
         if (done.test(last)) {
           return new JsonObject(last.body());
         }
@@ -94,7 +108,7 @@ public final class ServiceProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(path + " on port " + port + " not as expected within " + timeoutMs + " ms; last: "
+    throw new AssertionError(what + " on port " + port + " not as expected within " + timeoutMs + " ms; last: "
         + (last == null ? "no answer" : last.statusCode() + " " + last.body()));
   }
 
