@@ -221,10 +221,19 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   }
 
   private Future<?> stopHere(String symbol, String why) {
-    String id = deployed.remove(symbol);
-    NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
     LOG.atWarn().addKeyValue("symbol", symbol).log("stopping " + symbol + " on this node: " + why);
+    return undeploy(symbol);
+  }
+
+  /** Takes the symbol out of this node's share (the feed and agents let go first), then stops its verticle. */
+  private Future<?> undeploy(String symbol) {
+    String id = deployed.remove(symbol);
+    announceShare();
     return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
+  private void announceShare() {
+    NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
   }
 
   /**
@@ -245,7 +254,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       return vertx.deployVerticle(new SymbolVerticle(symbol, config.tradesMax(), registry))
           .onSuccess(id -> {
             deployed.put(symbol, id);
-            NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
+            announceShare();
             noteTakeover(symbol, previousOwner);
           })
           .<Void>mapEmpty()
@@ -274,11 +283,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
 
   /** Stops the symbol here first, then frees its entry: never two nodes running it. */
   private Future<?> release(String symbol) {
-    String id = deployed.remove(symbol);
-    NodeShare.announce(vertx.eventBus(), List.copyOf(deployed.keySet()));
     LOG.atInfo().addKeyValue("symbol", symbol).log("releasing " + symbol + " to rebalance the cluster");
-    Future<?> undeployed = id == null ? Future.succeededFuture() : vertx.undeploy(id);
-    return undeployed.eventually(() -> owners.removeIfPresent(symbol, self));
+    return undeploy(symbol).eventually(() -> owners.removeIfPresent(symbol, self));
   }
 
   /** Host and HTTP port of each member, from the event bus's node information. */
@@ -345,7 +351,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     return pass.eventually(() -> participants.remove(self)).eventually(() -> {
       List<String> mine = List.copyOf(deployed.keySet());
       deployed.clear();
-      NodeShare.announce(vertx.eventBus(), List.of());
+      announceShare();
       return Future.join(mine.stream().map(s -> (Future<?>) owners.removeIfPresent(s, self)).toList())
           .onComplete(done -> {
             LOG.info("released " + mine.size() + " symbols to the other nodes");

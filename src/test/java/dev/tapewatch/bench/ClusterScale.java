@@ -66,9 +66,9 @@ public final class ClusterScale {
       long t0 = System.nanoTime();
       Thread.sleep(10_000);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      JsonObject owners = cluster(nodes.get(0)).getJsonObject("owners");
+      JsonObject owners = nodes.get(0).cluster().getJsonObject("owners");
       for (ServiceProcess n : nodes) {
-        String id = cluster(n).getString("node_id");
+        String id = n.cluster().getString("node_id");
         long owned = owners.stream().filter(e -> id.equals(e.getValue())).count();
         double trades = (metric(n, "tapewatch_trades_ingested_total") - before.get(String.valueOf(n.port())))
             / seconds;
@@ -79,7 +79,7 @@ public final class ClusterScale {
       System.out.println("\n/signals_tf latency, sequential, interleaved: owner vs non-owner");
       System.out.println("symbol     via owner p50/p99 µs   via other p50/p99 µs   ratio p50");
       for (ServiceProcess owner : nodes) {
-        String id = cluster(owner).getString("node_id");
+        String id = owner.cluster().getString("node_id");
         String symbol = owners.stream().filter(e -> id.equals(e.getValue())).map(Map.Entry::getKey).findFirst()
             .orElseThrow();
         ServiceProcess other = nodes.get((nodes.indexOf(owner) + 1) % nodes.size());
@@ -96,7 +96,7 @@ public final class ClusterScale {
       }
 
       ServiceProcess victim = nodes.get(nodes.size() - 1);
-      String victimId = cluster(victim).getString("node_id");
+      String victimId = victim.cluster().getString("node_id");
       List<String> orphans = owners.stream().filter(e -> victimId.equals(e.getValue())).map(Map.Entry::getKey)
           .toList();
       List<ServiceProcess> survivors = nodes.subList(0, nodes.size() - 1);
@@ -111,7 +111,7 @@ public final class ClusterScale {
       }
       System.out.printf(Locale.ROOT, "%nSIGKILL of one node (%d symbols): all served again after %d ms%n",
           orphans.size(), lastServed);
-      JsonObject c = cluster(survivors.get(0));
+      JsonObject c = survivors.get(0).cluster();
       System.out.println("takeover records on one survivor (took_ms from its departure): "
           + c.getJsonArray("takeovers").stream().map(JsonObject.class::cast).filter(t -> t.getValue("took_ms") != null)
           .mapToLong(t -> t.getLong("took_ms")).summaryStatistics());
@@ -134,10 +134,6 @@ public final class ClusterScale {
 
   private static long pct(long[] sorted, int p) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
-  private static JsonObject cluster(ServiceProcess n) throws Exception {
-    return new JsonObject(n.get("/health").body()).getJsonObject("cluster");
   }
 
   private static Map<String, ServiceProcess> awaitStable(List<ServiceProcess> nodes, int symbols) throws Exception {

@@ -81,12 +81,12 @@ class ClusterTest {
       Map<String, ServiceProcess> byId = awaitStable(nodes, 3);
 
       // Split: one symbol per node, the same view from every node.
-      JsonObject owners = cluster(nodes.get(0)).getJsonObject("owners");
+      JsonObject owners = nodes.get(0).cluster().getJsonObject("owners");
       assertEquals(Set.copyOf(SYMBOLS), owners.fieldNames());
       assertEquals(byId.keySet(), Set.copyOf(owners.getMap().values().stream().map(String::valueOf).toList()),
           "each node owns one symbol: " + owners.encode());
       for (ServiceProcess n : nodes) {
-        assertEquals(owners, cluster(n).getJsonObject("owners"));
+        assertEquals(owners, n.cluster().getJsonObject("owners"));
       }
 
       // Every node answers for every symbol.
@@ -193,8 +193,8 @@ class ClusterTest {
       assertTrue(othersServed >= othersAsked * 0.8, othersServed + " of " + othersAsked + " answered");
       System.out.println("takeover after SIGKILL: " + takeoverMs + " ms, " + unavailable + " answers 503 meanwhile");
       Map<String, ServiceProcess> left = awaitStable(survivors, 2);
-      String heir = cluster(survivors.get(0)).getJsonObject("owners").getString(symbol);
-      JsonObject takeover = cluster(left.get(heir)).getJsonArray("takeovers").stream().map(JsonObject.class::cast)
+      String heir = survivors.get(0).cluster().getJsonObject("owners").getString(symbol);
+      JsonObject takeover = left.get(heir).cluster().getJsonArray("takeovers").stream().map(JsonObject.class::cast)
           .filter(t -> t.getString("symbol").equals(symbol)).findFirst().orElseThrow();
       assertEquals(victimId, takeover.getString("from"));
       assertTrue(takeover.getLong("took_ms") < 10_000, takeover.encode());
@@ -211,7 +211,7 @@ class ClusterTest {
       // the database back, the leaver writes the finding and exits 0.
       ServiceProcess leaving = survivors.stream().filter(n -> n != left.get(heir)).findFirst().orElseThrow();
       ServiceProcess last = left.get(heir);
-      String leavingSymbol = cluster(leaving).getJsonObject("owners").stream()
+      String leavingSymbol = leaving.cluster().getJsonObject("owners").stream()
           .filter(e -> !e.getValue().equals(heir)).map(Map.Entry::getKey).findFirst().orElseThrow();
       db.cutOff();
       String heldId = new JsonObject(leaving.post("/agents/run-now?names=liquidity&symbol=" + leavingSymbol).body())
@@ -280,10 +280,6 @@ class ClusterTest {
       }
     }
     throw new IOException("no " + count + " consecutive free ports");
-  }
-
-  private static JsonObject cluster(ServiceProcess n) throws Exception {
-    return new JsonObject(n.get("/health").body()).getJsonObject("cluster");
   }
 
   /** Waits until every node sees a stable cluster of {@code members}; returns the nodes by node id. */

@@ -79,6 +79,11 @@ public final class ServiceProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The {@code cluster} section of /health. */
+  public JsonObject cluster() throws IOException, InterruptedException {
+    return new JsonObject(get("/health").body()).getJsonObject("cluster");
+  }
+
   /** Polls GET {@code path} every 100 ms until {@code done} holds, and returns that answer's JSON. */
   public JsonObject await(String path, Predicate<HttpResponse<String>> done, long timeoutMs) throws Exception {
     return poll("GET " + path, () -> get(path), done, timeoutMs);
