@@ -1,11 +1,13 @@
 package dev.tapewatch;
 
+import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +28,7 @@ public final class Main {
   public static void main(String[] args) {
     TapewatchConfig config;
     try {
-      config = TapewatchConfig.fromEnvironment();
+      config = configuration(System.getenv());
     } catch (ConfigException e) {
       System.err.println("tapewatch: " + e.getMessage());
       System.exit(2);
@@ -70,6 +72,18 @@ public final class Main {
         System.exit(1);
       }
     });
+  }
+
+  /**
+   * The configuration as start-up accepts it: every variable parsed and checked, including the ones whose accepted
+   * values the agents declare (ALERT_MIN_SCORES names agents).
+   *
+   * @throws ConfigException naming the first bad variable
+   */
+  public static TapewatchConfig configuration(Map<String, String> env) {
+    TapewatchConfig config = TapewatchConfig.load(env);
+    AgentCatalog.alertMinScores(config.alerts());
+    return config;
   }
 
   private static void stopAndExit(Vertx vertx, TapewatchApp app, int graceSec) {

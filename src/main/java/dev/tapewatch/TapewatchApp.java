@@ -1,5 +1,8 @@
 package dev.tapewatch;
 
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.LocalCodec;
+
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.alerts.AlertVerticle;
 import dev.tapewatch.cluster.ClusterNode;
@@ -11,8 +14,8 @@ import dev.tapewatch.feed.CoinbaseFeedVerticle;
 import dev.tapewatch.feed.ReplayFeedVerticle;
 import dev.tapewatch.feed.SimFeedVerticle;
 import dev.tapewatch.http.HttpVerticle;
-import dev.tapewatch.market.CandleSeed;
-import dev.tapewatch.market.MarketBatch;
+import dev.tapewatch.tape.CandleSeed;
+import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
 import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.store.StoreVerticle;
@@ -103,7 +106,8 @@ public final class TapewatchApp {
                 .onSuccess(stopAgents::add)).toList()))
         .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
         .compose(v -> cluster == null ? Future.succeededFuture()
-            : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(), registry))
+            : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(),
+                symbol -> new SymbolVerticle(symbol, config.tradesMax(), registry)))
                 .onSuccess(stopOwnership::add))
         .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts,
             stopOwnership, stopStore, stopHttp, stopSymbols)));

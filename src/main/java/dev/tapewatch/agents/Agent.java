@@ -1,6 +1,9 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,7 +12,12 @@ import java.util.List;
  */
 public interface Agent {
 
-  String name();
+  /** Its name, labels and settings: the only place they are spelled. */
+  AgentDescriptor descriptor();
+
+  default String name() {
+    return descriptor().name();
+  }
 
   /** The findings of this evaluation, usually none. */
   List<Finding> evaluate(AgentInput input, boolean commit);
@@ -25,6 +33,13 @@ public interface Agent {
   /** Whether {@link #recall} uses what it is given; an agent that keeps nothing of its findings is not asked. */
   default boolean remembers() {
     return false;
+  }
+
+  /**
+   * A posture stored in position_state, for an agent whose descriptor {@code keepsPosture}: given back when it takes
+   * the symbol up, so a restart or a takeover does not forget an open position.
+   */
+  default void restorePosture(String symbol, String status, double avgPrice, Instant updatedAt) {
   }
 
   /** Drops what the agent keeps for {@code symbol}: the symbol has gone to another node. */

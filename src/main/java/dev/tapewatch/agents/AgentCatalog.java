@@ -1,14 +1,27 @@
 package dev.tapewatch.agents;
 
 import dev.tapewatch.config.AgentSettings;
+import dev.tapewatch.config.AlertSettings;
+import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Every agent the service runs, built from the configuration, with its period and the flag that switches it off. */
+/**
+ * Every agent the service knows: their descriptors (the one list that surfaces read to learn names, labels and what
+ * each label means) and the timed agents built from the configuration, each with its period and the setting that
+ * switched it off.
+ */
 public final class AgentCatalog {
 
-  /** One agent: {@code disabledBy} says which setting turned it off ({@code FEATURE_REVERSAL=false}), or is null. */
+  /** Every agent a finding can come from: the timed agents in catalogue order, then the LLM analyst. */
+  public static final List<AgentDescriptor> DESCRIPTORS = List.of(RvolSpikeAgent.DESCRIPTOR,
+      TrendScoreAgent.DESCRIPTOR, CvdDivergenceAgent.DESCRIPTOR, NewTrendAgent.DESCRIPTOR, ReversalAgent.DESCRIPTOR,
+      LiquidityAgent.DESCRIPTOR, MacroWatchAgent.DESCRIPTOR, LlmAnalystAgent.DESCRIPTOR);
+
+  /** One timed agent: {@code disabledBy} says which setting turned it off ({@code FEATURE_REVERSAL=false}), or null. */
   public record Entry(Agent agent, int intervalSec, String disabledBy) {
     public String name() {
       return agent.name();
@@ -26,30 +39,62 @@ public final class AgentCatalog {
     AgentSettings a = c.agents();
     return List.of(
         new Entry(new RvolSpikeAgent(a.rvolSpikeMin(), a.rvolCooldownSec()), a.rvolIntervalSec(), null),
-        new Entry(new TrendScoreAgent(c.tsWeights(), c.tsMtfWeights(), c.tsEntry(), c.tsExit(), c.tsPersist(),
-            a.tsQty()), c.tsIntervalSec(), c.featureBars() ? null : "FEATURE_BARS=false"),
+        entry(new TrendScoreAgent(c.tsWeights(), c.tsMtfWeights(), c.tsEntry(), c.tsExit(), c.tsPersist(),
+            a.tsQty()), c.tsIntervalSec(), c.featureBars()),
         new Entry(new CvdDivergenceAgent(a.cvdMomMinBps(), a.cooldownSec()), a.cvdIntervalSec(), null),
-        new Entry(new NewTrendAgent(a.newTrendMinBps(), a.cooldownSec()), a.newTrendIntervalSec(),
-            c.featureNewTrend() ? null : "FEATURE_NEW_TREND=false"),
-        new Entry(new ReversalAgent(a.reversalAtrK(), a.reversalRvolMin(), a.cooldownSec()),
-            a.reversalIntervalSec(), c.featureReversal() ? null : "FEATURE_REVERSAL=false"),
-        new Entry(new LiquidityAgent(a.liqSpreadBps(), a.liqStaleSec(), a.cooldownSec()), a.liqIntervalSec(),
-            c.featureLiquidity() ? null : "FEATURE_LIQUIDITY=false"),
+        entry(new NewTrendAgent(a.newTrendMinBps(), a.cooldownSec()), a.newTrendIntervalSec(),
+            c.featureNewTrend()),
+        entry(new ReversalAgent(a.reversalAtrK(), a.reversalRvolMin(), a.cooldownSec()), a.reversalIntervalSec(),
+            c.featureReversal()),
+        entry(new LiquidityAgent(a.liqSpreadBps(), a.liqStaleSec(), a.cooldownSec()), a.liqIntervalSec(),
+            c.featureLiquidity()),
         new Entry(new MacroWatchAgent(c.macroWindows(), c.macroWindowMinutes(), c.macroRvolMin()),
-            c.macroIntervalSec(), c.macroWindows().isEmpty() ? "MACRO_WINDOWS is empty" : null));
+            c.macroIntervalSec(), c.macroWindows().isEmpty()
+                ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null));
   }
 
-  /** The agent the LLM analyst verticle writes its findings as; it runs on findings, not on a timer. */
-  public static final String LLM_ANALYST = "llm_analyst";
-
-  public static List<String> names(TapewatchConfig c) {
-    return build(c).stream().map(Entry::name).toList();
+  private static Entry entry(Agent agent, int intervalSec, boolean switchedOn) {
+    return new Entry(agent, intervalSec, switchedOn ? null : agent.descriptor().switchSetting() + "=false");
   }
 
-  /** Every agent a finding can come from: the timed agents and the LLM analyst. */
-  public static List<String> findingAgents(TapewatchConfig c) {
-    List<String> all = new ArrayList<>(names(c));
-    all.add(LLM_ANALYST);
-    return List.copyOf(all);
+  /** The names of the timed agents, in catalogue order: what run-now accepts. */
+  public static List<String> timedNames() {
+    return DESCRIPTORS.stream().filter(d -> !d.needsLlm()).map(AgentDescriptor::name).toList();
+  }
+
+  /** Every agent a finding can come from. */
+  public static List<String> names() {
+    return DESCRIPTORS.stream().map(AgentDescriptor::name).toList();
+  }
+
+  public static Optional<AgentDescriptor> descriptor(String agent) {
+    return DESCRIPTORS.stream().filter(d -> d.name().equals(agent)).findFirst();
+  }
+
+  /** What a finding's label means; empty for an agent or label no agent declares. */
+  public static Optional<LabelSpec> label(String agent, String label) {
+    return descriptor(agent).flatMap(d -> d.label(label));
+  }
+
+  /**
+   * The floor of each agent's signals for an alert: its descriptor's default, overridden by ALERT_MIN_SCORES, whose
+   * keys must be agents that have a floor.
+   *
+   * @throws ConfigException naming ALERT_MIN_SCORES when it names another agent
+   */
+  public static Map<String, Double> alertMinScores(AlertSettings alerts) {
+    Map<String, Double> overrides = alerts.minScoreOverrides();
+    Map<String, Double> floors = new LinkedHashMap<>();
+    DESCRIPTORS.stream().filter(d -> d.alertMinScore() != null)
+        .forEach(d -> floors.put(d.name(), d.alertMinScore()));
+    for (Map.Entry<String, Double> o : overrides.entrySet()) {
+      if (!floors.containsKey(o.getKey())) {
+        throw new ConfigException("ALERT_MIN_SCORES", ConfigException.quote(alerts.minScoresSpec()),
+            "comma list of key=<number ≥ 0> with keys from " + String.join(",", floors.keySet())
+                + ", each at most once");
+      }
+      floors.put(o.getKey(), o.getValue());
+    }
+    return Map.copyOf(floors);
   }
 }

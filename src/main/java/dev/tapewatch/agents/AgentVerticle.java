@@ -1,7 +1,9 @@
 package dev.tapewatch.agents;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.cluster.NodeShare;
+import dev.tapewatch.tape.Finding;
+
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.NodeShare;
 import dev.tapewatch.market.MarketSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -102,8 +104,8 @@ public final class AgentVerticle extends VerticleBase {
     if (entry.agent().remembers()) {
       done = done.compose(v -> recall(added));
     }
-    if (entry.agent() instanceof TrendScoreAgent trend) {
-      done = done.compose(v -> restorePostures(trend, added));
+    if (entry.agent().descriptor().keepsPosture()) {
+      done = done.compose(v -> restorePostures(added));
     }
     return done.compose(v -> Future.join(added.stream().filter(s -> share.contains(s) && !ready.containsKey(s))
         .map(s -> {
@@ -142,14 +144,14 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   /** Reloads open positions; a store that cannot answer leaves the symbols flat, which the log says. */
-  private Future<Void> restorePostures(TrendScoreAgent trend, List<String> which) {
+  private Future<Void> restorePostures(List<String> which) {
     return vertx.eventBus().<JsonObject>request(Addresses.STORE_POSITIONS, new JsonObject(),
             new DeliveryOptions().setSendTimeout(10_000))
         .map(reply -> {
           for (Object o : reply.body().getJsonArray("positions")) {
             JsonObject p = (JsonObject) o;
             if (which.contains(p.getString("symbol"))) {
-              trend.restore(p.getString("symbol"), p.getString("status"), p.getDouble("avg_price", 0.0),
+              entry.agent().restorePosture(p.getString("symbol"), p.getString("status"), p.getDouble("avg_price", 0.0),
                   Instant.parse(p.getString("updated_at")));
             }
           }
@@ -222,8 +224,8 @@ public final class AgentVerticle extends VerticleBase {
             JsonObject json = f.toJson();
             if (commit) {
               vertx.eventBus().publish(Addresses.FINDINGS, json);
-              // trend_score gives a reading every run: worth a line only when asked for.
-              (f.label().equals(TrendScoreAgent.NAME) ? LOG.atDebug() : LOG.atInfo())
+              // A reading comes every run: worth a line only when asked for.
+              (isReading(f) ? LOG.atDebug() : LOG.atInfo())
                   .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
                   .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label()).addKeyValue("score", f.score())
                   .log("finding");
@@ -237,6 +239,10 @@ public final class AgentVerticle extends VerticleBase {
               .log("agent run failed: " + e.getMessage());
           return new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage())));
         });
+  }
+
+  private boolean isReading(Finding f) {
+    return entry.agent().descriptor().label(f.label()).filter(l -> l.role() == LabelSpec.Role.READING).isPresent();
   }
 
   private void publishStatus() {

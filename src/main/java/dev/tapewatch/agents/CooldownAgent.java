@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +16,17 @@ abstract class CooldownAgent implements Agent {
   record Hit(String label, double score, JsonObject details) {
   }
 
-  private final String name;
+  private final AgentDescriptor descriptor;
   private final Cooldown cooldown;
 
-  CooldownAgent(String name, long cooldownSec) {
-    this.name = name;
+  CooldownAgent(AgentDescriptor descriptor, long cooldownSec) {
+    this.descriptor = descriptor;
     this.cooldown = new Cooldown(cooldownSec);
   }
 
   @Override
-  public final String name() {
-    return name;
+  public final AgentDescriptor descriptor() {
+    return descriptor;
   }
 
   @Override
@@ -54,7 +56,7 @@ abstract class CooldownAgent implements Agent {
         if (commit) {
           cooldown.fired(symbol, hit.label(), input.nowMs());
         }
-        out.add(Finding.of(input.nowMs(), name, symbol, hit.score(), hit.label(), hit.details()));
+        out.add(Finding.of(input.nowMs(), descriptor.name(), symbol, hit.score(), hit.label(), hit.details()));
       }
     }
     return out;

@@ -1,7 +1,8 @@
 package dev.tapewatch.agents;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
+import dev.tapewatch.agents.LabelSpec.Direction;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -11,11 +12,16 @@ import java.util.List;
  * when buyers took over, {@code _down} when sellers did; score = |mom_bps_5m|, the move the flow is turning against.
  */
 public final class CvdDivergenceAgent extends CooldownAgent {
-  public static final String NAME = "cvd_divergence";
+  public static final AgentDescriptor DESCRIPTOR = new AgentDescriptor("cvd_divergence",
+      "2-minute taker flow turning against the 5-minute move", List.of(
+          LabelSpec.signal("cvd_divergence_up", Direction.UP, "2-min taker flow buying against the 5-min move"),
+          LabelSpec.signal("cvd_divergence_down", Direction.DOWN,
+              "2-min taker flow selling against the 5-min move")),
+      "CVD_INTERVAL_SEC", null, 10.0, false, false);
   private final double minMomBps;
 
   public CvdDivergenceAgent(double minMomBps, long cooldownSec) {
-    super(NAME, cooldownSec);
+    super(DESCRIPTOR, cooldownSec);
     this.minMomBps = minMomBps;
   }
 
@@ -26,7 +32,7 @@ public final class CvdDivergenceAgent extends CooldownAgent {
     if (Math.abs(mom5) <= minMomBps || Math.signum(m.cvd2m()) * Math.signum(m.cvd5m()) >= 0) {
       return List.of();
     }
-    String label = m.cvd2m() > 0 ? "cvd_divergence_up" : "cvd_divergence_down";
+    String label = DESCRIPTOR.labels().get(m.cvd2m() > 0 ? 0 : 1).label();
     return List.of(new Hit(label, Math.abs(mom5), new JsonObject()
         .put("cvd_2m", m.cvd2m())
         .put("cvd_5m", m.cvd5m())

@@ -1,8 +1,11 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import dev.tapewatch.config.MacroWindow;
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
+import dev.tapewatch.agents.LabelSpec.Direction;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashSet;
@@ -16,7 +19,11 @@ import java.util.Set;
  * per window occurrence.
  */
 public final class MacroWatchAgent implements Agent {
-  public static final String NAME = "macro_watch";
+  private static final LabelSpec MACRO_MOVE = LabelSpec.signal("macro_move", Direction.NONE,
+      "unusual volume inside a macro window");
+  public static final AgentDescriptor DESCRIPTOR = new AgentDescriptor("macro_watch",
+      "unusual volume around scheduled macro releases", List.of(MACRO_MOVE),
+      "MACRO_INTERVAL_SEC", "MACRO_WINDOWS", 0.0, false, false);
   private static final long FORGET_AFTER_MS = 2 * 86_400_000L;
 
   private final List<MacroWindow> windows;
@@ -31,8 +38,8 @@ public final class MacroWatchAgent implements Agent {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public AgentDescriptor descriptor() {
+    return DESCRIPTOR;
   }
 
   @Override
@@ -73,7 +80,7 @@ public final class MacroWatchAgent implements Agent {
       if (commit) {
         fired.add(key);
       }
-      return List.of(Finding.of(now, NAME, m.symbol(), rvol1m, "macro_move", new JsonObject()
+      return List.of(Finding.of(now, DESCRIPTOR.name(), m.symbol(), rvol1m, MACRO_MOVE.label(), new JsonObject()
           .put("window", w.spec())
           .put("window_centre", Instant.ofEpochMilli(centre.getAsLong()).toString())
           .put("rvol_1m", rvol1m)

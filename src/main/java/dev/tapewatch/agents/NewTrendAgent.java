@@ -1,8 +1,9 @@
 package dev.tapewatch.agents;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.json.JsonArray;
+import dev.tapewatch.agents.LabelSpec.Direction;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,17 @@ import java.util.List;
  * (0 while the ATR is 0).
  */
 public final class NewTrendAgent extends CooldownAgent {
-  public static final String NAME = "new_trend";
+  public static final AgentDescriptor DESCRIPTOR = new AgentDescriptor("new_trend",
+      "price crossing the 15m VWAP with 5m and 15m momentum behind it", List.of(
+          LabelSpec.signal("new_trend_up", Direction.UP,
+              "price broke above the 15m VWAP with 5m and 15m momentum up"),
+          LabelSpec.signal("new_trend_down", Direction.DOWN,
+              "price broke below the 15m VWAP with 5m and 15m momentum down")),
+      "NEW_TREND_INTERVAL_SEC", "FEATURE_NEW_TREND", 1.0, false, false);
   private final double minMomBps;
 
   public NewTrendAgent(double minMomBps, long cooldownSec) {
-    super(NAME, cooldownSec);
+    super(DESCRIPTOR, cooldownSec);
     this.minMomBps = minMomBps;
   }
 
@@ -44,7 +51,7 @@ public final class NewTrendAgent extends CooldownAgent {
     }
     double atrBps = m.tf(Timeframe.M15).atr() / p * 1e4;
     double score = atrBps > 0 ? Math.abs(mom15) / atrBps : 0.0;
-    return List.of(new Hit(up ? "new_trend_up" : "new_trend_down", score, new JsonObject()
+    return List.of(new Hit(DESCRIPTOR.labels().get(up ? 0 : 1).label(), score, new JsonObject()
         .put("mom_bps_5m", mom5)
         .put("mom_bps_15m", mom15)
         .put("vwap_15m", vwap15)

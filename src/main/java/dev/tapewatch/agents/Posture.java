@@ -5,8 +5,8 @@ package dev.tapewatch.agents;
  * entry, long → flat after {@code persist} consecutive p_up ≤ exit; any other value resets the count.
  */
 public final class Posture {
-  public static final String ENTER = "enter_long";
-  public static final String EXIT = "exit_long";
+  /** A change of posture: the trend agent names it. */
+  public enum Change { ENTERED, EXITED }
 
   private boolean isLong;
   private int streak;
@@ -27,8 +27,8 @@ public final class Posture {
     return p;
   }
 
-  /** Counts one run; returns {@link #ENTER} or {@link #EXIT} when the posture changes, else null. */
-  public String step(double pUp, double entry, double exit, int persist, double lastPrice, long nowMs) {
+  /** Counts one run; returns the change when the posture changes, else null. */
+  public Change step(double pUp, double entry, double exit, int persist, double lastPrice, long nowMs) {
     boolean towardsChange = isLong ? pUp <= exit : pUp >= entry;
     streak = towardsChange ? streak + 1 : 0;
     if (streak < persist) {
@@ -39,9 +39,9 @@ public final class Posture {
     sinceMs = nowMs;
     if (isLong) {
       entryPrice = lastPrice;
-      return ENTER;
+      return Change.ENTERED;
     }
-    return EXIT;
+    return Change.EXITED;
   }
 
   public boolean isLong() {

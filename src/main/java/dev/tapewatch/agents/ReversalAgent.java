@@ -1,8 +1,9 @@
 package dev.tapewatch.agents;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import dev.tapewatch.market.TimeframeFeatures;
+import dev.tapewatch.agents.LabelSpec.Direction;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -12,12 +13,16 @@ import java.util.List;
  * |mom_bps_1m| / ATR_1m in bps.
  */
 public final class ReversalAgent extends CooldownAgent {
-  public static final String NAME = "reversal";
+  public static final AgentDescriptor DESCRIPTOR = new AgentDescriptor("reversal",
+      "a sharp 1m move against the 15m trend on high volume", List.of(
+          LabelSpec.signal("reversal_up", Direction.UP, "sharp 1m move up against the 15m trend"),
+          LabelSpec.signal("reversal_down", Direction.DOWN, "sharp 1m move down against the 15m trend")),
+      "REVERSAL_INTERVAL_SEC", "FEATURE_REVERSAL", 1.0, false, false);
   private final double atrMultiple;
   private final double minRvol;
 
   public ReversalAgent(double atrMultiple, double minRvol, long cooldownSec) {
-    super(NAME, cooldownSec);
+    super(DESCRIPTOR, cooldownSec);
     this.atrMultiple = atrMultiple;
     this.minRvol = minRvol;
   }
@@ -36,7 +41,7 @@ public final class ReversalAgent extends CooldownAgent {
     if (atrBps <= 0 || Math.abs(mom1) <= atrMultiple * atrBps) {
       return List.of();
     }
-    return List.of(new Hit(mom1 > 0 ? "reversal_up" : "reversal_down", Math.abs(mom1) / atrBps, new JsonObject()
+    return List.of(new Hit(DESCRIPTOR.labels().get(mom1 > 0 ? 0 : 1).label(), Math.abs(mom1) / atrBps, new JsonObject()
         .put("mom_bps_1m", mom1)
         .put("mom_bps_15m", mom15)
         .put("atr_bps_1m", atrBps)

@@ -1,8 +1,12 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import dev.tapewatch.market.TimeframeFeatures;
+import dev.tapewatch.agents.LabelSpec.Direction;
+import dev.tapewatch.agents.LabelSpec.Role;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +21,19 @@ import java.util.Map;
  * {@link Posture}) gives an {@code enter_long}/{@code exit_long} finding whose details are the new position_state row.
  */
 public final class TrendScoreAgent implements Agent {
-  public static final String NAME = "trend_score";
+  private static final LabelSpec READING = new LabelSpec("trend_score", Direction.SCORE_ABOVE_HALF,
+      "every run's reading: p_up with p_1m, p_5m, p_15m, the posture and the features", Role.READING,
+      (score, d) -> "trend score p_up " + LabelSpec.number(score));
+  private static final LabelSpec ENTER = new LabelSpec("enter_long", Direction.UP,
+      "the posture turned long after TS_PERSIST runs at or above TS_ENTRY", Role.POSTURE_CHANGE,
+      (score, d) -> "trend score turned long (p_up " + conf(score, d) + ")");
+  private static final LabelSpec EXIT = new LabelSpec("exit_long", Direction.DOWN,
+      "the posture turned flat after TS_PERSIST runs at or below TS_EXIT", Role.POSTURE_CHANGE,
+      (score, d) -> "trend score turned flat (p_up " + conf(score, d) + ")");
+  public static final AgentDescriptor DESCRIPTOR = new AgentDescriptor("trend_score",
+      "the probability of an up move from momentum, VWAP distance, volume and flow over 1m, 5m and 15m, and the"
+          + " long/flat posture it holds", List.of(READING, ENTER, EXIT),
+      "TS_INTERVAL", "FEATURE_BARS", null, false, true);
 
   private final Map<String, Double> weights;
   private final Map<String, Double> timeframeWeights;
@@ -38,8 +54,12 @@ public final class TrendScoreAgent implements Agent {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public AgentDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  private static String conf(Number score, JsonObject d) {
+    return LabelSpec.number(LabelSpec.field(d, "last_conf") == null ? score : LabelSpec.field(d, "last_conf"));
   }
 
   @Override
@@ -47,8 +67,8 @@ public final class TrendScoreAgent implements Agent {
     postures.remove(symbol);
   }
 
-  /** Takes back a posture stored in position_state, so a restart does not forget an open position. */
-  public void restore(String symbol, String status, double avgPrice, Instant updatedAt) {
+  @Override
+  public void restorePosture(String symbol, String status, double avgPrice, Instant updatedAt) {
     postures.put(symbol, Posture.restored("long".equals(status), avgPrice, updatedAt.toEpochMilli()));
   }
 
@@ -87,21 +107,22 @@ public final class TrendScoreAgent implements Agent {
     if (commit) {
       postures.put(m.symbol(), current);
     }
-    String change = posture.step(pUp, entry, exit, persist, m.lastPrice(), input.nowMs());
+    Posture.Change change = posture.step(pUp, entry, exit, persist, m.lastPrice(), input.nowMs());
     // The reading carries the whole posture, so a reader (the dashboard) needs no second query for its entry.
     details.put("p_up", pUp).put("posture", posture.status()).put("streak", posture.streak())
         .put("entry_price", posture.isLong() ? posture.entryPrice() : null)
         .put("posture_since", posture.sinceMs() == 0 ? null : Instant.ofEpochMilli(posture.sinceMs()).toString())
         .put("features", m.toJson().getJsonObject("tf"));
     List<Finding> out = new ArrayList<>();
-    out.add(Finding.of(input.nowMs(), NAME, m.symbol(), pUp, NAME, details));
+    out.add(Finding.of(input.nowMs(), DESCRIPTOR.name(), m.symbol(), pUp, READING.label(), details));
     if (change != null) {
-      out.add(Finding.of(input.nowMs(), NAME, m.symbol(), pUp, change, new JsonObject()
+      String label = (change == Posture.Change.ENTERED ? ENTER : EXIT).label();
+      out.add(Finding.of(input.nowMs(), DESCRIPTOR.name(), m.symbol(), pUp, label, new JsonObject()
           .put("status", posture.status())
           .put("qty", posture.isLong() ? qty : 0.0)
           .put("avg_price", posture.entryPrice())
           .put("price", m.lastPrice())
-          .put("last_action", change)
+          .put("last_action", label)
           .put("last_conf", pUp)));
     }
     return out;

@@ -1,19 +1,20 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.agents.LabelSpec;
+import dev.tapewatch.agents.LabelSpec.Role;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Which findings become Slack alerts. trend_score's periodic readings never do; its posture changes (enter_long,
- * exit_long) always do, with no score floor and no cooldown, because missing one would misstate the position. An LLM
- * analysis needs its confidence (the score) at or above {@code LLM_ALERT_MIN_CONF}; any other agent its
- * {@code ALERT_MIN_SCORES} entry, or nothing when it has none. Analysis-only mode keeps just analyses and posture
- * changes. What passes is then held to one alert per (agent, symbol, label) within the cooldown.
+ * Which findings become Slack alerts, by the role its agent declares for the label. Readings never do; posture
+ * changes always do, with no score floor and no cooldown, because missing one would misstate the position. An
+ * analysis needs its confidence (the score) at or above {@code LLM_ALERT_MIN_CONF}; any other signal its agent's
+ * floor (see {@link AgentCatalog#alertMinScores}), or nothing when it has none. Analysis-only mode keeps just
+ * analyses and posture changes. What passes is then held to one alert per (agent, symbol, label) within the cooldown.
  */
 public final class AlertPolicy {
-  static final String TREND_AGENT = "trend_score";
-  static final String LLM_AGENT = "llm_analyst";
 
   enum Verdict { ALERT, FILTERED, BELOW_SCORE, COOLDOWN }
 
@@ -31,17 +32,19 @@ public final class AlertPolicy {
     this.llmMinConf = llmMinConf;
   }
 
-  static boolean isPostureChange(String agent, String label) {
-    return TREND_AGENT.equals(agent) && ("enter_long".equals(label) || "exit_long".equals(label));
+  static Role role(JsonObject finding) {
+    return AgentCatalog.label(finding.getString("agent", ""), finding.getString("label", ""))
+        .map(LabelSpec::role).orElse(Role.SIGNAL);
   }
 
   /** Decides for one finding at {@code nowMs}; an ALERT starts that key's cooldown. */
   Verdict judge(JsonObject finding, long nowMs) {
     String agent = finding.getString("agent", "");
     String label = finding.getString("label", "");
-    boolean posture = isPostureChange(agent, label);
-    boolean analysis = LLM_AGENT.equals(agent);
-    if (TREND_AGENT.equals(agent) && !posture || analysisOnly && !posture && !analysis) {
+    Role role = role(finding);
+    boolean posture = role == Role.POSTURE_CHANGE;
+    boolean analysis = role == Role.ANALYSIS;
+    if (role == Role.READING || analysisOnly && !posture && !analysis) {
       return Verdict.FILTERED;
     }
     if (posture) {

@@ -1,6 +1,7 @@
 package dev.tapewatch.alerts;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.AlertSettings;
 import dev.tapewatch.config.LlmSettings;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ public final class AlertVerticle extends VerticleBase {
 
   public AlertVerticle(AlertSettings alerts, LlmSettings llm) {
     this.settings = alerts;
-    this.policy = new AlertPolicy(alerts.analysisOnly(), alerts.cooldownSec(), alerts.minScores(),
+    this.policy = new AlertPolicy(alerts.analysisOnly(), alerts.cooldownSec(), AgentCatalog.alertMinScores(alerts),
         llm.alertMinConf());
     this.queue = new AlertQueue(alerts.queueMax());
     this.pacer = new AlertPacer(alerts.ratePerSec());
@@ -69,7 +70,7 @@ public final class AlertVerticle extends VerticleBase {
     }
     return ready.onSuccess(v -> {
       publishStatus();
-      vertx.setPeriodic(1000, id -> publishStatus());
+      vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> publishStatus());
     });
   }
 

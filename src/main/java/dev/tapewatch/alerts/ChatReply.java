@@ -1,10 +1,12 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.LabelSpec;
+import dev.tapewatch.agents.LlmAnalystAgent;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Set;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +26,8 @@ record ChatReply(LlmAnalysis analysis, String error, String detail, Usage usage)
   static final String UNREACHABLE = "unreachable";
   static final String INTERNAL = "internal";
 
-  private static final Set<String> BIASES = Set.of("long", "short", "flat");
+  private static final List<String> BIASES = LlmAnalystAgent.DESCRIPTOR.labels().stream().map(LabelSpec::label)
+      .toList();
   private static final Pattern ERROR_CODE = Pattern.compile("[a-z0-9_]{1,64}");
 
   record Usage(long prompt, long completion, long total) {
@@ -70,7 +73,8 @@ record ChatReply(LlmAnalysis analysis, String error, String detail, Usage usage)
     if (content == null) {
       problem = "content is not a JSON object";
     } else if (!(content.getValue("bias") instanceof String bias) || !BIASES.contains(bias)) {
-      problem = "bias is not long, short or flat";
+      problem = "bias is not " + String.join(", ", BIASES.subList(0, BIASES.size() - 1)) + " or "
+          + BIASES.get(BIASES.size() - 1);
     } else if (!(content.getValue("confidence") instanceof Number n) || !Double.isFinite(n.doubleValue())
         || n.doubleValue() < 0 || n.doubleValue() > 1) {
       problem = "confidence is not a number in [0, 1]";

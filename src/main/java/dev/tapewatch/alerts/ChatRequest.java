@@ -1,5 +1,6 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.LlmAnalystAgent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -11,9 +12,11 @@ final class ChatRequest {
       triggered this analysis, multi-timeframe features (tf.1m/5m/15m: mom_bps, px_vs_vwap_bps, rvol, atr, volume, \
       signed_volume, vwap), best bid/ask, last price, taker cumulative volume delta over 2 and 5 minutes (cvd_2m, \
       cvd_5m), the current position if known, and recent findings of the monitoring agents. Judge the short-term \
-      (minutes to an hour) directional bias. Answer with only a JSON object: {"bias": "long" | "short" | "flat", \
+      (minutes to an hour) directional bias. Answer with only a JSON object: {"bias": %s, \
       "confidence": number from 0 to 1, "rationale": string of at most 600 characters citing the numbers you used}. \
-      Use "flat" with low confidence when the evidence is mixed or missing.""";
+      Use "%s" with low confidence when the evidence is mixed or missing.""".formatted(
+      String.join(" | ", LlmAnalystAgent.DESCRIPTOR.labels().stream().map(l -> '"' + l.label() + '"').toList()),
+      LlmAnalystAgent.FLAT.label());
 
   private ChatRequest() {
   }

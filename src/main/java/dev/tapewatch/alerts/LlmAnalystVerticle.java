@@ -1,8 +1,9 @@
 package dev.tapewatch.alerts;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.agents.Finding;
+import dev.tapewatch.agents.LlmAnalystAgent;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.LlmSettings;
+import dev.tapewatch.tape.Finding;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,11 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The LLM analyst: a strong finding of another agent (see {@link LlmGate}) makes it gather the symbol's snapshot,
  * position and recent findings, ask a Chat Completions model for a bias, and publish a valid answer as an
- * {@value #AGENT} finding (score = confidence, label = bias). Failures are counted in the status it publishes every
+ * {@link LlmAnalystAgent} finding (score = confidence, label = bias). Failures are counted in the status it publishes every
  * second on {@link Addresses#LLM_STATUS}; they never become findings. Disabled, it listens to nothing.
  */
 public final class LlmAnalystVerticle extends VerticleBase {
-  static final String AGENT = "llm_analyst";
+  static final String AGENT = LlmAnalystAgent.DESCRIPTOR.name();
   static final long CONTEXT_TIMEOUT_MS = 2500;
   static final int RECENT_FINDINGS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(LlmAnalystVerticle.class);
@@ -49,7 +50,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    statusTimer = vertx.setPeriodic(0, 1000, id -> publishStatus());
+    statusTimer = vertx.setPeriodic(0, Addresses.STATUS_PERIOD_MS, id -> publishStatus());
     if (!llm.enabled()) {
       return Future.succeededFuture();
     }
@@ -85,7 +86,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
           if (reply.ok()) {
             vertx.eventBus().publish(Addresses.FINDINGS, finding(symbol, trigger, reply.analysis()).toJson());
           } else {
-            LOG.atWarn().addKeyValue("symbol", symbol).addKeyValue("agent", "llm_analyst")
+            LOG.atWarn().addKeyValue("symbol", symbol).addKeyValue("agent", AGENT)
                 .log("LLM analysis failed: " + reply.error() + ": " + reply.detail());
           }
           publishStatus();
@@ -125,6 +126,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
 
   private void publishStatus() {
     vertx.eventBus().publish(Addresses.LLM_STATUS, llm.enabled() ? status.toJson() : LlmStatus.disabled());
+    vertx.eventBus().publish(Addresses.AGENTS_STATUS, LlmStatus.agentEntry(llm, status));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.LlmAnalystAgent;
 import dev.tapewatch.config.LlmSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -24,6 +25,7 @@ final class LlmStatus {
   private long totalTokens;
   private Instant lastCallAt;
   private String lastError;
+  private boolean lastCallFailed;
 
   LlmStatus(LlmSettings llm) {
     this.model = llm.model();
@@ -45,6 +47,7 @@ final class LlmStatus {
     promptTokens += reply.usage().prompt();
     completionTokens += reply.usage().completion();
     totalTokens += reply.usage().total();
+    lastCallFailed = !reply.ok();
     if (reply.ok()) {
       ok++;
     } else {
@@ -66,6 +69,24 @@ final class LlmStatus {
             .put("total", totalTokens))
         .put("last_call_at", lastCallAt == null ? null : lastCallAt.toString())
         .put("last_error", lastError);
+  }
+
+  /**
+   * The analyst's entry among the agents (/agents): {@code {agent, status: ok|error|disabled, disabled_by?,
+   * interval_s, last_run, runs, findings, errors, last_error}}, a run being one call of the model.
+   */
+  static JsonObject agentEntry(LlmSettings llm, LlmStatus status) {
+    JsonObject j = new JsonObject().put("agent", LlmAnalystAgent.DESCRIPTOR.name())
+        .put("interval_s", llm.minIntervalSec());
+    if (!llm.enabled()) {
+      return j.put("status", "disabled").put("disabled_by", LlmAnalystAgent.DESCRIPTOR.switchSetting() + "=false")
+          .putNull("last_run").put("runs", 0).put("findings", 0).put("errors", 0).putNull("last_error");
+    }
+    long failed = status.errors.values().stream().mapToLong(Long::longValue).sum();
+    return j.put("status", status.lastCallFailed ? "error" : "ok")
+        .put("last_run", status.lastCallAt == null ? null : status.lastCallAt.toString())
+        .put("runs", status.calls).put("findings", status.ok).put("errors", failed)
+        .put("last_error", status.lastError);
   }
 
   /** Path, query and user info are dropped: a proxy URL may carry a token in any of them. */

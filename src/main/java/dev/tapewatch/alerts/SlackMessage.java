@@ -1,10 +1,11 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.agents.LabelSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,6 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
   static final int TEXT_MAX = 3000;
   /** Lines a digest keeps; beyond that only its count grows, so a long burst cannot grow one message unboundedly. */
   static final int DIGEST_LINES_MAX = 50;
-  private static final int REASON_MAX = 300;
 
   boolean isDigest() {
     return alerts > 1;
@@ -82,35 +82,9 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
     return new SlackMessage(new JsonObject().put("text", text).put("blocks", blocks), List.copyOf(lines), alerts);
   }
 
-  /** A one-line explanation of the label, in the words of README's agent table. */
+  /** A one-line explanation of the label, in its agent's words; the bare label for one no agent declares. */
   static String reason(String agent, String label, Number score, JsonObject d) {
-    String s = score(score);
-    return switch (label) {
-      case "rvol_spike" -> "5m volume " + score(num(d, "rvol") == null ? score : num(d, "rvol"))
-          + "× its recent average";
-      case "enter_long" -> "trend score turned long (p_up " + conf(d, s) + ")";
-      case "exit_long" -> "trend score turned flat (p_up " + conf(d, s) + ")";
-      case "cvd_divergence_up" -> "2-min taker flow buying against the 5-min move";
-      case "cvd_divergence_down" -> "2-min taker flow selling against the 5-min move";
-      case "new_trend_up" -> "price broke above the 15m VWAP with 5m and 15m momentum up";
-      case "new_trend_down" -> "price broke below the 15m VWAP with 5m and 15m momentum down";
-      case "reversal_up" -> "sharp 1m move up against the 15m trend";
-      case "reversal_down" -> "sharp 1m move down against the 15m trend";
-      case "wide_spread" -> "spread " + s + " bps";
-      case "stale_tape" -> "no trade for " + s + " s";
-      case "macro_move" -> "unusual volume inside a macro window";
-      default -> AlertPolicy.LLM_AGENT.equals(agent) ? "LLM says " + label + ": " + rationale(d) : label;
-    };
-  }
-
-  private static String conf(JsonObject d, String fallback) {
-    return num(d, "last_conf") == null ? fallback : score(num(d, "last_conf"));
-  }
-
-  private static String rationale(JsonObject d) {
-    Object r = d.getValue("rationale");
-    String line = r == null ? "" : r.toString().strip().lines().findFirst().orElse("");
-    return clip(line, REASON_MAX);
+    return AgentCatalog.label(agent, label).map(l -> l.reason().explain(score, d)).orElse(label);
   }
 
   /** The price the finding speaks of: details price, last_price, or the quote's mid; null when it has none. */
@@ -130,14 +104,7 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
   }
 
   static String score(Number n) {
-    if (n == null) {
-      return "?";
-    }
-    double v = n.doubleValue();
-    if (!Double.isFinite(v)) {
-      return String.valueOf(v);
-    }
-    return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    return LabelSpec.number(n);
   }
 
   /** Slack reads &, < and > in mrkdwn as markup (links, mentions), so text from findings must be escaped. */
@@ -147,7 +114,7 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
 
   /** A number field, or null when absent or not a number: a malformed finding still gets a message. */
   static Number num(JsonObject o, String key) {
-    return o.getValue(key) instanceof Number n ? n : null;
+    return LabelSpec.field(o, key);
   }
 
   private static String clip(String s, int max) {

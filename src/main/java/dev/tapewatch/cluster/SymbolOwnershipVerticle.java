@@ -2,11 +2,11 @@ package dev.tapewatch.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
-import dev.tapewatch.market.SymbolVerticle;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,20 +45,20 @@ import org.slf4j.LoggerFactory;
 public final class SymbolOwnershipVerticle extends VerticleBase {
   public static final String OWNERS_MAP = "tapewatch.symbol-owners";
   public static final String PARTICIPANTS_MAP = "tapewatch.participants";
-  static final long RECONCILE_MS = 1000;
+  static final long RECONCILE_MS = Addresses.STATUS_PERIOD_MS;
   /**
    * A starting node claims nothing until the member list has held still this long, so that nodes started together
    * split the symbols once instead of the first one taking all and handing most back (Kafka's initial rebalance
    * delay, for the same reason). Takeovers after a failure never wait.
    */
   static final long SETTLE_MS = 2000;
-  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
   static final int TAKEOVERS_KEPT = 50;
   private static final Logger LOG = LoggerFactory.getLogger(SymbolOwnershipVerticle.class);
 
   private final TapewatchConfig config;
   private final HazelcastClusterManager manager;
-  private final MeterRegistry registry;
+  /** Makes the verticle that runs one symbol here: the cluster knows symbols only as names. */
+  private final Function<String, Deployable> symbolVerticle;
   /** This node's symbols and the deployment id of each one's verticle, in the order they were claimed. */
   private final Map<String, String> deployed = new LinkedHashMap<>();
   /** When each departed node was seen to leave, for the takeover times. */
@@ -81,10 +82,11 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private long membersChangedMs;
   private long timer;
 
-  public SymbolOwnershipVerticle(TapewatchConfig config, HazelcastClusterManager manager, MeterRegistry registry) {
+  public SymbolOwnershipVerticle(TapewatchConfig config, HazelcastClusterManager manager,
+      Function<String, Deployable> symbolVerticle) {
     this.config = config;
     this.manager = manager;
-    this.registry = registry;
+    this.symbolVerticle = symbolVerticle;
   }
 
   @Override
@@ -100,12 +102,16 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       @Override
       public void memberRemoved(MembershipEvent event) {
         long now = System.currentTimeMillis();
-        // Vert.x names a node by the id it stores among the member's attributes, not by the Hazelcast member uuid.
-        String node = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
         context.runOnContext(v -> {
-          leftAtMs.merge(node, now, Math::min);
-          LOG.warn("cluster node " + node + " at " + event.getMember().getAddress() + " left; taking over its"
-              + " symbols");
+          // Vert.x names nodes by its own ids, not Hazelcast's member uuids: the departed are the known ids now gone.
+          List<String> remaining = manager.getNodes();
+          for (String node : lastMembers) {
+            if (!remaining.contains(node)) {
+              leftAtMs.merge(node, now, Math::min);
+              LOG.warn("cluster node " + node + " at " + event.getMember().getAddress() + " left; taking over its"
+                  + " symbols");
+            }
+          }
           reconcile();
         });
       }
@@ -251,7 +257,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         // Won while stopping: give it straight back.
         return owners.removeIfPresent(symbol, self).<Void>mapEmpty();
       }
-      return vertx.deployVerticle(new SymbolVerticle(symbol, config.tradesMax(), registry))
+      return vertx.deployVerticle(symbolVerticle.apply(symbol))
           .onSuccess(id -> {
             deployed.put(symbol, id);
             announceShare();

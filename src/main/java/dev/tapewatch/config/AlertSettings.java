@@ -11,14 +11,12 @@ public record AlertSettings(
     boolean analysisOnly,
     boolean verbose,
     int cooldownSec,
-    Map<String, Double> minScores,
+    Map<String, Double> minScoreOverrides,
+    String minScoresSpec,
     double ratePerSec,
     int queueMax,
     int timeoutSec,
     int maxRetries) {
-
-  static final List<String> AGENTS_WITH_SCORES = List.of("rvol_spike", "cvd_divergence", "new_trend", "reversal",
-      "liquidity", "macro_watch");
 
   static AlertSettings read(ConfigReader r) {
     return new AlertSettings(
@@ -26,7 +24,8 @@ public record AlertSettings(
         r.bool("SLACK_ANALYSIS_ONLY"),
         r.bool("ALERT_VERBOSE"),
         r.integer("ALERT_COOLDOWN_SEC", 0, 86_400),
-        r.partialWeights("ALERT_MIN_SCORES", AGENTS_WITH_SCORES),
+        r.keyedNumbers("ALERT_MIN_SCORES"),
+        r.raw("ALERT_MIN_SCORES"),
         r.decimal("ALERT_RATE_PER_SEC", 0.01, 100.0),
         r.integer("ALERT_QUEUE_MAX", 1, 100_000),
         r.integer("ALERT_TIMEOUT_SEC", 1, 300),

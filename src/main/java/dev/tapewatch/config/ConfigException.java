@@ -10,7 +10,7 @@ public final class ConfigException extends RuntimeException {
   }
 
   /** The value as shown in the message: quoted, with line breaks and other control characters escaped. */
-  static String quote(String raw) {
+  public static String quote(String raw) {
     StringBuilder b = new StringBuilder("'");
     for (char c : raw.toCharArray()) {
       switch (c) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 final class ConfigReader {
   static final String DEFAULTS_RESOURCE = "/conf/tapewatch.properties";
   private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN");
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final Pattern PRODUCT = Pattern.compile("[A-Z0-9]{1,12}-[A-Z0-9]{1,12}");
 
   private final Map<String, String> values;
@@ -160,29 +162,32 @@ final class ConfigReader {
   Map<String, Double> weights(String name, List<String> keys) {
     String accepted = "comma list of " + String.join(",", keys.stream().map(k -> k + "=<number ≥ 0>").toList())
         + " with each key exactly once";
-    Map<String, Double> out = keyedNumbers(name, keys, accepted);
+    Map<String, Double> out = keyedNumbers(name, keys::contains, accepted);
     if (out.size() != keys.size()) {
       throw invalid(name, accepted);
     }
     return out;
   }
 
-  /** {@code key=number,...} with keys from {@code keys}, each at most once, each a finite number ≥ 0; may be empty. */
-  Map<String, Double> partialWeights(String name, List<String> keys) {
+  /**
+   * {@code key=number,...} with lower-case keys, each at most once, each a finite number ≥ 0; may be empty. Which
+   * keys are known is for the reader of the map to check (ALERT_MIN_SCORES: the agents, which declare themselves).
+   */
+  Map<String, Double> keyedNumbers(String name) {
     if (raw(name).isEmpty()) {
       return Map.of();
     }
-    return keyedNumbers(name, keys,
-        "comma list of key=<number ≥ 0> with keys from " + String.join(",", keys) + ", each at most once");
+    return keyedNumbers(name, key -> KEY.matcher(key).matches(),
+        "comma list of key=<number ≥ 0> with lower-case keys, each at most once");
   }
 
-  private Map<String, Double> keyedNumbers(String name, List<String> keys, String accepted) {
+  private Map<String, Double> keyedNumbers(String name, Predicate<String> knownKey, String accepted) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String part : raw(name).split(",", -1)) {
       int eq = part.indexOf('=');
       String key = eq < 0 ? "" : part.substring(0, eq).trim();
       Double w = eq < 0 ? null : parseFinite(part.substring(eq + 1).trim());
-      if (!keys.contains(key) || out.containsKey(key) || w == null || w < 0) {
+      if (!knownKey.test(key) || out.containsKey(key) || w == null || w < 0) {
         throw invalid(name, accepted);
       }
       out.put(key, w);

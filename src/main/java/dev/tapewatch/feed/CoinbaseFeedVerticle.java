@@ -1,9 +1,11 @@
 package dev.tapewatch.feed;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.cluster.NodeShare;
+import dev.tapewatch.tape.Trade;
+
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -77,7 +79,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
         .setMaxMessageSize(16 * 1024 * 1024)
         .setMaxFrameSize(16 * 1024 * 1024));
     watchdogTimer = vertx.setPeriodic(500, id -> watchdog());
-    statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
+    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> publishStatus());
     publishStatus();
     wantedShare = initialShare;
     warmUp(initialShare).onComplete(done -> connect());

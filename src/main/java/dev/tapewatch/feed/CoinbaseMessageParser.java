@@ -1,5 +1,9 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Side;
+import dev.tapewatch.tape.Trade;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,7 +1,7 @@
 package dev.tapewatch.feed;
 
-import dev.tapewatch.market.CandleSeed;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.CandleSeed;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

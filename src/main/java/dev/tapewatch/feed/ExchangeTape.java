@@ -1,5 +1,7 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Trade;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,5 +1,8 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Trade;
+
 /** One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses. */
 public sealed interface FeedMessage {
 

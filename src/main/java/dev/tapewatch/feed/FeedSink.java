@@ -1,7 +1,10 @@
 package dev.tapewatch.feed;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.market.MarketBatch;
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Trade;
+
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.tape.MarketBatch;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;

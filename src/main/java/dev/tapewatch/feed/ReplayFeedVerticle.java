@@ -1,6 +1,6 @@
 package dev.tapewatch.feed;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -52,7 +52,7 @@ public final class ReplayFeedVerticle extends VerticleBase {
       stats.replayFinished(true);
       publish(stats);
       if (!stopping) {
-        statusTimer = vertx.setPeriodic(1000, id -> publish(stats));
+        statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> publish(stats));
       }
     });
     return Future.succeededFuture();

@@ -1,7 +1,7 @@
 package dev.tapewatch.feed;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.cluster.NodeShare;
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,7 +55,7 @@ public final class SimFeedVerticle extends VerticleBase {
       advance(markets.values(), lastMs, t);
       lastMs = t;
     });
-    statusTimer = vertx.setPeriodic(1000, id -> publishStatus());
+    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> publishStatus());
     publishStatus();
     share = NodeShare.follow(vertx.eventBus(), this::follow);
     return share.completion();

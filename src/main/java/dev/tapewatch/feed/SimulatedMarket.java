@@ -1,5 +1,9 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Side;
+import dev.tapewatch.tape.Trade;
+
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 

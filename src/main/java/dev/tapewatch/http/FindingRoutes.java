@@ -1,6 +1,6 @@
 package dev.tapewatch.http;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,5 +1,7 @@
 package dev.tapewatch.http;
 
+import dev.tapewatch.agents.AgentDescriptor;
+import dev.tapewatch.bus.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -11,13 +13,13 @@ import java.util.Map;
  * at once. A symbol whose last status is older than {@link #STALE_AFTER_MS} is reported as not responding.
  */
 final class HealthView {
-  static final long STALE_AFTER_MS = 3000;
+  static final long STALE_AFTER_MS = 3 * Addresses.STATUS_PERIOD_MS;
 
   private final List<String> symbols;
   private final long startedMs;
   private final Map<String, JsonObject> symbolStatus = new HashMap<>();
   private final Map<String, Long> symbolSeenMs = new HashMap<>();
-  private final List<String> agentNames;
+  private final List<AgentDescriptor> agents;
   private final Map<String, JsonObject> agentStatus = new HashMap<>();
   private JsonObject feedStatus;
   private JsonObject storeStatus;
@@ -26,9 +28,9 @@ final class HealthView {
   private final boolean clustered;
   private JsonObject clusterStatus;
 
-  HealthView(List<String> symbols, List<String> agentNames, long startedMs, boolean clustered) {
+  HealthView(List<String> symbols, List<AgentDescriptor> agents, long startedMs, boolean clustered) {
     this.symbols = symbols;
-    this.agentNames = agentNames;
+    this.agents = agents;
     this.startedMs = startedMs;
     this.clustered = clustered;
   }
@@ -62,12 +64,16 @@ final class HealthView {
     llmStatus = status;
   }
 
-  /** Every agent's registry entry in catalogue order; one that has not reported yet is {@code starting}. */
+  /**
+   * Every agent's registry entry in catalogue order, over what it declares of itself (description, labels,
+   * settings); one that has not reported yet is {@code starting}.
+   */
   JsonArray agents() {
     JsonArray out = new JsonArray();
-    for (String name : agentNames) {
-      JsonObject st = agentStatus.get(name);
-      out.add(st != null ? st : new JsonObject().put("agent", name).put("status", "starting").putNull("last_run"));
+    for (AgentDescriptor d : agents) {
+      JsonObject st = agentStatus.get(d.name());
+      out.add(d.toJson().mergeIn(st != null ? st
+          : new JsonObject().put("agent", d.name()).put("status", "starting").putNull("last_run")));
     }
     return out;
   }

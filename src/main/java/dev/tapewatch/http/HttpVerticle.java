@@ -1,10 +1,10 @@
 package dev.tapewatch.http;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.market.SymbolState;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,8 +55,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    List<String> agentNames = AgentCatalog.names(config);
-    health = new HealthView(config.symbols(), agentNames, startedMs, config.cluster().enabled());
+    health = new HealthView(config.symbols(), AgentCatalog.DESCRIPTORS, startedMs, config.cluster().enabled());
     var bus = vertx.eventBus();
     List<MessageConsumer<JsonObject>> caches = List.of(
         bus.consumer(Addresses.MARKET_STATUS, m -> health.symbolStatus(m.body(), System.currentTimeMillis())),
@@ -90,8 +89,8 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/bars", Addresses::bars, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
-    new AgentRoutes(vertx, health, config.symbols(), agentNames, config.adminToken()).mount(router);
-    new FindingRoutes(vertx, config.symbols(), AgentCatalog.findingAgents(config)).mount(router);
+    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.adminToken()).mount(router);
+    new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)

@@ -1,6 +1,6 @@
 package dev.tapewatch.market;
 
-import dev.tapewatch.feed.Side;
+import dev.tapewatch.tape.Side;
 
 /**
  * Time bars of one width, built incrementally from trades, in primitive arrays holding the last {@code capacity}

@@ -1,6 +1,8 @@
 package dev.tapewatch.market;
 
-import dev.tapewatch.feed.Quote;
+import dev.tapewatch.tape.Timeframe;
+
+import dev.tapewatch.tape.Quote;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.tapewatch.market;
 
+import dev.tapewatch.tape.Timeframe;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

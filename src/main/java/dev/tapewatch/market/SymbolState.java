@@ -1,7 +1,9 @@
 package dev.tapewatch.market;
 
-import dev.tapewatch.feed.Quote;
-import dev.tapewatch.feed.Trade;
+import dev.tapewatch.tape.Timeframe;
+
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Trade;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -1,8 +1,12 @@
 package dev.tapewatch.market;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.feed.Quote;
-import dev.tapewatch.feed.Trade;
+import dev.tapewatch.tape.CandleSeed;
+import dev.tapewatch.tape.MarketBatch;
+import dev.tapewatch.tape.Timeframe;
+
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Trade;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -26,7 +30,6 @@ import org.HdrHistogram.Histogram;
  * request-reply (see {@link Addresses}). Publishes its status every second so /health never has to wait on it.
  */
 public final class SymbolVerticle extends VerticleBase {
-  static final long STATUS_PERIOD_MS = 1000;
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
 
   private final SymbolState state;
@@ -64,7 +67,7 @@ public final class SymbolVerticle extends VerticleBase {
     });
     reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
     reply(Addresses.status(symbol), this::status);
-    statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS,
+    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
         id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }

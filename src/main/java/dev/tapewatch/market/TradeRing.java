@@ -1,6 +1,6 @@
 package dev.tapewatch.market;
 
-import dev.tapewatch.feed.Side;
+import dev.tapewatch.tape.Side;
 
 /**
  * The last {@code capacity} trades of one symbol in primitive arrays, kept in trade-time order (a late trade is

@@ -1,6 +1,6 @@
 package dev.tapewatch.metrics;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -1,7 +1,8 @@
 package dev.tapewatch.store;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.agents.Posture;
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.agents.LabelSpec.Role;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -93,7 +94,7 @@ public final class StoreVerticle extends VerticleBase {
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_POSITIONS, this::positions));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
-    statusTimer = vertx.setPeriodic(1000, id -> {
+    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> {
       probe();
       publishStatus();
     });
@@ -132,9 +133,14 @@ public final class StoreVerticle extends VerticleBase {
     ring.addLast(finding);
   }
 
+  /** A posture change is its agent's new position_state row, written with the finding. */
+  private static boolean isPostureChange(JsonObject finding) {
+    return AgentCatalog.label(finding.getString("agent"), finding.getString("label"))
+        .filter(l -> l.role() == Role.POSTURE_CHANGE).isPresent();
+  }
+
   private void applyPosture(JsonObject finding) {
-    String label = finding.getString("label");
-    if (Posture.ENTER.equals(label) || Posture.EXIT.equals(label)) {
+    if (isPostureChange(finding)) {
       JsonObject d = finding.getJsonObject("details");
       positions.put(finding.getString("symbol"), new JsonObject()
           .put("symbol", finding.getString("symbol"))
@@ -266,8 +272,7 @@ public final class StoreVerticle extends VerticleBase {
       OffsetDateTime ts = Instant.parse(f.getString("ts_utc")).atOffset(ZoneOffset.UTC);
       findings.add(Tuple.of(UUID.fromString(f.getString("id")), ts, f.getString("agent"), f.getString("symbol"),
           f.getDouble("score"), f.getString("label"), f.getJsonObject("details")));
-      String label = f.getString("label");
-      if (Posture.ENTER.equals(label) || Posture.EXIT.equals(label)) {
+      if (isPostureChange(f)) {
         JsonObject d = f.getJsonObject("details");
         postures.add(Tuple.of(f.getString("symbol"), d.getString("status"), d.getDouble("qty"),
             d.getDouble("avg_price"), ts, d.getString("last_action"), d.getDouble("last_conf")));

@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static dev.tapewatch.agents.Snapshots.OTHER;
 import static dev.tapewatch.agents.Snapshots.SYM;
 import static dev.tapewatch.agents.Snapshots.T0;

@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static dev.tapewatch.agents.Snapshots.OTHER;
 import static dev.tapewatch.agents.Snapshots.SYM;
 import static dev.tapewatch.agents.Snapshots.T0;
@@ -9,7 +11,7 @@ import static dev.tapewatch.agents.Snapshots.snap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

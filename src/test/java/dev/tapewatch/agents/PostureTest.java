@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static dev.tapewatch.agents.Snapshots.OTHER;
 import static dev.tapewatch.agents.Snapshots.SYM;
 import static dev.tapewatch.agents.Snapshots.T0;
@@ -17,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +43,7 @@ class PostureTest {
   private static final double P_MOM_M7 = 0.331812227831834;  // ≤ 0.35: counts towards exit
   private static final double P_MOM_M5_5 = 0.365864408989199; // just above exit: resets
 
-  private static String step(Posture p, double pUp, long nowMs) {
+  private static Posture.Change step(Posture p, double pUp, long nowMs) {
     return p.step(pUp, ENTRY, EXIT, PERSIST, 100 + nowMs / 1000.0, nowMs);
   }
 
@@ -64,7 +66,7 @@ class PostureTest {
     assertNull(step(p, 0.7, 2_000));
     assertEquals(2, p.streak());
     assertFalse(p.isLong());
-    assertEquals(Posture.ENTER, step(p, 0.66, 3_000));
+    assertEquals(Posture.Change.ENTERED, step(p, 0.66, 3_000));
     assertTrue(p.isLong());
     assertEquals("long", p.status());
     assertEquals(0, p.streak());
@@ -84,7 +86,7 @@ class PostureTest {
     Posture p = new Posture();
     assertNull(step(p, ENTRY, 1));
     assertNull(step(p, ENTRY, 2));
-    assertEquals(Posture.ENTER, step(p, ENTRY, 3));
+    assertEquals(Posture.Change.ENTERED, step(p, ENTRY, 3));
   }
 
   @Test
@@ -97,7 +99,7 @@ class PostureTest {
     assertNull(step(p, 0.8, 4));
     assertNull(step(p, 0.8, 5));
     assertFalse(p.isLong());
-    assertEquals(Posture.ENTER, step(p, 0.8, 6));
+    assertEquals(Posture.Change.ENTERED, step(p, 0.8, 6));
   }
 
   @Test
@@ -108,7 +110,7 @@ class PostureTest {
     assertNull(step(p, 0.5, 3));
     assertNull(step(p, 0.7, 4));
     assertNull(step(p, 0.7, 5));
-    assertEquals(Posture.ENTER, step(p, 0.7, 6));
+    assertEquals(Posture.Change.ENTERED, step(p, 0.7, 6));
   }
 
   @Test
@@ -120,7 +122,7 @@ class PostureTest {
     assertEquals(0, p.streak());
     assertNull(step(p, 0.7, 4));
     assertNull(step(p, 0.7, 5));
-    assertEquals(Posture.ENTER, step(p, 0.7, 6));
+    assertEquals(Posture.Change.ENTERED, step(p, 0.7, 6));
   }
 
   @Test
@@ -129,7 +131,7 @@ class PostureTest {
     assertNull(step(p, 0.2, 1));
     assertNull(step(p, 0.3, 2));
     assertTrue(p.isLong());
-    assertEquals(Posture.EXIT, step(p, EXIT, 3_000)); // the exit threshold is inclusive
+    assertEquals(Posture.Change.EXITED, step(p, EXIT, 3_000)); // the exit threshold is inclusive
     assertFalse(p.isLong());
     assertEquals("flat", p.status());
     assertEquals(0, p.streak());
@@ -154,14 +156,14 @@ class PostureTest {
     assertNull(step(p, 0.3, 7));
     assertNull(step(p, 0.3, 8));
     assertTrue(p.isLong());
-    assertEquals(Posture.EXIT, step(p, 0.3, 9));
+    assertEquals(Posture.Change.EXITED, step(p, 0.3, 9));
   }
 
   @Test
   void fullRoundTrip() {
     Posture p = new Posture();
     double[] pUps = {0.7, 0.7, 0.7, 0.5, 0.2, 0.2, 0.4, 0.2, 0.2, 0.2, 0.9};
-    String[] expected = {null, null, Posture.ENTER, null, null, null, null, null, null, Posture.EXIT, null};
+    Posture.Change[] expected = {null, null, Posture.Change.ENTERED, null, null, null, null, null, null, Posture.Change.EXITED, null};
     for (int i = 0; i < pUps.length; i++) {
       assertEquals(expected[i], step(p, pUps[i], i), "run " + i + " p_up " + pUps[i]);
     }
@@ -170,9 +172,9 @@ class PostureTest {
   @Test
   void persistOfOneChangesAtOnce() {
     Posture p = new Posture();
-    assertEquals(Posture.ENTER, p.step(0.65, ENTRY, EXIT, 1, 10, 1));
+    assertEquals(Posture.Change.ENTERED, p.step(0.65, ENTRY, EXIT, 1, 10, 1));
     assertNull(p.step(0.5, ENTRY, EXIT, 1, 10, 2));
-    assertEquals(Posture.EXIT, p.step(0.35, ENTRY, EXIT, 1, 10, 3));
+    assertEquals(Posture.Change.EXITED, p.step(0.35, ENTRY, EXIT, 1, 10, 3));
   }
 
   @Test
@@ -184,7 +186,7 @@ class PostureTest {
     assertNull(step(p, 0.9, 1)); // no second entry
     assertNull(step(p, 0.1, 2));
     assertNull(step(p, 0.1, 3));
-    assertEquals(Posture.EXIT, step(p, 0.1, 4));
+    assertEquals(Posture.Change.EXITED, step(p, 0.1, 4));
     assertFalse(p.isLong());
   }
 
@@ -196,7 +198,7 @@ class PostureTest {
     Posture c = p.copy();
     assertNotSame(p, c);
     assertEquals(2, c.streak());
-    assertEquals(Posture.ENTER, step(c, 0.9, 3));
+    assertEquals(Posture.Change.ENTERED, step(c, 0.9, 3));
     assertFalse(p.isLong());
     assertEquals(2, p.streak());
   }
@@ -324,7 +326,7 @@ class PostureTest {
   @Test
   void restoredLongPositionExitsCorrectly() {
     TrendScoreAgent a = agent();
-    a.restore(SYM, "long", 123.5, Instant.ofEpochMilli(T0 - 3_600_000));
+    a.restorePosture(SYM, "long", 123.5, Instant.ofEpochMilli(T0 - 3_600_000));
     long t = T0;
     List<Finding> first = a.evaluate(at(bullish(130), t += RUN), true);
     assertNull(changeOf(first)); // already long: no second entry
@@ -338,7 +340,7 @@ class PostureTest {
   @Test
   void restoredFlatPositionStillNeedsThreeRuns() {
     TrendScoreAgent a = agent();
-    a.restore(SYM, "flat", 0.0, Instant.ofEpochMilli(T0));
+    a.restorePosture(SYM, "flat", 0.0, Instant.ofEpochMilli(T0));
     long t = T0;
     assertNull(changeOf(a.evaluate(at(bearish(100), t += RUN), true)));
     assertNull(changeOf(a.evaluate(at(bullish(100), t += RUN), true)));
@@ -349,7 +351,7 @@ class PostureTest {
   @Test
   void restoreOnlyConcernsItsSymbol() {
     TrendScoreAgent a = agent();
-    a.restore(OTHER, "long", 99, Instant.ofEpochMilli(T0));
+    a.restorePosture(OTHER, "long", 99, Instant.ofEpochMilli(T0));
     assertEquals("flat", postureOf(a.evaluate(at(bearish(100), T0), true)));
     assertEquals("long", postureOf(a.evaluate(at(Snapshots.snap().symbol(OTHER).build(), T0), true)));
   }
@@ -413,7 +415,7 @@ class PostureTest {
   @Test
   void dryRunsNeverExit() {
     TrendScoreAgent a = agent();
-    a.restore(SYM, "long", 100, Instant.ofEpochMilli(T0));
+    a.restorePosture(SYM, "long", 100, Instant.ofEpochMilli(T0));
     long t = T0;
     for (int i = 0; i < 6; i++) {
       a.evaluate(at(bearish(90), t += RUN), false);

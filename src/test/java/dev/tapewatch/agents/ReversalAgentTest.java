@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static dev.tapewatch.agents.Snapshots.OTHER;
 import static dev.tapewatch.agents.Snapshots.SYM;
 import static dev.tapewatch.agents.Snapshots.T0;
@@ -10,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;

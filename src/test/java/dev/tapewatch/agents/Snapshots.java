@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.market.LegacySignals;
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import dev.tapewatch.market.TimeframeFeatures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
 package dev.tapewatch.agents;
 
+import dev.tapewatch.tape.Finding;
+
 import static dev.tapewatch.agents.Snapshots.SYM;
 import static dev.tapewatch.agents.Snapshots.T0;
 import static dev.tapewatch.agents.Snapshots.at;
@@ -10,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.market.MarketSnapshot;
-import dev.tapewatch.market.Timeframe;
+import dev.tapewatch.tape.Timeframe;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -228,7 +230,7 @@ class TrendScoreAgentTest {
     assertEquals(102.0, later.getDouble("entry_price"), "the entry, not the last price");
 
     TrendScoreAgent restored = agent();
-    restored.restore("BTC-USD", "long", 95_000.5, java.time.Instant.parse("2026-11-20T08:00:00Z"));
+    restored.restorePosture("BTC-USD", "long", 95_000.5, java.time.Instant.parse("2026-11-20T08:00:00Z"));
     JsonObject r = scoreFinding(restored.evaluate(at(bullish(96_000), T0), true)).details();
     assertEquals(95_000.5, r.getDouble("entry_price"));
     assertEquals("2026-11-20T08:00:00Z", r.getString("posture_since"));
@@ -237,7 +239,7 @@ class TrendScoreAgentTest {
   @Test
   void aForgottenSymbolIsFlatAgainAndTrendKeepsNothingToRecall() {
     TrendScoreAgent a = agent();
-    a.restore("BTC-USD", "long", 100, java.time.Instant.parse("2026-11-20T08:00:00Z"));
+    a.restorePosture("BTC-USD", "long", 100, java.time.Instant.parse("2026-11-20T08:00:00Z"));
     a.forget("BTC-USD");
     assertEquals("flat", scoreFinding(a.evaluate(at(inputA(), T0), true)).details().getString("posture"));
     assertFalse(a.remembers(), "its posture comes from position_state, not from its findings");

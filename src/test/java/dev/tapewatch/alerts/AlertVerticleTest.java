@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.alerts.FakeSlackWebhook.Arrival;
 import dev.tapewatch.alerts.FakeSlackWebhook.Reply;
 import dev.tapewatch.config.AlertSettings;
@@ -61,7 +61,7 @@ class AlertVerticleTest {
 
   private static AlertSettings settings(String url, boolean analysisOnly, boolean verbose, int timeoutSec,
       int maxRetries) {
-    return new AlertSettings(Optional.ofNullable(url).map(Secret::new), analysisOnly, verbose, 120, MIN_SCORES, RATE,
+    return new AlertSettings(Optional.ofNullable(url).map(Secret::new), analysisOnly, verbose, 120, MIN_SCORES, "", RATE,
         QUEUE_MAX, timeoutSec, maxRetries);
   }
 

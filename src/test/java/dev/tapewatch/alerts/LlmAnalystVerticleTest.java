@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.alerts.FakeChatCompletions.Recorded;
 import dev.tapewatch.alerts.FakeChatCompletions.Reply;
 import dev.tapewatch.config.LlmSettings;

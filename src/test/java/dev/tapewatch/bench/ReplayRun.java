@@ -1,6 +1,6 @@
 package dev.tapewatch.bench;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;

@@ -68,6 +68,7 @@ class DashboardTest {
   private String base;
   /** The agents of the service (each gives one run-now result per symbol). */
   private JsonArray agents;
+  private long timedAgents;
 
   @BeforeAll
   void start() throws Exception {
@@ -84,6 +85,8 @@ class DashboardTest {
       assertEquals(200, runNow(svc, "?names=trend_score", null).statusCode());
     }
     agents = svc.json("/agents").getJsonArray("agents");
+    // Run-now runs the timed agents; the LLM analyst runs on findings.
+    timedAgents = agents.stream().filter(a -> !((JsonObject) a).getBoolean("needs_llm")).count();
     proxy = TcpProxy.start(vertx, svc.port());
     base = "http://127.0.0.1:" + proxy.port() + "/";
     browser = new Browser();
@@ -465,7 +468,7 @@ class DashboardTest {
       List<Map<String, Object>> r = browser.js("return Array.from(document.querySelectorAll('#run-now-results li'))"
           + ".map(li => ({agent: li.dataset.agent, outcome: li.dataset.outcome, id: li.dataset.findingId || null,"
           + " text: li.textContent}));");
-      return r.size() == agents.size() ? r : null;
+      return r.size() == timedAgents ? r : null;
     });
     Map<String, Object> trendResult = results.stream().filter(r -> "trend_score".equals(r.get("agent")))
         .findFirst().orElseThrow();
@@ -686,7 +689,7 @@ class DashboardTest {
         List<Map<String, Object>> r = browser.js("return Array.from(document.querySelectorAll("
             + "'#run-now-results li')).map(li => ({agent: li.dataset.agent, outcome: li.dataset.outcome,"
             + " id: li.dataset.findingId || null}));");
-        return r.size() == agents.size() ? r : null;
+        return r.size() == timedAgents ? r : null;
       });
       assertFalse(form.isDisplayed());
       String id = (String) results.stream().filter(r -> "trend_score".equals(r.get("agent"))).findFirst()
@@ -699,7 +702,7 @@ class DashboardTest {
       // Kept for the session: the next run does not ask.
       browser.driver.findElement(By.id("run-now")).click();
       browser.await("a second run", () -> ((String) browser.js(
-          "return document.getElementById('run-now-status').textContent;")).startsWith("ran " + agents.size() + " agents")
+          "return document.getElementById('run-now-status').textContent;")).startsWith("ran " + timedAgents + " agents")
           && !id.equals(browser.js("return document.querySelector('#run-now-results li[data-agent=trend_score]')"
           + ".dataset.findingId;")) ? Boolean.TRUE : null);
       assertFalse(form.isDisplayed());
@@ -719,7 +722,7 @@ class DashboardTest {
     openPage("BTC-USD", "5");
     browser.driver.findElement(By.id("run-now")).click();
     browser.await("run-now results", () -> ((Number) browser.js(
-        "return document.querySelectorAll('#run-now-results li').length;")).intValue() == agents.size()
+        "return document.querySelectorAll('#run-now-results li').length;")).intValue() == timedAgents
         ? Boolean.TRUE : null);
     browser.driver.findElement(By.cssSelector("#findings-list > li:first-child summary")).click();
     Path dir = Browser.buildDir().resolve("screenshots");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Capture;

@@ -1,5 +1,7 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Trade;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

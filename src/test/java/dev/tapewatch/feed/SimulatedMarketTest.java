@@ -1,5 +1,9 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Side;
+import dev.tapewatch.tape.Trade;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.Addresses;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -163,13 +164,42 @@ public class HttpEndpointsTest {
   }
 
   @Test
+  void agentsDescribeThemselves() throws Exception {
+    JsonArray agents = svc.json("/agents").getJsonArray("agents");
+    assertEquals(List.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
+        "macro_watch", "llm_analyst"), agents.stream().map(a -> ((JsonObject) a).getString("agent")).toList());
+    JsonObject trend = agents.getJsonObject(1);
+    assertEquals(new JsonArray()
+        .add(new JsonObject().put("label", "trend_score").put("direction", "sign(score - 0.5)")
+            .put("description", "every run's reading: p_up with p_1m, p_5m, p_15m, the posture and the features")
+            .put("role", "reading"))
+        .add(new JsonObject().put("label", "enter_long").put("direction", 1)
+            .put("description", "the posture turned long after TS_PERSIST runs at or above TS_ENTRY")
+            .put("role", "posture_change"))
+        .add(new JsonObject().put("label", "exit_long").put("direction", -1)
+            .put("description", "the posture turned flat after TS_PERSIST runs at or below TS_EXIT")
+            .put("role", "posture_change")), trend.getJsonArray("labels"));
+    assertEquals("TS_INTERVAL", trend.getString("interval_setting"));
+    assertEquals("FEATURE_BARS", trend.getString("switch"));
+    assertEquals(true, trend.getBoolean("keeps_posture"));
+    assertEquals(false, trend.getBoolean("needs_llm"));
+    JsonObject llm = agents.getJsonObject(7);
+    assertEquals("disabled", llm.getString("status"));
+    assertEquals("LLM_ENABLE=false", llm.getString("disabled_by"));
+    assertEquals(true, llm.getBoolean("needs_llm"));
+    assertEquals(List.of(1, -1, 0), llm.getJsonArray("labels").stream()
+        .map(l -> ((JsonObject) l).getValue("direction")).toList());
+    assertEquals(3.0, agents.getJsonObject(0).getDouble("alert_min_score"));
+  }
+
+  @Test
   void healthReportsFeedAndEverySymbol() throws Exception {
     JsonObject h = svc.json("/health");
     assertEquals(Set.of("status", "symbols", "trades_cached", "agents", "database", "alerts", "llm", "feed", "market",
         "cluster", "uptime_s"), h.fieldNames());
     assertEquals(new JsonObject().put("enabled", false), h.getJsonObject("cluster"));
     assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
-        "macro_watch"),
+        "macro_watch", "llm_analyst"),
         h.getJsonObject("agents").fieldNames());
     assertEquals("memory", h.getJsonObject("database").getString("mode"));
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), h.getJsonArray("symbols").getList());

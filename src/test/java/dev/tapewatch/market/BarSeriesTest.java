@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.feed.Side;
+import dev.tapewatch.tape.Side;
 import org.junit.jupiter.api.Test;
 
 /**

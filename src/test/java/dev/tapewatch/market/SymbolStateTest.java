@@ -1,14 +1,16 @@
 package dev.tapewatch.market;
 
+import dev.tapewatch.tape.Timeframe;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.feed.Quote;
-import dev.tapewatch.feed.Side;
-import dev.tapewatch.feed.Trade;
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Side;
+import dev.tapewatch.tape.Trade;
 import org.junit.jupiter.api.Test;
 
 /**

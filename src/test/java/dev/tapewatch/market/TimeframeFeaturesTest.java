@@ -3,7 +3,7 @@ package dev.tapewatch.market;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.feed.Side;
+import dev.tapewatch.tape.Side;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -3,7 +3,7 @@ package dev.tapewatch.market;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tapewatch.feed.Side;
+import dev.tapewatch.tape.Side;
 import org.junit.jupiter.api.Test;
 
 /** The trade cache: trade-time order, eviction of the oldest, late inserts and the late-dropped count. */

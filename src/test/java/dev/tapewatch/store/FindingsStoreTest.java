@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.Addresses;
-import dev.tapewatch.agents.Finding;
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.tape.Finding;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;

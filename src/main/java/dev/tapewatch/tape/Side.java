@@ -1,4 +1,4 @@
-package dev.tapewatch.feed;
+package dev.tapewatch.tape;
 
 /** The aggressor (taker) side of a trade. */
 public enum Side {

@@ -1,4 +1,4 @@
-package dev.tapewatch;
+package dev.tapewatch.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;

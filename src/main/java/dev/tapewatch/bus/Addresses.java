@@ -1,12 +1,12 @@
-package dev.tapewatch;
+package dev.tapewatch.bus;
 
 import java.util.Locale;
 
 /**
  * Every event-bus address, in one place. Message shapes:
  * <ul>
- *   <li>{@code market.<symbol>.events} (send, local): a {@link dev.tapewatch.market.MarketBatch} of trades and quotes.</li>
- *   <li>{@code market.<symbol>.candles} (send, local): a {@link dev.tapewatch.market.CandleSeed} for the warm-up.</li>
+ *   <li>{@code market.<symbol>.events} (send, local): a {@link dev.tapewatch.tape.MarketBatch} of trades and quotes.</li>
+ *   <li>{@code market.<symbol>.candles} (send, local): a {@link dev.tapewatch.tape.CandleSeed} for the warm-up.</li>
  *   <li>{@code market.<symbol>.signals} (request, empty body): the /signals JSON, as encoded text.</li>
  *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON, as encoded text.</li>
  *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON, as encoded text.</li>
@@ -27,6 +27,8 @@ import java.util.Locale;
  * produced it, once.
  */
 public final class Addresses {
+  /** How often every status address is published; /health reads a status older than a few periods as stale. */
+  public static final long STATUS_PERIOD_MS = 1000;
   public static final String MARKET_STATUS = "market.status";
   public static final String FEED_STATUS = "feed.status";
   /** Every finding, published: {@code {id, ts_utc, agent, symbol, score, label, details}}. */

@@ -1,4 +1,4 @@
-package dev.tapewatch.feed;
+package dev.tapewatch.tape;
 
 /**
  * One executed trade, whatever the source. {@code timeMs} is the exchange's trade time (epoch milliseconds),

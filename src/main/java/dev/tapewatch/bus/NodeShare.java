@@ -1,6 +1,5 @@
-package dev.tapewatch.cluster;
+package dev.tapewatch.bus;
 
-import dev.tapewatch.Addresses;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +21,7 @@ public final class NodeShare {
         m -> onChange.accept(m.body().getJsonArray("symbols").stream().map(String.class::cast).toList()));
   }
 
-  static void announce(EventBus bus, List<String> share) {
+  public static void announce(EventBus bus, List<String> share) {
     bus.publish(Addresses.NODE_SYMBOLS, new JsonObject().put("symbols", new JsonArray(share)));
   }
 }

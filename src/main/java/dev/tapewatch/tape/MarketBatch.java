@@ -1,7 +1,5 @@
-package dev.tapewatch.market;
+package dev.tapewatch.tape;
 
-import dev.tapewatch.feed.Quote;
-import dev.tapewatch.feed.Trade;
 import java.util.List;
 
 /**

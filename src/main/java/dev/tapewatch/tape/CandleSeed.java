@@ -1,4 +1,4 @@
-package dev.tapewatch.market;
+package dev.tapewatch.tape;
 
 import java.util.List;
 

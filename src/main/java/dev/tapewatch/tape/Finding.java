@@ -1,4 +1,4 @@
-package dev.tapewatch.agents;
+package dev.tapewatch.tape;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

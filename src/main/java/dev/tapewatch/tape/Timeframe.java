@@ -1,4 +1,4 @@
-package dev.tapewatch.market;
+package dev.tapewatch.tape;
 
 /** The bar widths tapewatch keeps; {@link #label()} is the suffix used in every JSON key ({@code mom_bps_5m}). */
 public enum Timeframe {
