@@ -43,7 +43,7 @@ public final class Main {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          new Thread(() -> stopAndExit(vertx.get(), running.get(), config.shutdownGraceSec()), "tapewatch-stop")
+          new Thread(() -> stopAndExit(vertx.get(), running.get(), config.store().shutdownGraceSec()), "tapewatch-stop")
               .start();
         }
       });
@@ -64,8 +64,8 @@ public final class Main {
       if (done.succeeded()) {
         running.set(done.result());
         LOG.info("tapewatch listening on port " + done.result().port() + ", symbols "
-            + config.symbols() + ", feed " + config.feed().label()
-            + (config.databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)")
+            + config.symbols() + ", feed " + config.feed().mode().label()
+            + (config.store().databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)")
             + (config.cluster().enabled() ? ", cluster mode" : ""));
       } else {
         System.err.println("tapewatch: start-up failed: " + done.cause().getMessage());

@@ -55,7 +55,7 @@ public final class TapewatchApp {
 
   /** The same, clustered ({@code CLUSTER=true}): joins the other nodes before anything is deployed. */
   public static Future<ClusterNode> clusterNodeWithMetrics(TapewatchConfig config, PrometheusMeterRegistry registry) {
-    return ClusterNode.join(config.cluster(), config.httpPort(), vertxOptions(),
+    return ClusterNode.join(config.cluster(), config.http().port(), vertxOptions(),
         new MicrometerMetricsFactory(registry));
   }
 
@@ -83,7 +83,7 @@ public final class TapewatchApp {
     List<String> share = cluster == null ? config.symbols() : List.of();
     List<Future<String>> symbols = new ArrayList<>();
     for (String s : share) {
-      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.tradesMax(), registry)));
+      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.market().tradesMax(), registry)));
     }
     HttpVerticle http = new HttpVerticle(config, startedMs, registry);
     List<String> stopSymbols = new ArrayList<>();
@@ -96,18 +96,18 @@ public final class TapewatchApp {
     return Future.all(symbols)
         .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry))).onSuccess(stopHttp::add)
-        .compose(v -> vertx.deployVerticle(new StoreVerticle(config))).onSuccess(stopStore::add)
+        .compose(v -> vertx.deployVerticle(new StoreVerticle(config.store()))).onSuccess(stopStore::add)
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .onSuccess(stopAgents::add)
-        .compose(v -> Future.all(AgentCatalog.build(config).stream()
+        .compose(v -> Future.all(AgentCatalog.build(config.agents()).stream()
             .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share))
                 .onSuccess(stopAgents::add)).toList()))
         .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
         .compose(v -> cluster == null ? Future.succeededFuture()
             : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(),
-                symbol -> new SymbolVerticle(symbol, config.tradesMax(), registry)))
+                symbol -> new SymbolVerticle(symbol, config.market().tradesMax(), registry)))
                 .onSuccess(stopOwnership::add))
         .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts,
             stopOwnership, stopStore, stopHttp, stopSymbols)));
@@ -132,7 +132,7 @@ public final class TapewatchApp {
   }
 
   private static VerticleBase feed(TapewatchConfig config, List<String> share) {
-    return switch (config.feed().kind()) {
+    return switch (config.feed().mode().kind()) {
       case SIM -> new SimFeedVerticle(config, share);
       case REPLAY -> new ReplayFeedVerticle(config);
       case COINBASE -> new CoinbaseFeedVerticle(config, share);

@@ -3,7 +3,8 @@ package dev.tapewatch.agents;
 import dev.tapewatch.config.AgentSettings;
 import dev.tapewatch.config.AlertSettings;
 import dev.tapewatch.config.ConfigException;
-import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.config.MacroSettings;
+import dev.tapewatch.config.TrendSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,22 +36,21 @@ public final class AgentCatalog {
   private AgentCatalog() {
   }
 
-  public static List<Entry> build(TapewatchConfig c) {
-    AgentSettings a = c.agents();
+  public static List<Entry> build(AgentSettings a) {
+    TrendSettings t = a.trend();
+    MacroSettings m = a.macro();
     return List.of(
         new Entry(new RvolSpikeAgent(a.rvolSpikeMin(), a.rvolCooldownSec()), a.rvolIntervalSec(), null),
-        entry(new TrendScoreAgent(c.tsWeights(), c.tsMtfWeights(), c.tsEntry(), c.tsExit(), c.tsPersist(),
-            a.tsQty()), c.tsIntervalSec(), c.featureBars()),
+        entry(new TrendScoreAgent(t.weights(), t.timeframeWeights(), t.entry(), t.exit(), t.persist(), t.qty()),
+            t.intervalSec(), t.enabled()),
         new Entry(new CvdDivergenceAgent(a.cvdMomMinBps(), a.cooldownSec()), a.cvdIntervalSec(), null),
-        entry(new NewTrendAgent(a.newTrendMinBps(), a.cooldownSec()), a.newTrendIntervalSec(),
-            c.featureNewTrend()),
+        entry(new NewTrendAgent(a.newTrendMinBps(), a.cooldownSec()), a.newTrendIntervalSec(), a.newTrendEnabled()),
         entry(new ReversalAgent(a.reversalAtrK(), a.reversalRvolMin(), a.cooldownSec()), a.reversalIntervalSec(),
-            c.featureReversal()),
+            a.reversalEnabled()),
         entry(new LiquidityAgent(a.liqSpreadBps(), a.liqStaleSec(), a.cooldownSec()), a.liqIntervalSec(),
-            c.featureLiquidity()),
-        new Entry(new MacroWatchAgent(c.macroWindows(), c.macroWindowMinutes(), c.macroRvolMin()),
-            c.macroIntervalSec(), c.macroWindows().isEmpty()
-                ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null));
+            a.liquidityEnabled()),
+        new Entry(new MacroWatchAgent(m.windows(), m.windowMinutes(), m.rvolMin()), m.intervalSec(),
+            m.windows().isEmpty() ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null));
   }
 
   private static Entry entry(Agent agent, int intervalSec, boolean switchedOn) {

@@ -70,7 +70,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     tape = new ExchangeTape(config.symbols(), stats, sink, this::backfill);
     tape.own(initialShare);
-    rest = new CoinbaseRest(vertx, config.coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
+    rest = new CoinbaseRest(vertx, config.feed().coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
     // A peer that does not answer our close frame within a second is dead: cut the TCP connection rather than
     // keep it (and a stop) waiting for the default 10 s.
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -155,7 +155,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     }
     connecting = true;
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(config.coinbaseWsUrl().toString())
+        .setAbsoluteURI(config.feed().coinbaseWsUrl().toString())
         .setTimeout(SUBSCRIBE_DEADLINE_MS);
     client.connect(options).onComplete(ar -> {
       connecting = false;
@@ -247,7 +247,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     long silentMs = (now - lastMessageNanos) / 1_000_000;
     if (!subscribed && (now - connectedNanos) / 1_000_000 > SUBSCRIBE_DEADLINE_MS) {
       drop(ws, "no subscriptions confirmation within " + SUBSCRIBE_DEADLINE_MS + " ms");
-    } else if (silentMs > config.coinbaseHeartbeatTimeoutSec() * 1000L) {
+    } else if (silentMs > config.feed().coinbaseHeartbeatTimeoutSec() * 1000L) {
       drop(ws, "no message for " + silentMs + " ms (heartbeat timeout)");
     }
   }

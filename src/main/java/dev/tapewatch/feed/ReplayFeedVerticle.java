@@ -33,7 +33,7 @@ public final class ReplayFeedVerticle extends VerticleBase {
 
   public ReplayFeedVerticle(TapewatchConfig config) {
     this.config = config;
-    this.path = config.feed().replayPath();
+    this.path = config.feed().mode().replayPath();
   }
 
   @Override
@@ -66,7 +66,7 @@ public final class ReplayFeedVerticle extends VerticleBase {
     FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols());
     ExchangeTape tape = new ExchangeTape(config.symbols(), stats, sink, (symbol, after, before) -> {
     });
-    double speed = config.replaySpeed();
+    double speed = config.feed().replaySpeed();
     stats.connected(true);
     publish(stats);
     long firstMessageMs = Long.MIN_VALUE;

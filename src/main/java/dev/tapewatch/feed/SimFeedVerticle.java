@@ -44,7 +44,7 @@ public final class SimFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    seed = config.simSeed().orElseGet(System::nanoTime);
+    seed = config.feed().simSeed().orElseGet(System::nanoTime);
     stats = new FeedStats("sim", config.symbols());
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     lastMs = System.currentTimeMillis();

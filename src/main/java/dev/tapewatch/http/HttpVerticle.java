@@ -89,7 +89,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/bars", Addresses::bars, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
-    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.adminToken()).mount(router);
+    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
@@ -104,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
 
     server = vertx.createHttpServer();
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
-    ready.add(server.requestHandler(router).listen(config.httpPort(), "0.0.0.0"));
+    ready.add(server.requestHandler(router).listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);
   }
 

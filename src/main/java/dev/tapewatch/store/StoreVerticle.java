@@ -3,7 +3,7 @@ package dev.tapewatch.store;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.agents.LabelSpec.Role;
-import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.config.StoreSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -50,7 +50,7 @@ public final class StoreVerticle extends VerticleBase {
   static final long BACKOFF_MAX_MS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
-  private final TapewatchConfig config;
+  private final StoreSettings settings;
   private final int capacity;
   private final Deque<JsonObject> pending = new ArrayDeque<>();
   private final Deque<JsonObject> recent = new ArrayDeque<>();
@@ -73,14 +73,14 @@ public final class StoreVerticle extends VerticleBase {
   private String lastError;
   private long statusTimer;
 
-  public StoreVerticle(TapewatchConfig config) {
-    this.config = config;
-    this.capacity = config.recentFindings();
+  public StoreVerticle(StoreSettings settings) {
+    this.settings = settings;
+    this.capacity = settings.recentFindings();
   }
 
   @Override
   public Future<?> start() {
-    config.databaseUrl().ifPresent(url -> pool = PgBuilder.pool()
+    settings.databaseUrl().ifPresent(url -> pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(4))
         .with(new NetClientOptions().setConnectTimeout((int) QUERY_TIMEOUT_MS))
         .connectingTo(PgConnectOptions.fromUri(url.reveal()))
@@ -410,7 +410,7 @@ public final class StoreVerticle extends VerticleBase {
     if (pool == null) {
       return unregistered;
     }
-    long deadlineNanos = System.nanoTime() + config.shutdownGraceSec() * 1_000_000_000L;
+    long deadlineNanos = System.nanoTime() + settings.shutdownGraceSec() * 1_000_000_000L;
     return unregistered.compose(v -> drain(deadlineNanos)).eventually(() -> pool.close());
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The macro watcher on a scripted clock: windows of ±10 minutes around 13:30 UTC daily and a dated CPI release. */
 class MacroWatchAgentTest {
   private final MacroWatchAgent agent = new MacroWatchAgent(TapewatchConfig.load(Map.of(
-      "MACRO_WINDOWS", "13:30,2026-12-10T19:00:00Z")).macroWindows(), 10, 2.0);
+      "MACRO_WINDOWS", "13:30,2026-12-10T19:00:00Z")).agents().macro().windows(), 10, 2.0);
 
   private static long ms(String iso) {
     return Instant.parse(iso).toEpochMilli();
@@ -56,7 +56,7 @@ class MacroWatchAgentTest {
 
   @Test
   void aFindingMadeElsewhereInTheWindowIsRecalledAndNotRepeated() {
-    Finding earlier = new MacroWatchAgent(TapewatchConfig.load(Map.of("MACRO_WINDOWS", "13:30")).macroWindows(), 10,
+    Finding earlier = new MacroWatchAgent(TapewatchConfig.load(Map.of("MACRO_WINDOWS", "13:30")).agents().macro().windows(), 10,
         2.0).evaluate(at(market("BTC-USD", 3), ms("2026-11-24T13:22:00Z")), true).get(0);
     agent.recall(earlier);
     assertEquals(List.of(), agent.evaluate(at(market("BTC-USD", 5), ms("2026-11-24T13:31:00Z")), true),
@@ -91,7 +91,7 @@ class MacroWatchAgentTest {
     assertEquals("13:30", agent.statusExtras(ms("2026-11-24T13:35:00Z")).getJsonObject("next_window")
         .getString("window"), "a window in progress is the next one");
     MacroWatchAgent dated = new MacroWatchAgent(TapewatchConfig.load(Map.of("MACRO_WINDOWS",
-        "2026-12-10T19:00:00Z")).macroWindows(), 10, 2.0);
+        "2026-12-10T19:00:00Z")).agents().macro().windows(), 10, 2.0);
     assertNull(dated.statusExtras(ms("2026-12-11T00:00:00Z")).getValue("next_window"));
     assertTrue(dated.statusExtras(ms("2026-12-10T00:00:00Z")).getJsonObject("next_window") != null);
   }

@@ -59,7 +59,7 @@ final class Snapshots {
 
   /** The agent called {@code name} as {@link AgentCatalog} builds it from the given configuration. */
   static Agent catalogAgent(TapewatchConfig c, String name) {
-    return AgentCatalog.build(c).stream().filter(e -> e.name().equals(name)).findFirst()
+    return AgentCatalog.build(c.agents()).stream().filter(e -> e.name().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no agent " + name)).agent();
   }
 

@@ -109,13 +109,13 @@ class DeploymentFilesTest {
     // Ports, probes and selectors agree with the configuration.
     Map<String, Integer> ports = new HashMap<>();
     container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-    assertEquals(Map.of("http", pod0.httpPort(), "hazelcast", pod0.cluster().port(),
+    assertEquals(Map.of("http", pod0.http().port(), "hazelcast", pod0.cluster().port(),
         "eventbus", pod0.cluster().busPort()), ports);
     for (String probe : List.of("readinessProbe", "livenessProbe")) {
       assertEquals("/health", container.path(probe).path("httpGet").path("path").asText(), probe);
       assertEquals("http", container.path(probe).path("httpGet").path("port").asText(), probe);
     }
-    assertTrue(pod.path("spec").path("terminationGracePeriodSeconds").asInt() > pod0.shutdownGraceSec(),
+    assertTrue(pod.path("spec").path("terminationGracePeriodSeconds").asInt() > pod0.store().shutdownGraceSec(),
         "the pod is given longer than the shutdown grace");
     JsonNode spread = pod.path("spec").path("topologySpreadConstraints").get(0);
     assertEquals("kubernetes.io/hostname", spread.path("topologyKey").asText(), "pods spread over nodes");
@@ -133,7 +133,7 @@ class DeploymentFilesTest {
         kind(docs, "PodDisruptionBudget", "tapewatch").path("spec").path("selector").path("matchLabels"))) {
       assertTrue(labels.entrySet().containsAll(fields(selector).entrySet()), "selector " + selector);
     }
-    assertEquals(String.valueOf(pod0.httpPort()),
+    assertEquals(String.valueOf(pod0.http().port()),
         pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
   }
 
@@ -158,7 +158,7 @@ class DeploymentFilesTest {
     env.put("DATABASE_URL", "postgres://doadmin:pw@db.example.com:25060/defaultdb?sslmode=require");
     TapewatchConfig c = TapewatchConfig.load(env);
     assertFalse(c.cluster().enabled());
-    assertEquals(c.httpPort(), service.path("http_port").asInt());
+    assertEquals(c.http().port(), service.path("http_port").asInt());
     assertEquals("/health", service.path("health_check").path("http_path").asText());
     assertEquals(1, service.path("instance_count").asInt());
   }
@@ -173,7 +173,7 @@ class DeploymentFilesTest {
     Matcher expose = Pattern.compile("(?m)^EXPOSE (.+)$").matcher(dockerfile);
     assertTrue(expose.find());
     TapewatchConfig defaults = TapewatchConfig.load(Map.of());
-    assertEquals(List.of(String.valueOf(defaults.httpPort()), String.valueOf(defaults.cluster().port()), "5801"),
+    assertEquals(List.of(String.valueOf(defaults.http().port()), String.valueOf(defaults.cluster().port()), "5801"),
         List.of(expose.group(1).trim().split("\\s+")));
     assertTrue(dockerfile.contains("/health"), "HEALTHCHECK on /health");
     assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/tapewatch.jar\"]"));

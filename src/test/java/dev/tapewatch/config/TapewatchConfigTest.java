@@ -47,28 +47,28 @@ class TapewatchConfigTest {
     TapewatchConfig c = TapewatchConfig.load(Map.of());
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), c.symbols());
     assertEquals("BTC-USD", c.defaultSymbol());
-    assertEquals(8080, c.httpPort());
-    assertEquals(FeedMode.Kind.SIM, c.feed().kind());
-    assertEquals("sim", c.feed().label());
-    assertEquals(50_000, c.tradesMax());
-    assertEquals("wss://ws-feed.exchange.coinbase.com", c.coinbaseWsUrl().toString());
-    assertEquals("https://api.exchange.coinbase.com", c.coinbaseRestUrl().toString());
-    assertTrue(c.simSeed().isEmpty());
-    assertTrue(c.databaseUrl().isEmpty());
+    assertEquals(8080, c.http().port());
+    assertEquals(FeedMode.Kind.SIM, c.feed().mode().kind());
+    assertEquals("sim", c.feed().mode().label());
+    assertEquals(50_000, c.market().tradesMax());
+    assertEquals("wss://ws-feed.exchange.coinbase.com", c.feed().coinbaseWsUrl().toString());
+    assertEquals("https://api.exchange.coinbase.com", c.feed().coinbaseRestUrl().toString());
+    assertTrue(c.feed().simSeed().isEmpty());
+    assertTrue(c.store().databaseUrl().isEmpty());
     assertTrue(c.alerts().webhookUrl().isEmpty());
     assertTrue(c.llm().apiKey().isEmpty());
     assertFalse(c.llm().enabled());
-    assertTrue(c.tsExit() < c.tsEntry());
-    assertEquals(0.65, c.tsEntry());
-    assertEquals(0.35, c.tsExit());
-    assertEquals(List.of(), c.macroWindows());
-    assertEquals(List.of("mom", "vwap", "rvol", "flow"), List.copyOf(c.tsWeights().keySet()));
-    assertEquals(Map.of("mom", 1.0, "vwap", 0.5, "rvol", 0.25, "flow", 0.5), c.tsWeights());
+    assertTrue(c.agents().trend().exit() < c.agents().trend().entry());
+    assertEquals(0.65, c.agents().trend().entry());
+    assertEquals(0.35, c.agents().trend().exit());
+    assertEquals(List.of(), c.agents().macro().windows());
+    assertEquals(List.of("mom", "vwap", "rvol", "flow"), List.copyOf(c.agents().trend().weights().keySet()));
+    assertEquals(Map.of("mom", 1.0, "vwap", 0.5, "rvol", 0.25, "flow", 0.5), c.agents().trend().weights());
   }
 
   @Test
   void defaultMultiTimeframeWeightsAreNormalisedToSumOne() {
-    Map<String, Double> w = TapewatchConfig.load(Map.of()).tsMtfWeights();
+    Map<String, Double> w = TapewatchConfig.load(Map.of()).agents().trend().timeframeWeights();
     assertEquals(List.of("1m", "5m", "15m"), List.copyOf(w.keySet()));
     assertEquals(1.0, w.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
     assertEquals(0.25, w.get("1m"), 1e-12);
@@ -78,12 +78,12 @@ class TapewatchConfigTest {
 
   @Test
   void customMultiTimeframeWeightsAreNormalised() {
-    Map<String, Double> w = load("TS_MTF_WEIGHTS", "15m=2, 1m=1 ,5m=1").tsMtfWeights();
+    Map<String, Double> w = load("TS_MTF_WEIGHTS", "15m=2, 1m=1 ,5m=1").agents().trend().timeframeWeights();
     assertEquals(1.0, w.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
     assertEquals(0.25, w.get("1m"), 1e-12);
     assertEquals(0.25, w.get("5m"), 1e-12);
     assertEquals(0.5, w.get("15m"), 1e-12);
-    assertEquals(1.0, load("TS_MTF_WEIGHTS", "1m=0,5m=0,15m=7").tsMtfWeights().get("15m"), 1e-12);
+    assertEquals(1.0, load("TS_MTF_WEIGHTS", "1m=0,5m=0,15m=7").agents().trend().timeframeWeights().get("15m"), 1e-12);
   }
 
   @Test
@@ -94,20 +94,20 @@ class TapewatchConfigTest {
         "COINBASE_WS_URL", "ws://localhost:9000/feed", "TS_ENTRY", "0.9", "TS_EXIT", "0.89",
         "MACRO_WINDOWS", "13:30, 2026-12-10T13:30:00Z", "OPENAI_API_KEY", "sk-test");
     assertEquals(List.of("SKL-USD", "BAND-GBP", "NMR-EUR"), c.symbols());
-    assertEquals(0, c.httpPort());
-    assertEquals(FeedMode.Kind.REPLAY, c.feed().kind());
-    assertEquals(Path.of("/data/coinbase.ndjson.gz"), c.feed().replayPath());
-    assertEquals(100, c.tradesMax());
-    assertEquals(-42L, c.simSeed().orElseThrow());
-    assertEquals(0.0, c.replaySpeed());
-    assertFalse(c.featureBars());
+    assertEquals(0, c.http().port());
+    assertEquals(FeedMode.Kind.REPLAY, c.feed().mode().kind());
+    assertEquals(Path.of("/data/coinbase.ndjson.gz"), c.feed().mode().replayPath());
+    assertEquals(100, c.market().tradesMax());
+    assertEquals(-42L, c.feed().simSeed().orElseThrow());
+    assertEquals(0.0, c.feed().replaySpeed());
+    assertFalse(c.agents().trend().enabled());
     assertTrue(c.alerts().verbose());
     assertTrue(c.llm().enabled());
     assertTrue(c.alerts().analysisOnly());
-    assertEquals("ws://localhost:9000/feed", c.coinbaseWsUrl().toString());
-    assertEquals(List.of("13:30", "2026-12-10T13:30:00Z"), c.macroWindows().stream().map(MacroWindow::spec).toList());
-    assertEquals(13 * 60 + 30, c.macroWindows().get(0).daily());
-    assertEquals(FeedMode.Kind.COINBASE, load("FEED", "coinbase").feed().kind());
+    assertEquals("ws://localhost:9000/feed", c.feed().coinbaseWsUrl().toString());
+    assertEquals(List.of("13:30", "2026-12-10T13:30:00Z"), c.agents().macro().windows().stream().map(MacroWindow::spec).toList());
+    assertEquals(13 * 60 + 30, c.agents().macro().windows().get(0).daily());
+    assertEquals(FeedMode.Kind.COINBASE, load("FEED", "coinbase").feed().mode().kind());
   }
 
   @Test
@@ -307,10 +307,10 @@ class TapewatchConfigTest {
     TapewatchConfig c = load("DATABASE_URL", "postgres://tw:hunter2@db:5432/tapewatch?sslmode=require",
         "ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/hunter3",
         "OPENAI_API_KEY", "sk-hunter4", "ADMIN_TOKEN", "hunter5");
-    assertEquals("postgres://tw:hunter2@db:5432/tapewatch?sslmode=require", c.databaseUrl().orElseThrow().reveal());
+    assertEquals("postgres://tw:hunter2@db:5432/tapewatch?sslmode=require", c.store().databaseUrl().orElseThrow().reveal());
     assertEquals("https://hooks.slack.com/services/T000/B000/hunter3", c.alerts().webhookUrl().orElseThrow().reveal());
     assertEquals("sk-hunter4", c.llm().apiKey().orElseThrow().reveal());
-    assertEquals("postgresql://u:p@h/d", load("DATABASE_URL", "postgresql://u:p@h/d").databaseUrl().orElseThrow()
+    assertEquals("postgresql://u:p@h/d", load("DATABASE_URL", "postgresql://u:p@h/d").store().databaseUrl().orElseThrow()
         .reveal());
     String shown = c.toString();
     for (String secret : List.of("hunter2", "hunter3", "hunter4", "hunter5")) {
