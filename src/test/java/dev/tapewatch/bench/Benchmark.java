@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency, and the
  * HTTP rate of /signals_tf against a bare Vert.x route, printed as one table with the targets. Run it with
  * <pre>
- * cd /work/main &amp;&amp; mvn -q -B -Dtapewatch.buildDir=/tmp/build-bench test-compile exec:java \
+ * mvn -q -B test-compile exec:java \
  *     -Dexec.mainClass=dev.tapewatch.bench.Benchmark -Dexec.classpathScope=test [-Dexec.args="trades=2000000 ..."]
  * </pre>
  * Arguments ({@code name=value}, all optional): trades (1000000), symbols (4), seed (42), e2eRuns (3), pacedRate
