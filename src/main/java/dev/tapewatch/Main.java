@@ -6,9 +6,11 @@ import dev.tapewatch.config.TapewatchConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
@@ -29,6 +31,7 @@ public final class Main {
     TapewatchConfig config;
     try {
       config = configuration(System.getenv());
+      Preflight.check(config);
     } catch (ConfigException e) {
       System.err.println("tapewatch: " + e.getMessage());
       System.exit(2);
@@ -37,41 +40,43 @@ public final class Main {
     Logging.configure(config.logs());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicReference<Vertx> vertx = new AtomicReference<>();
-    AtomicReference<TapewatchApp> running = new AtomicReference<>();
+    Promise<TapewatchApp> started = Promise.promise();
     AtomicBoolean stopping = new AtomicBoolean();
-    // The JVM's own handling of these signals would exit 143 before anything is written; this one stops in order.
+    // The JVM's own handling of these signals would exit 143 before anything is written; this one stops in order,
+    // also while starting: it lets the start finish (or fail) first, since closing Vert.x under a deployment in
+    // flight makes that deployment throw.
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          new Thread(() -> stopAndExit(vertx.get(), running.get(), config.store().shutdownGraceSec()), "tapewatch-stop")
+          new Thread(() -> stopAndExit(vertx, started.future(), config.store().shutdownGraceSec()), "tapewatch-stop")
               .start();
         }
       });
     }
-    Future<TapewatchApp> started;
+    Future<TapewatchApp> starting;
     if (config.cluster().enabled()) {
-      started = TapewatchApp.clusterNodeWithMetrics(config, registry).compose(node -> {
+      starting = TapewatchApp.clusterNodeWithMetrics(config, registry).compose(node -> {
         vertx.set(node.vertx());
         LOG.info("joined cluster " + config.cluster().name() + " as node " + node.manager().getNodeId() + " with "
             + node.manager().getNodes().size() + " members");
-        return TapewatchApp.start(node.vertx(), config, registry, node);
+        return stopping.get() ? Future.failedFuture("stopped while joining") : TapewatchApp.start(node.vertx(), config,
+            registry, node);
       });
     } else {
       vertx.set(TapewatchApp.vertxWithMetrics(registry));
-      started = TapewatchApp.start(vertx.get(), config, registry, null);
+      starting = TapewatchApp.start(vertx.get(), config, registry, null);
     }
-    started.onComplete(done -> {
+    starting.onComplete(done -> {
       if (done.succeeded()) {
-        running.set(done.result());
         LOG.info("tapewatch listening on port " + done.result().port() + ", symbols "
             + config.symbols() + ", feed " + config.feed().mode().label()
             + (config.store().databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)")
             + (config.cluster().enabled() ? ", cluster mode" : ""));
-      } else {
+      } else if (!stopping.get()) {
         System.err.println("tapewatch: start-up failed: " + done.cause().getMessage());
         System.exit(1);
       }
-    });
+    }).onComplete(started);
   }
 
   /**
@@ -86,19 +91,24 @@ public final class Main {
     return config;
   }
 
-  private static void stopAndExit(Vertx vertx, TapewatchApp app, int graceSec) {
+  private static void stopAndExit(AtomicReference<Vertx> vertx, Future<TapewatchApp> started, int graceSec) {
     LOG.info("stopping: writing buffered findings (up to " + graceSec + " s)");
     int code = 0;
     try {
+      TapewatchApp app = started.toCompletionStage().toCompletableFuture()
+          .handle((a, failure) -> a).get(graceSec, TimeUnit.SECONDS);
       if (app != null) {
         app.shutdown().toCompletionStage().toCompletableFuture().get(graceSec + 10L, TimeUnit.SECONDS);
       }
-      // Null while still joining a cluster: nothing runs yet. Awaited on its own: chained onto a context-bound
-      // future, its completion would land on a closed event loop.
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // Null when stopped while still joining a cluster that never formed. Awaited on its own: chained onto a
+      // context-bound future, its completion would land on a closed event loop.
+      if (vertx.get() != null) {
+        vertx.get().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
       LOG.info("stopped");
+    } catch (TimeoutException e) {
+      LOG.warn("start-up or stop did not finish within the grace period: exiting without waiting for it");
+      code = 143;
     } catch (Exception e) {
       LOG.error("stop did not complete: " + e);
       code = 1;

@@ -55,7 +55,8 @@ public record ClusterSettings(
     }
     String serviceDns = r.raw("CLUSTER_SERVICE_DNS");
     ClusterSettings settings = new ClusterSettings(enabled, name, discovery, members, host,
-        r.integer("CLUSTER_PORT", 1, 65535), r.integer("CLUSTER_BUS_PORT", 0, 65535), serviceDns,
+        // Hazelcast tries this port and the next four.
+        r.integer("CLUSTER_PORT", 1, 65531), r.integer("CLUSTER_BUS_PORT", 0, 65535), serviceDns,
         r.integer("CLUSTER_FAILURE_TIMEOUT_SEC", 2, 300));
     if (enabled && discovery == Discovery.TCP && members.isEmpty()) {
       throw new ConfigException("CLUSTER_MEMBERS", ConfigException.quote(r.raw("CLUSTER_MEMBERS")),

@@ -136,7 +136,8 @@ final class ConfigReader {
     String accepted = "an absolute URL with scheme " + String.join(" or ", schemes);
     try {
       URI u = new URI(string(name));
-      if (u.getScheme() != null && schemes.contains(u.getScheme().toLowerCase()) && u.getHost() != null) {
+      boolean portOk = u.getPort() == -1 || u.getPort() >= 1 && u.getPort() <= 65535;
+      if (u.getScheme() != null && schemes.contains(u.getScheme().toLowerCase()) && u.getHost() != null && portOk) {
         return u;
       }
     } catch (URISyntaxException ignored) {

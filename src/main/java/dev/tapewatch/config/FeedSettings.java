@@ -1,6 +1,8 @@
 package dev.tapewatch.config;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,13 +18,39 @@ public record FeedSettings(
     URI coinbaseRestUrl,
     int coinbaseHeartbeatTimeoutSec) {
 
-  static FeedSettings read(ConfigReader r) {
+  /** {@code clustered}: a replay file belongs to one node, so cluster mode refuses it. */
+  static FeedSettings read(ConfigReader r, boolean clustered) {
+    FeedMode mode = FeedMode.parse(r.raw("FEED"));
+    if (clustered && mode.kind() == FeedMode.Kind.REPLAY) {
+      throw new ConfigException("FEED", ConfigException.quote(r.raw("FEED")),
+          "sim or coinbase when CLUSTER=true (a replay file belongs to one node)");
+    }
+    if (mode.kind() == FeedMode.Kind.REPLAY) {
+      unreadable(mode.replayPath()).ifPresent(why -> {
+        throw new ConfigException("FEED", ConfigException.quote(r.raw("FEED")),
+            "replay:<path> of a readable ndjson or .gz file (" + why + ")");
+      });
+    }
     return new FeedSettings(
-        FeedMode.parse(r.raw("FEED")),
+        mode,
         r.decimal("REPLAY_SPEED", 0.0, 1_000_000.0),
         r.optionalLong("SIM_SEED"),
         r.uri("COINBASE_WS_URL", List.of("wss", "ws")),
         r.uri("COINBASE_REST_URL", List.of("https", "http")),
         r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300));
+  }
+
+  /** Why a replay could not read {@code path}, checked before anything starts; empty when it can. */
+  private static Optional<String> unreadable(Path path) {
+    if (Files.isDirectory(path)) {
+      return Optional.of("a directory");
+    }
+    if (!Files.exists(path)) {
+      return Optional.of("no such file");
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      return Optional.of("not a readable file");
+    }
+    return Optional.empty();
   }
 }

@@ -1,6 +1,8 @@
 package dev.tapewatch.config;
 
 import io.vertx.pgclient.PgConnectOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
@@ -23,8 +25,15 @@ public record StoreSettings(Optional<Secret> databaseUrl, int recentFindings, in
         throw new ConfigException("DATABASE_URL", "<redacted>", accepted);
       }
       try {
+        // The client falls back to localhost and the user's name for what the URL leaves out; a URL naming neither
+        // host nor database is a mistake, not a wish for those defaults.
+        URI u = new URI(v);
+        String path = u.getPath() == null ? "" : u.getPath();
+        if (u.getHost() == null || path.length() < 2) {
+          throw new ConfigException("DATABASE_URL", "<redacted>", accepted);
+        }
         PgConnectOptions.fromUri(v);
-      } catch (RuntimeException e) {
+      } catch (URISyntaxException | RuntimeException e) {
         throw new ConfigException("DATABASE_URL", "<redacted>", accepted);
       }
     });

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /**
  * The whole configuration, parsed and validated once at start and handed to the verticles; nothing else reads the
- * environment. One record per concern, each parsed and checked in its own {@code read}; this record checks only
- * what spans two of them.
+ * environment. One record per concern, each parsed and checked in its own {@code read}.
  */
 public record TapewatchConfig(
     MarketSettings market,
@@ -29,11 +28,7 @@ public record TapewatchConfig(
     ConfigReader r = new ConfigReader(ConfigReader.loadDefaults(), env);
     AgentSettings agents = AgentSettings.read(r);
     ClusterSettings cluster = ClusterSettings.read(r);
-    FeedSettings feed = FeedSettings.read(r);
-    if (cluster.enabled() && feed.mode().kind() == FeedMode.Kind.REPLAY) {
-      throw new ConfigException("FEED", ConfigException.quote(r.raw("FEED")),
-          "sim or coinbase when CLUSTER=true (a replay file belongs to one node)");
-    }
+    FeedSettings feed = FeedSettings.read(r, cluster.enabled());
     return new TapewatchConfig(MarketSettings.read(r), feed, agents, StoreSettings.read(r), HttpSettings.read(r),
         AlertSettings.read(r), LlmSettings.read(r), cluster, LogSettings.read(r));
   }
