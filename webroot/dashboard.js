@@ -6,10 +6,11 @@
  * dropped; a response older than one already shown for the same tile is dropped too. Findings arrive live through
  * the Server-Sent Events stream /findings/stream; the list is only polled while that stream is down.
  */
+import * as F from './js/format.js';
+
 (function () {
   'use strict';
 
-  const F = window.TapeFormat;
   const TFS = ['1m', '5m', '15m'];
   const LS_SYMBOL = 'tapewatch.symbol';
   const LS_INTERVAL = 'tapewatch.refreshSeconds';
