@@ -6,6 +6,7 @@
  * dropped; a response older than one already shown for the same tile is dropped too. Findings arrive live through
  * the Server-Sent Events stream /findings/stream; the list is only polled while that stream is down.
  */
+import * as echarts from '/webjars/echarts/5.3.1/dist/echarts.esm.min.js';
 import * as F from './js/format.js';
 
 (function () {
@@ -331,11 +332,7 @@ import * as F from './js/format.js';
   let chart = null;
 
   function initChart() {
-    if (!window.echarts) {
-      $('chart').textContent = 'chart library did not load';
-      return;
-    }
-    chart = window.echarts.init($('chart'), 'dark', {renderer: 'canvas'});
+    chart = echarts.init($('chart'), 'dark', {renderer: 'canvas'});
     chart.setOption({
       backgroundColor: 'transparent',
       animation: false,
@@ -382,9 +379,6 @@ import * as F from './js/format.js';
     state.chartInfo = {symbol, count: bars.length,
       lastTs: bars.length ? bars[bars.length - 1].ts_utc : null,
       lastClose: bars.length ? bars[bars.length - 1].close : null};
-    if (!chart) {
-      return;
-    }
     // Both grids share one left margin wide enough for the longest price label, so candles and volumes line up.
     const widest = bars.reduce((m, b) => Math.max(m, F.price(b.high, d).length, F.price(b.low, d).length), 4);
     const left = 14 + widest * 7;
