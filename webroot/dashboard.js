@@ -36,7 +36,7 @@ import * as F from './js/format.js';
     lastPrice: {},
     findings: new Map(),
     agentFilter: '',
-    agentNames: [],
+    agents: [],
     trend: {symbol: null, reading: null},
     stream: {es: null, state: 'connecting', retryMs: 1000, retryTimer: null, opens: 0, downSince: null},
     stats: {staleDropped: 0, refreshes: 0, streamEvents: 0, streamOpens: 0, streamErrors: 0},
@@ -272,17 +272,35 @@ import * as F from './js/format.js';
 
   // ---------------------------------------------------------------------------------------------- trend tile
 
-  function isReading(f) {
-    return f.agent === 'trend_score' && f.label === 'trend_score';
+  /** The label an agent gave a finding, as its descriptor in /agents declares it. */
+  function labelOf(f) {
+    const agent = state.agents.find((a) => a.agent === f.agent);
+    return agent && agent.labels.find((l) => l.label === f.label);
   }
 
-  /** Takes trend_score findings of the selected symbol in; the newest reading carries p_up and the whole posture. */
+  /** The agent that keeps the posture: the trend tile shows its newest reading, which carries p_up and the posture. */
+  function postureAgent() {
+    return state.agents.find((a) => a.keeps_posture);
+  }
+
+  function isTrendReading(f) {
+    const agent = postureAgent();
+    const label = labelOf(f);
+    return Boolean(agent) && f.agent === agent.agent && Boolean(label) && label.role === 'reading';
+  }
+
+  function isTrendFinding(f) {
+    const agent = postureAgent();
+    return Boolean(agent) && f.agent === agent.agent;
+  }
+
+  /** Takes the posture agent's findings of the selected symbol in. */
   function trendFindings(list, symbol) {
     if (state.trend.symbol !== symbol) {
       state.trend = {symbol, reading: null};
     }
     for (const f of list) {
-      if (isReading(f) && (!state.trend.reading || Date.parse(f.ts_utc) >= Date.parse(state.trend.reading.ts_utc))) {
+      if (isTrendReading(f) && (!state.trend.reading || Date.parse(f.ts_utc) >= Date.parse(state.trend.reading.ts_utc))) {
         state.trend.reading = f;
       }
     }
@@ -318,7 +336,7 @@ import * as F from './js/format.js';
   }
 
   function refreshTrend() {
-    return symbolRequest(['trend'], '/findings' + q({symbol: state.symbol, agent: 'trend_score', limit: 5}),
+    return symbolRequest(['trend'], '/findings' + q({symbol: state.symbol, agent: postureAgent().agent, limit: 5}),
       findingsSymbol, (body, sym) => trendFindings(body.findings, sym));
   }
 
@@ -419,19 +437,16 @@ import * as F from './js/format.js';
       return true;
     }
     if (a === '-readings') {
-      return !isReading(f);
+      const label = labelOf(f);
+      return !label || label.role !== 'reading';
     }
     return f.agent === a;
   }
 
-  function labelClass(label) {
-    if (/(^enter_|_up$)/.test(label)) {
-      return 'up';
-    }
-    if (/(^exit_|_down$)/.test(label)) {
-      return 'down';
-    }
-    return '';
+  /** The side a label calls, from its descriptor: a label whose side depends on the score gets none. */
+  function labelClass(f) {
+    const label = labelOf(f);
+    return label && label.direction === 1 ? 'up' : label && label.direction === -1 ? 'down' : '';
   }
 
   function findingRow(f) {
@@ -452,7 +467,7 @@ import * as F from './js/format.js';
     sum.querySelector('.f-agent').textContent = f.agent;
     const label = sum.querySelector('.f-label');
     label.textContent = f.label;
-    const lc = labelClass(f.label);
+    const lc = labelClass(f);
     if (lc) {
       label.classList.add(lc);
     }
@@ -537,19 +552,18 @@ import * as F from './js/format.js';
     return symbolRequest(['findings'], '/findings' + q({symbol, agent: a, limit: a ? 100 : 200}), findingsSymbol,
       (body, sym) => {
         addFindings(body.findings, sym, false);
-        trendFindings(body.findings.filter((f) => f.agent === 'trend_score'), sym);
-        noteAgents(body.findings.map((f) => f.agent));
+        trendFindings(body.findings.filter(isTrendFinding), sym);
       });
   }
 
-  function noteAgents(names) {
+  /** The filter offers every agent /agents lists, new ones appended: the choice in use stays. */
+  function noteAgents(agents) {
     const select = $('agent-filter');
-    for (const n of names) {
-      if (n && !state.agentNames.includes(n)) {
-        state.agentNames.push(n);
-        const o = document.createElement('option');
-        o.value = n;
-        o.textContent = n;
+    const offered = Array.from(select.options).map((o) => o.value);
+    for (const a of agents) {
+      if (!offered.includes(a.agent)) {
+        const o = new Option(a.agent, a.agent);
+        o.title = a.description;
         select.appendChild(o);
       }
     }
@@ -619,8 +633,7 @@ import * as F from './js/format.js';
         return;
       }
       addFindings([f], f.symbol, true);
-      noteAgents([f.agent]);
-      if (f.agent === 'trend_score') {
+      if (isTrendFinding(f)) {
         trendFindings([f], f.symbol);
         tileUpdated('trend', f.symbol);
       }
@@ -814,7 +827,7 @@ import * as F from './js/format.js';
     }
     const level = counts.error ? 'bad' : counts.starting ? 'warn' : 'ok';
     chip('health-agents', parts.join(' · ') || 'none', level, 'open for each agent\'s status and last run');
-    noteAgents(agents.filter((a) => a.status !== 'disabled').map((a) => a.agent));
+    noteAgents(agents);
   }
 
   function refreshHealth() {
@@ -839,7 +852,10 @@ import * as F from './js/format.js';
   }
 
   function refreshAgents() {
-    return request('/agents').then((body) => renderAgents(body.agents));
+    return request('/agents').then((body) => {
+      state.agents = body.agents;
+      renderAgents(body.agents);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------- run now
@@ -849,7 +865,9 @@ import * as F from './js/format.js';
     const button = $('run-now');
     const status = $('run-now-status');
     button.disabled = true;
-    status.textContent = 'running every agent on ' + symbol + '…';
+    // The LLM analyst runs on findings, not on demand.
+    const names = state.agents.filter((a) => !a.needs_llm).map((a) => a.agent);
+    status.textContent = 'running ' + names.length + ' agents on ' + symbol + '…';
     status.dataset.state = 'running';
     const token = sessionStorage.getItem(SS_TOKEN);
     const headers = {Accept: 'application/json'};
@@ -857,7 +875,8 @@ import * as F from './js/format.js';
       headers.Authorization = 'Bearer ' + token;
     }
     try {
-      const body = await request('/agents/run-now' + q({symbol}), {method: 'POST', headers, timeoutMs: 20000});
+      const body = await request('/agents/run-now' + q({symbol, names: names.join(',')}),
+        {method: 'POST', headers, timeoutMs: 20000});
       $('token-form').hidden = true;
       showRunResults(body, symbol);
     } catch (err) {
@@ -934,7 +953,7 @@ import * as F from './js/format.js';
     if (sym === state.symbol) {
       const made = results.filter((r) => r.finding).map((r) => r.finding);
       addFindings(made, sym, true);
-      trendFindings(made.filter((f) => f.agent === 'trend_score'), sym);
+      trendFindings(made.filter(isTrendFinding), sym);
     }
   }
 
@@ -1136,10 +1155,11 @@ import * as F from './js/format.js';
     restorePrefs();
     initChart();
     markStale();
+    // The agents' descriptors first: the trend tile, the findings filter and run-now read them.
     let h = null;
     while (!h) {
       try {
-        h = await request('/health');
+        [h] = await Promise.all([request('/health'), refreshAgents()]);
       } catch (e) {
         const banner = $('connection-banner');
         banner.hidden = false;
