@@ -1,0 +1,121 @@
+package dev.tapewatch.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * How the tests wait: they poll a condition until it holds, with a timeout (Awaitility), and never sleep a fixed time.
+ * The one bounded wait that stays is for something that must <em>not</em> happen: {@link #holdsFor} keeps checking
+ * that a condition stays true for a whole window, and fails as soon as it breaks.
+ *
+ * <p>The variants that take a {@link Vertx} poll on a worker thread and hand the outcome back as a {@link Future}, so
+ * that a test written in futures waits without blocking an event loop.
+ */
+public final class Waits {
+  /** How often a condition is checked. */
+  public static final Duration POLL = Duration.ofMillis(50);
+  /** How much later than its window {@link #holdsFor} may finish on a loaded machine. */
+  private static final Duration SLACK = Duration.ofSeconds(5);
+
+  private Waits() {
+  }
+
+  /** Awaitility's wait for {@code what}: first check at once, then every {@link #POLL}, for at most {@code timeout}. */
+  public static ConditionFactory await(String what, Duration timeout) {
+    return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL);
+  }
+
+  /** Blocks until {@code condition} holds; fails after {@code timeout}. */
+  public static void until(String what, Duration timeout, Callable<Boolean> condition) {
+    await(what, timeout).until(condition);
+  }
+
+  /**
+   * Blocks until {@code probe}'s answer satisfies {@code done}, and returns that answer; after {@code timeout} fails
+   * with {@code describe} of the last answer (or the exception the last probe threw).
+   */
+  public static <T> T until(String what, Duration timeout, Callable<T> probe, Predicate<? super T> done,
+      Function<? super T, String> describe) {
+    AtomicReference<Object> last = new AtomicReference<>("no answer");
+    try {
+      return await(what, timeout).until(() -> {
+        try {
+          T answer = probe.call();
+          last.set(answer);
+          return answer;
+        } catch (Exception e) {
+          last.set(e);
+          throw e;
+        }
+      }, done);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what + " in vain; last: " + describe(last
+          .get(), describe), e);
+    }
+  }
+
+  /** The same, for a probe that may throw {@code ignored} while the system comes up (such as a refused connection). */
+  public static <T> T until(String what, Duration timeout, Class<? extends Throwable> ignored, Callable<T> probe,
+      Predicate<? super T> done, Function<? super T, String> describe) {
+    return until(what, timeout, () -> {
+      try {
+        return probe.call();
+      } catch (Exception e) {
+        if (ignored.isInstance(e)) {
+          return null;
+        }
+        throw e;
+      }
+    }, answer -> answer != null && done.test(answer), answer -> answer == null ? "not answering" : describe.apply(
+        answer));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> String describe(Object last, Function<? super T, String> describe) {
+    return last instanceof Exception e ? "the probe threw " + e : describe.apply((T) last);
+  }
+
+  /**
+   * Something must not happen: {@code condition} must hold now and keep holding for the whole {@code window}, checked
+   * every {@link #POLL}. Fails at once when it breaks.
+   */
+  public static void holdsFor(String what, Duration window, Callable<Boolean> condition) {
+    Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(POLL).during(window).atMost(window.plus(SLACK))
+        .failFast("no longer so: " + what, () -> !condition.call()).until(condition);
+  }
+
+  /** {@link #until(String, Duration, Callable)} off the event loop. */
+  public static Future<Void> eventually(Vertx vertx, String what, Duration timeout, Callable<Boolean> condition) {
+    return vertx.executeBlocking(() -> {
+      until(what, timeout, condition);
+      return null;
+    }, false);
+  }
+
+  /** {@link #until(String, Duration, Callable, Predicate, Function)} off the event loop. */
+  public static <T> Future<T> eventually(Vertx vertx, String what, Duration timeout, Callable<T> probe,
+      Predicate<? super T> done, Function<? super T, String> describe) {
+    return vertx.executeBlocking(() -> until(what, timeout, probe, done, describe), false);
+  }
+
+  /** {@link #holdsFor} off the event loop. */
+  public static Future<Void> holdsFor(Vertx vertx, String what, Duration window, Callable<Boolean> condition) {
+    return vertx.executeBlocking(() -> {
+      holdsFor(what, window, condition);
+      return null;
+    }, false);
+  }
+
+  /** The value of {@code future}, waited for on the calling thread (never an event loop) for at most 30 s. */
+  public static <T> T join(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}
