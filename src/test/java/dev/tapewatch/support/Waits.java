@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -62,20 +63,27 @@ public final class Waits {
     }
   }
 
-  /** The same, for a probe that may throw {@code ignored} while the system comes up (such as a refused connection). */
+  /**
+   * The same, for a probe that may throw {@code ignored} while the system comes up (such as a refused connection): it
+   * is asked again, and a timeout names the last such exception.
+   */
   public static <T> T until(String what, Duration timeout, Class<? extends Throwable> ignored, Callable<T> probe,
       Predicate<? super T> done, Function<? super T, String> describe) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
     return until(what, timeout, () -> {
       try {
-        return probe.call();
+        T answer = probe.call();
+        failure.set(null);
+        return answer;
       } catch (Exception e) {
-        if (ignored.isInstance(e)) {
-          return null;
+        if (!ignored.isInstance(e)) {
+          throw e;
         }
-        throw e;
+        failure.set(e);
+        return null;
       }
-    }, answer -> answer != null && done.test(answer), answer -> answer == null ? "not answering" : describe.apply(
-        answer));
+    }, answer -> failure.get() == null && done.test(answer), answer -> failure.get() != null
+        ? "the probe threw " + failure.get() : describe.apply(answer));
   }
 
   @SuppressWarnings("unchecked")
@@ -106,6 +114,12 @@ public final class Waits {
     return vertx.executeBlocking(() -> until(what, timeout, probe, done, describe), false);
   }
 
+  /** {@link #until(String, Duration, Class, Callable, Predicate, Function)} off the event loop. */
+  public static <T> Future<T> eventually(Vertx vertx, String what, Duration timeout, Class<? extends Throwable> ignored,
+      Callable<T> probe, Predicate<? super T> done, Function<? super T, String> describe) {
+    return vertx.executeBlocking(() -> until(what, timeout, ignored, probe, done, describe), false);
+  }
+
   /** {@link #holdsFor} off the event loop. */
   public static Future<Void> holdsFor(Vertx vertx, String what, Duration window, Callable<Boolean> condition) {
     return vertx.executeBlocking(() -> {
@@ -114,8 +128,8 @@ public final class Waits {
     }, false);
   }
 
-  /** The value of {@code future}, waited for on the calling thread (never an event loop) for at most 30 s. */
+  /** The outcome of {@code future}, waited for on the calling thread (never an event loop) for at most 10 s. */
   public static <T> T join(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
