@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * How the tests wait: they poll a condition until it holds, with a timeout (Awaitility), and never sleep a fixed time.
@@ -25,18 +26,19 @@ public final class Waits {
   public static final Duration POLL = Duration.ofMillis(50);
   /** How much later than its window {@link #holdsFor} may finish on a loaded machine. */
   private static final Duration SLACK = Duration.ofSeconds(5);
+  private static final Object NO_ANSWER = new Object();
 
   private Waits() {
   }
 
   /** Awaitility's wait for {@code what}: first check at once, then every {@link #POLL}, for at most {@code timeout}. */
-  public static ConditionFactory await(String what, Duration timeout) {
+  private static ConditionFactory await(String what, Duration timeout) {
     return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL);
   }
 
   /** Blocks until {@code condition} holds; fails after {@code timeout}. */
   public static void until(String what, Duration timeout, Callable<Boolean> condition) {
-    await(what, timeout).until(condition);
+    until(what, timeout, condition, Boolean.TRUE::equals, answer -> "still " + answer);
   }
 
   /**
@@ -45,7 +47,7 @@ public final class Waits {
    */
   public static <T> T until(String what, Duration timeout, Callable<T> probe, Predicate<? super T> done,
       Function<? super T, String> describe) {
-    AtomicReference<Object> last = new AtomicReference<>("no answer");
+    AtomicReference<Object> last = new AtomicReference<>(NO_ANSWER);
     try {
       return await(what, timeout).until(() -> {
         try {
@@ -88,7 +90,8 @@ public final class Waits {
 
   @SuppressWarnings("unchecked")
   private static <T> String describe(Object last, Function<? super T, String> describe) {
-    return last instanceof Exception e ? "the probe threw " + e : describe.apply((T) last);
+    return last == NO_ANSWER ? "no answer yet" : last instanceof Exception e ? "the probe threw " + e
+        : describe.apply((T) last);
   }
 
   /**
@@ -96,8 +99,12 @@ public final class Waits {
    * every {@link #POLL}. Fails at once when it breaks.
    */
   public static void holdsFor(String what, Duration window, Callable<Boolean> condition) {
-    Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(POLL).during(window).atMost(window.plus(SLACK))
-        .failFast("no longer so: " + what, () -> !condition.call()).until(condition);
+    try {
+      Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(POLL).during(window).atMost(window.plus(SLACK))
+          .failFast(() -> !condition.call()).until(condition);
+    } catch (TerminalFailureException | ConditionTimeoutException e) {
+      throw new AssertionError("no longer so within " + window.toMillis() + " ms: " + what, e);
+    }
   }
 
   /** {@link #until(String, Duration, Callable)} off the event loop. */
