@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.support.ServiceProcess;
 import dev.tapewatch.support.TestService;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unknown database, an unreachable webhook and LLM endpoint, a wrong admin token. Every line is one JSON object with
  * the documented fields, and no secret appears anywhere in the log.
  */
+@Tag("process")
 class LoggingTest {
   static final List<String> SECRETS = List.of("Hunter2Pass", "SECRETPATH123", "sk-SECRETKEY456", "SECRETTOKEN789");
 
@@ -35,12 +40,8 @@ class LoggingTest {
     int port = TestService.freePort();
     int closed = TestService.freePort();
     Path log = tmp.resolve("service.log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.tapewatch.Main")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
     String now = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm"));
-    pb.environment().putAll(Map.ofEntries(
+    Map<String, String> env = Map.ofEntries(
         Map.entry("LOG_FORMAT", "json"), Map.entry("LOG_LEVEL", "DEBUG"), Map.entry("HTTP_PORT", "" + port),
         Map.entry("DATABASE_URL", "postgres://tw:Hunter2Pass@127.0.0.1:5432/tapewatch_no_such_db?sslmode=disable"),
         Map.entry("ALERT_WEBHOOK_URL", "http://127.0.0.1:" + closed + "/services/SECRETPATH123"),
@@ -48,28 +49,25 @@ class LoggingTest {
         Map.entry("OPENAI_API_KEY", "sk-SECRETKEY456"), Map.entry("OPENAI_BASE_URL", "http://127.0.0.1:" + closed + "/v1"),
         Map.entry("LLM_ANALYST_MIN_SCORE", "0"), Map.entry("ADMIN_TOKEN", "SECRETTOKEN789"),
         Map.entry("TS_INTERVAL", "1"), Map.entry("MACRO_WINDOWS", now), Map.entry("MACRO_RVOL_MIN", "0"),
-        Map.entry("MACRO_INTERVAL_SEC", "1"), Map.entry("SHUTDOWN_GRACE_SEC", "2")));
-    Process service = pb.start();
-    try {
+        Map.entry("MACRO_INTERVAL_SEC", "1"), Map.entry("SHUTDOWN_GRACE_SEC", "2"));
+    try (ServiceProcess service = ServiceProcess.start(env, log)) {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> unauthorized = null;
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (unauthorized == null && System.nanoTime() < deadline) {
-        try {
-          unauthorized = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/agents/run-now"))
-              .header("Authorization", "Bearer wrong-token").POST(HttpRequest.BodyPublishers.noBody())
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException starting) {
-          Thread.sleep(200);
-        }
-      }
+      HttpResponse<String> unauthorized = Waits.until("the service to answer", Duration.ofSeconds(30),
+          IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                  + "/agents/run-now")).header("Authorization", "Bearer wrong-token")
+              .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString()),
+          r -> true, r -> r.statusCode() + " " + r.body());
       assertEquals(401, unauthorized.statusCode());
-      Thread.sleep(5000);
-    } finally {
-      service.destroy();
-      assertTrue(service.waitFor(40, TimeUnit.SECONDS));
+      // The macro finding goes to the LLM and to Slack, both unreachable: wait until both failures are logged.
+      Waits.until("the LLM and Slack failures logged", Duration.ofSeconds(30), () -> {
+        String sofar = Files.readString(log);
+        return sofar.contains("LLM analysis failed") && sofar.contains("Slack alert given up");
+      });
+      service.terminate();
+      assertTrue(service.process().waitFor(40, TimeUnit.SECONDS), "the service stops on SIGTERM");
+      assertEquals(0, service.process().exitValue());
     }
-    assertEquals(0, service.exitValue());
 
     String all = Files.readString(log);
     for (String secret : SECRETS) {

@@ -8,6 +8,7 @@ import dev.tapewatch.support.PlainMarketMath;
 import dev.tapewatch.support.PlainMarketMath.Bar;
 import dev.tapewatch.support.PlainMarketMath.T;
 import dev.tapewatch.support.TestService;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Recorded tapes replayed through the running service (FEED=replay, as fast as possible): every /signals and
  * /signals_tf value must equal a plain recomputation of the README definitions from the same trades.
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 class ReplayServiceTest {
   static final Path SHARED = Path.of("..", "shared", "data");
@@ -175,10 +179,10 @@ class ReplayServiceTest {
       messages.add(match("BTC-USD", i + 1, Instant.ofEpochMilli(start + i * 100L).toString(), "100", "1", "buy"));
     }
     TestService svc = replay(vertx, write(messages, "paced.ndjson"), List.of("BTC-USD"), "1");
-    // 3 s of recording at speed 1: after about half a second only a part has been delivered.
-    Thread.sleep(500);
-    JsonObject early = svc.json("/debug/state?symbol=BTC-USD");
-    assertTrue(early.getInteger("trades_cached") < 31, "paced replay must not deliver everything at once");
+    // 3 s of recording at speed 1: when the first trades have arrived, the rest are still to come.
+    int early = Waits.until("the first replayed trades", Duration.ofSeconds(10),
+        () -> svc.json("/debug/state?symbol=BTC-USD").getInteger("trades_cached"), n -> n > 0, n -> n + " cached");
+    assertTrue(early < 31, "paced replay must not deliver everything at once: " + early);
     svc.await("/health", h -> h.getJsonObject("feed").getBoolean("replay_finished", false), 10_000);
     svc.await("/debug/state?symbol=BTC-USD", s -> s.getInteger("trades_cached") == 31, 5_000);
   }

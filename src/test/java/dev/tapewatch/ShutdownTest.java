@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * turns not-ready, the store keeps trying within SHUTDOWN_GRACE_SEC, the database comes back, every finding is
  * written, and the process exits 0.
  */
+@Tag("process")
 class ShutdownTest {
 
   private static boolean database(HttpResponse<String> r, Predicate<JsonObject> test) {

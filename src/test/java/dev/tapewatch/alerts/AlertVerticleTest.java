@@ -11,8 +11,8 @@ import dev.tapewatch.alerts.FakeSlackWebhook.Reply;
 import dev.tapewatch.config.AlertSettings;
 import dev.tapewatch.config.LlmSettings;
 import dev.tapewatch.config.Secret;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +21,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and the test reads what reached the webhook, when, and the status the verticle publishes. After every test no
  * status may contain the webhook's secret path.
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class AlertVerticleTest {
@@ -106,22 +109,10 @@ class AlertVerticleTest {
     }
   }
 
-  /** Completes once {@code condition} holds, checked every 20 ms. */
-  private static Future<Void> eventually(Vertx vertx, BooleanSupplier condition) {
-    Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(20, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.complete();
-      }
-    });
-    return done.future();
-  }
-
-  private static Future<Void> pause(Vertx vertx, long ms) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(ms, id -> done.complete());
-    return done.future();
+  /** Completes once {@code condition} holds; fails after 15 s with the last status. */
+  private Future<Void> eventually(Vertx vertx, BooleanSupplier condition) {
+    return Waits.eventually(vertx, "the expected alerts and status", Duration.ofSeconds(15), condition::getAsBoolean,
+        done -> done, done -> "status " + status().encode()).mapEmpty();
   }
 
   private static String text(Arrival a) {
@@ -312,7 +303,9 @@ class AlertVerticleTest {
       }).compose(v -> {
         publish(vertx, rvol("S04", 5.0));
         return eventually(vertx, () -> count("dropped") == 3);
-      }).compose(v -> pause(vertx, 300)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        // Nothing to wait for that would show a late request: a bounded window in which none may come.
+      }).compose(v -> Waits.holdsFor(vertx, "one request only", Duration.ofMillis(300),
+          () -> fake.arrivals().size() == 1)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
         assertEquals(1, fake.arrivals().size(), "nothing more is sent to a webhook that does not exist");
         String error = status().getString("config_error");
         assertTrue(error.contains("404 no_service"), error);

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The macro watcher, the LLM analyst and the Slack alerts running in the whole service on configuration alone: a
  * macro window around now makes macro_move findings, any finding triggers an analysis, and both reach the webhook.
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 class AlertsInServiceTest {
 

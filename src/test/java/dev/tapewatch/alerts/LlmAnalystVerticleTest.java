@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link LlmAnalystVerticle} on a real Vert.x against {@link FakeChatCompletions}, with stub consumers standing in
  * for the symbol verticles and the store.
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class LlmAnalystVerticleTest {

@@ -47,6 +47,7 @@ import org.openqa.selenium.support.ui.Select;
  * {@link TcpProxy} so that a test can take the network away. Agents run only when a test asks (their timers are an
  * hour), so that the findings on the page are exactly the ones the tests made.
  */
+@org.junit.jupiter.api.Tag("browser")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardTest {

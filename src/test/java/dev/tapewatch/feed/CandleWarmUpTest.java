@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code GET /products/{id}/candles?granularity=N} as Coinbase does ({@code [[time, low, high, open, close, volume]]},
  * newest first, the current partial candle included).
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 class CandleWarmUpTest {
 

@@ -13,8 +13,8 @@ import dev.tapewatch.feed.FakeCoinbaseExchange.ClientText;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Connection;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Message;
 import dev.tapewatch.feed.FakeCoinbaseExchange.RestCall;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +25,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,13 +37,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,11 +57,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link #outcome} applies the tape's documented rules (a trade id not above the product's last is a duplicate, a jump
  * is a gap fetched from REST) to it; each test adds direct checks of what its script must cause.
  */
+@Tag("integration")
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
 class CoinbaseFeedVerticleTest {
   private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat");
-  private static final long POLL_MS = 100;
   /** Longer than one publishing period of the feed and symbol statuses (1 s each). */
   private static final long SETTLE_MS = 1300;
   private static final long WAIT_MS = 15_000;
@@ -583,39 +587,32 @@ class CoinbaseFeedVerticleTest {
           h -> "mismatches " + mismatches(expected, h) + " in feed " + h.getJsonObject("feed").encode(), WAIT_MS);
     }
 
-    /** /health a little later, when a late or double count would show; it must still show {@code expected}. */
+    /**
+     * /health keeps showing {@code expected} for longer than a status period, within which a late or double count
+     * would show (a bounded window: nothing later would prove its absence); answers the last /health read.
+     */
     Future<JsonObject> settled(JsonObject expected) {
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(SETTLE_MS, id -> later.complete());
-      return later.future().compose(v -> health()).map(h -> {
-        assertEquals(List.of(), mismatches(expected, h), "settled /health: " + h.encode());
-        return h;
-      });
+      AtomicReference<JsonObject> last = new AtomicReference<>();
+      return Waits.holdsFor(vertx, "/health still showing the expected counters", Duration.ofMillis(SETTLE_MS),
+          () -> {
+            last.set(Waits.join(health()));
+            return mismatches(expected, last.get()).isEmpty();
+          })
+          .recover(e -> Future.failedFuture(last.get() == null ? e : new AssertionError("settled /health: mismatches "
+              + mismatches(expected, last.get()) + " in " + last.get().encode(), e)))
+          .map(v -> last.get());
     }
 
     Future<Void> until(String what, BooleanSupplier condition, long timeoutMs) {
-      return await(what, () -> Future.succeededFuture(condition.getAsBoolean()), done -> done,
-          done -> "the condition still does not hold", timeoutMs).mapEmpty();
+      return Waits.eventually(vertx, what, Duration.ofMillis(timeoutMs), condition::getAsBoolean);
     }
 
-    /** Probes every {@link #POLL_MS} until {@code done}; fails after {@code timeoutMs}, describing the last probe. */
+    /** Probes until {@code done}; fails after {@code timeoutMs}, describing the last probe. */
     <T> Future<T> await(String what, Supplier<Future<T>> probe, Predicate<T> done, Function<T, String> describe,
         long timeoutMs) {
-      Promise<T> result = Promise.promise();
-      long deadlineMs = System.currentTimeMillis() + timeoutMs;
-      Runnable[] attempt = new Runnable[1];
-      attempt[0] = () -> probe.get().onComplete(ar -> {
-        if (ar.succeeded() && done.test(ar.result())) {
-          result.complete(ar.result());
-        } else if (System.currentTimeMillis() > deadlineMs) {
-          result.fail(new AssertionError("waited " + timeoutMs + " ms for " + what + " in vain; "
-              + (ar.succeeded() ? describe.apply(ar.result()) : "last probe failed: " + ar.cause())));
-        } else {
-          vertx.setTimer(POLL_MS, id -> attempt[0].run());
-        }
-      });
-      attempt[0].run();
-      return result.future();
+      // A failed probe (such as a non-200 answer) is tried again.
+      return Waits.eventually(vertx, what, Duration.ofMillis(timeoutMs), ExecutionException.class,
+          () -> Waits.join(probe.get()), done, describe);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.support.Waits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,10 +26,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /metrics scraped after a replay: the domain's metrics with exact counts, Vert.x's and the JVM's beside them. */
+@Tag("integration")
 class MetricsEndpointTest {
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
 
@@ -67,16 +71,12 @@ class MetricsEndpointTest {
               "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1")), registry, null)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
       HttpClient http = HttpClient.newHttpClient();
-      Map<String, Double> m = Map.of();
-      long deadline = System.nanoTime() + 15_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        m = scrape(http, port);
-        if (m.getOrDefault("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}", 0.0) == 200.0
-            && m.getOrDefault("tapewatch_agent_runs_total{agent=\"trend_score\"}", 0.0) >= 1.0) {
-          break;
-        }
-        Thread.sleep(200);
-      }
+      Map<String, Double> m = Waits.until("the replay ingested and the trend agent run", Duration.ofSeconds(15),
+          () -> scrape(http, port),
+          s -> s.getOrDefault("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}", 0.0) == 200.0
+              && s.getOrDefault("tapewatch_agent_runs_total{agent=\"trend_score\"}", 0.0) >= 1.0,
+          s -> "BTC-USD trades " + s.get("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}") + ", trend runs "
+              + s.get("tapewatch_agent_runs_total{agent=\"trend_score\"}"));
       assertEquals(200.0, m.get("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}"));
       assertEquals(100.0, m.get("tapewatch_trades_ingested_total{symbol=\"ETH-USD\"}"));
       assertEquals(2.0, m.get("tapewatch_feed_malformed_total{reason=\"not_json\"}"));

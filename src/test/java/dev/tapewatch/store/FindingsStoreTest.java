@@ -8,6 +8,7 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.tape.Finding;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.TestService;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,10 +30,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Findings and posture through the running service into the real PostgreSQL, including a database outage. */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FindingsStoreTest {
   static final String ADMIN_TOKEN = "s3cret-admin-token";
@@ -89,20 +93,19 @@ class FindingsStoreTest {
     return req.send().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 
+  private static List<String> findingIds(HttpResponse<Buffer> ran) {
+    return ran.bodyAsJsonObject().getJsonArray("results").stream().map(r -> ((JsonObject) r).getJsonObject("finding"))
+        .filter(f -> f != null).map(f -> f.getString("id")).toList();
+  }
+
   private long count(String where) throws Exception {
     return db.query("SELECT count(*) FROM findings WHERE " + where).get(0).getLong(0);
   }
 
   /** Polls the table: the store writes asynchronously, and its published status may predate the write. */
-  private List<Row> awaitRows(String sql) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    List<Row> rows = db.query(sql);
-    while (rows.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      rows = db.query(sql);
-    }
-    assertFalse(rows.isEmpty(), "no row for " + sql);
-    return rows;
+  private List<Row> awaitRows(String sql) {
+    return Waits.until("a row for " + sql, Duration.ofSeconds(10), () -> db.query(sql), rows -> !rows.isEmpty(),
+        rows -> "no row");
   }
 
   @Test
@@ -141,9 +144,16 @@ class FindingsStoreTest {
     HttpResponse<Buffer> dry = runNow(svc, "?names=trend_score,rvol_spike&symbol=BTC-USD&insert=false", null);
     assertEquals(200, dry.statusCode());
     assertEquals(2, dry.bodyAsJsonObject().getJsonArray("ran").size());
-    Thread.sleep(500);
-    assertEquals(before, count("true"), "insert=false stores nothing");
-    assertEquals(id, svc.json("/findings?limit=1").getJsonArray("findings").getJsonObject(0).getString("id"));
+    // The store writes in order: once the findings of a later run with insert are in the table, a finding of the
+    // dry run would be too.
+    List<String> later = findingIds(runNow(svc, "?names=trend_score&symbol=BTC-USD&insert=true", null));
+    assertFalse(later.isEmpty());
+    awaitRows("SELECT id FROM findings WHERE id = '" + later.get(later.size() - 1) + "'");
+    assertEquals(before + later.size(), count("true"), "insert=false stores nothing");
+    List<String> shown = svc.json("/findings?limit=" + (later.size() + 1)).getJsonArray("findings").stream()
+        .map(f -> ((JsonObject) f).getString("id")).toList();
+    assertEquals(Set.copyOf(later), Set.copyOf(shown.subList(0, later.size())), "the later run's findings first");
+    assertEquals(id, shown.get(later.size()), "then the first one: none from the dry run");
 
     HttpResponse<Buffer> csv = svc.getNow("/findings.csv?symbol=ETH-USD&limit=5");
     assertEquals(200, csv.statusCode());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -84,37 +85,22 @@ public final class ServiceProcess implements AutoCloseable {
     return new JsonObject(get("/health").body()).getJsonObject("cluster");
   }
 
-  /** Polls GET {@code path} every 100 ms until {@code done} holds, and returns that answer's JSON. */
-  public JsonObject await(String path, Predicate<HttpResponse<String>> done, long timeoutMs) throws Exception {
+  /** Polls GET {@code path} until {@code done} holds, and returns that answer's JSON; fails after {@code timeoutMs}. */
+  public JsonObject await(String path, Predicate<HttpResponse<String>> done, long timeoutMs) {
     return poll("GET " + path, () -> get(path), done, timeoutMs);
   }
 
   /** The same with POST: for an action that the service takes only once it is ready. */
-  public JsonObject awaitPost(String path, Predicate<HttpResponse<String>> done, long timeoutMs) throws Exception {
+  public JsonObject awaitPost(String path, Predicate<HttpResponse<String>> done, long timeoutMs) {
     return poll("POST " + path, () -> post(path), done, timeoutMs);
   }
 
-  private interface Call {
-    HttpResponse<String> send() throws IOException, InterruptedException;
-  }
-
-  private JsonObject poll(String what, Call call, Predicate<HttpResponse<String>> done, long timeoutMs)
-      throws Exception {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    HttpResponse<String> last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = call.send();
-        if (done.test(last)) {
-          return new JsonObject(last.body());
-        }
-      } catch (IOException notYetListening) {
-        // the process is still starting
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(what + " on port " + port + " not as expected within " + timeoutMs + " ms; last: "
-        + (last == null ? "no answer" : last.statusCode() + " " + last.body()));
+  /** A refused or timed-out connection means the process is still starting: it is polled again. */
+  private JsonObject poll(String what, Callable<HttpResponse<String>> call, Predicate<HttpResponse<String>> done,
+      long timeoutMs) {
+    HttpResponse<String> answer = Waits.until(what + " on port " + port, Duration.ofMillis(timeoutMs),
+        IOException.class, call, done, last -> last.statusCode() + " " + last.body());
+    return new JsonObject(answer.body());
   }
 
   /** SIGTERM, as a rolling deploy sends it. */

@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,18 +67,10 @@ public final class TestService {
     return r.bodyAsJsonObject();
   }
 
-  /** Polls {@code path} every 100 ms until {@code done} holds for its JSON, or fails after {@code timeoutMs}. */
-  public JsonObject await(String path, Predicate<JsonObject> done, long timeoutMs) throws Exception {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = json(path);
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("condition on " + path + " not met within " + timeoutMs + " ms; last: " + last);
+  /** Polls {@code path} until {@code done} holds for its JSON, or fails after {@code timeoutMs}. */
+  public JsonObject await(String path, Predicate<JsonObject> done, long timeoutMs) {
+    return Waits.until("condition on " + path, Duration.ofMillis(timeoutMs), () -> json(path), done,
+        JsonObject::encode);
   }
 
   public Vertx vertx() {
