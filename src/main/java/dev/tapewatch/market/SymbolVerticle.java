@@ -33,6 +33,7 @@ public final class SymbolVerticle extends VerticleBase {
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
 
   private final SymbolState state;
+  private final MeterRegistry registry;
   private final Timer latency;
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class SymbolVerticle extends VerticleBase {
 
   public SymbolVerticle(String symbol, int tradesMax, MeterRegistry registry) {
     this.state = new SymbolState(symbol, tradesMax);
+    this.registry = registry;
     this.latency = Timer.builder("tapewatch.trade.to.features.latency")
         .description("From a trade's arrival at the feed to its symbol's bars and features being updated")
         .tag("symbol", symbol)
@@ -139,6 +141,9 @@ public final class SymbolVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(statusTimer);
+    // The histogram is this verticle's alone: left registered, /metrics would go on showing a symbol that moved to
+    // another node, and a verticle started for it again later would take over its old counts.
+    registry.remove(latency);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
 }

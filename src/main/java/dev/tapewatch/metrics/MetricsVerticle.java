@@ -1,6 +1,7 @@
 package dev.tapewatch.metrics;
 
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.bus.NodeShare;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -10,18 +11,22 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The domain's Prometheus metrics, read from the statuses the feed, the symbol verticles, the agents, the store, the
  * alerts and the LLM analyst publish every second, so that no verticle shares its counters. Labels are bounded: a
- * symbol, an agent, a malformed-message reason, an error kind; never an id or free text.
+ * symbol, an agent, a malformed-message reason, an error kind; never an id or free text. A symbol's meters exist
+ * while this node runs the symbol ({@link NodeShare}): every configured one on a single node.
  */
 public final class MetricsVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final AtomicLong lastMessageMs = new AtomicLong();
   private StatusMeters meters;
+  /** Null until the ownership verticle announces a share, which on a single node it never does. */
+  private Set<String> share;
 
   public MetricsVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -40,7 +45,21 @@ public final class MetricsVerticle extends VerticleBase {
     consumers.add(bus.localConsumer(Addresses.STORE_STATUS, m -> store(m.body())));
     consumers.add(bus.localConsumer(Addresses.ALERTS_STATUS, m -> alerts(m.body())));
     consumers.add(bus.localConsumer(Addresses.LLM_STATUS, m -> llm(m.body())));
+    consumers.add(NodeShare.follow(bus, this::follow));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private void follow(List<String> symbols) {
+    share = Set.copyOf(symbols);
+    meters.retainSymbols(share);
+  }
+
+  /**
+   * The feed's status lists every configured symbol, and a leaving symbol's verticle may publish once more after the
+   * announcement: their figures for a symbol not run here would bring its meters back.
+   */
+  private boolean runsHere(String symbol) {
+    return share == null || share.contains(symbol);
   }
 
   private static double num(JsonObject j, String key) {
@@ -60,7 +79,7 @@ public final class MetricsVerticle extends VerticleBase {
     malformed.fieldNames().forEach(reason -> meters.counter("tapewatch.feed.malformed",
         "Malformed feed messages skipped, by reason", Tags.of("reason", reason), num(malformed, reason)));
     JsonObject symbols = f.getJsonObject("symbols", new JsonObject());
-    for (String symbol : symbols.fieldNames()) {
+    for (String symbol : symbols.fieldNames().stream().filter(this::runsHere).toList()) {
       JsonObject s = symbols.getJsonObject(symbol);
       Tags tags = Tags.of("symbol", symbol);
       meters.counter("tapewatch.trades.ingested", "Trades taken in from the feed", tags, num(s, "trades"));
@@ -76,7 +95,11 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void market(JsonObject m) {
-    Tags tags = Tags.of("symbol", m.getString("symbol"));
+    String symbol = m.getString("symbol");
+    if (!runsHere(symbol)) {
+      return;
+    }
+    Tags tags = Tags.of("symbol", symbol);
     meters.gauge("tapewatch.trades.cached", "Trades in the symbol's cache", tags, num(m, "trades_cached"));
     meters.counter("tapewatch.late.trades", "Trades too old for any kept 1m bar", tags, num(m, "late_trades"));
   }

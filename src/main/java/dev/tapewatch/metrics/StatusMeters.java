@@ -2,21 +2,26 @@ package dev.tapewatch.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Prometheus meters that report the latest value of a published status: a counter or gauge is registered the first
- * time its name and labels are seen, and from then on reads whatever the newest status said. Only the metrics
- * verticle writes the values; a scrape reads them.
+ * time its name and labels are seen, and from then on reads whatever the newest status said, until its symbol leaves
+ * the node. Only the metrics verticle writes the values; a scrape reads them.
  */
 final class StatusMeters {
+  private record Cell(AtomicReference<Double> value, Meter meter) {
+  }
+
   private final MeterRegistry registry;
-  private final Map<String, AtomicReference<Double>> values = new HashMap<>();
+  private final Map<String, Cell> cells = new HashMap<>();
 
   StatusMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -33,11 +38,25 @@ final class StatusMeters {
         .strongReference(true).register(registry)).set(value);
   }
 
-  private AtomicReference<Double> cell(String name, Tags tags, Consumer<AtomicReference<Double>> register) {
-    return values.computeIfAbsent(name + tags, k -> {
-      AtomicReference<Double> ref = new AtomicReference<>(0.0);
-      register.accept(ref);
-      return ref;
+  /**
+   * Removes from the registry every meter labelled with a symbol not in {@code symbols}, so that /metrics shows no
+   * stale series for it; should it come back, its meters are registered afresh.
+   */
+  void retainSymbols(Set<String> symbols) {
+    cells.values().removeIf(cell -> {
+      String symbol = cell.meter().getId().getTag("symbol");
+      if (symbol == null || symbols.contains(symbol)) {
+        return false;
+      }
+      registry.remove(cell.meter());
+      return true;
     });
+  }
+
+  private AtomicReference<Double> cell(String name, Tags tags, Function<AtomicReference<Double>, Meter> register) {
+    return cells.computeIfAbsent(name + tags, k -> {
+      AtomicReference<Double> ref = new AtomicReference<>(0.0);
+      return new Cell(ref, register.apply(ref));
+    }).value();
   }
 }

@@ -4,6 +4,7 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.agents.LabelSpec.Role;
 import dev.tapewatch.config.StoreSettings;
+import dev.tapewatch.store.FindingQuery.Kept;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -25,7 +26,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class StoreVerticle extends VerticleBase {
   private final StoreSettings settings;
   private final int capacity;
   private final Deque<JsonObject> pending = new ArrayDeque<>();
-  private final Deque<JsonObject> recent = new ArrayDeque<>();
+  private final FindingQuery.Recent recent;
   private final Map<String, JsonObject> positions = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Pool pool;
@@ -76,6 +76,7 @@ public final class StoreVerticle extends VerticleBase {
   public StoreVerticle(StoreSettings settings) {
     this.settings = settings;
     this.capacity = settings.recentFindings();
+    this.recent = new FindingQuery.Recent(capacity);
   }
 
   @Override
@@ -111,7 +112,7 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private void accept(JsonObject finding) {
-    remember(recent, finding);
+    recent.add(finding);
     if (pool == null) {
       applyPosture(finding);
       return;
@@ -124,13 +125,6 @@ public final class StoreVerticle extends VerticleBase {
     }
     pending.addLast(finding);
     flush();
-  }
-
-  private void remember(Deque<JsonObject> ring, JsonObject finding) {
-    if (ring.size() >= capacity) {
-      ring.removeFirst();
-    }
-    ring.addLast(finding);
   }
 
   /** A posture change is its agent's new position_state row, written with the finding. */
@@ -292,39 +286,45 @@ public final class StoreVerticle extends VerticleBase {
   private void query(Message<JsonObject> request) {
     FindingQuery q = FindingQuery.fromJson(request.body());
     if (pool == null) {
-      request.reply(answer(List.copyOf(recent), q, "memory"));
+      request.reply(answer(q.take(recent.newestFirst()), "memory"));
       return;
     }
     withTimeout(pool.preparedQuery(Queries.SELECT_FINDINGS).execute(Tuple.of(q.symbol(),
             q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
         .onSuccess(rows -> {
-          List<JsonObject> all = new ArrayList<>(pending);
-          rows.forEach(r -> all.add(findingOf(r)));
-          request.reply(answer(all, q, "postgres"));
+          // The unwritten findings are few while the database answers; the rows come newest first and at most limit.
+          List<Kept> candidates = new ArrayList<>();
+          pending.forEach(f -> {
+            Kept k = Kept.of(f);
+            if (q.matches(k)) {
+              candidates.add(k);
+            }
+          });
+          rows.forEach(r -> candidates.add(keptOf(r)));
+          // Stable: of a finding both unwritten and already in a row (its write just committed), or heard twice, the
+          // first copy is the one answered.
+          candidates.sort(Kept.NEWEST_FIRST);
+          request.reply(answer(q.take(candidates.iterator()), "postgres"));
         })
-        .onFailure(e -> request.reply(answer(List.copyOf(recent), q, "memory")));
+        .onFailure(e -> request.reply(answer(q.take(recent.newestFirst()), "memory")));
   }
 
-  /** {@code {findings: [...], source}}: the matching findings, once each, newest first, at most limit. */
-  private static JsonObject answer(List<JsonObject> candidates, FindingQuery q, String source) {
-    Map<String, JsonObject> byId = new HashMap<>();
-    candidates.stream().filter(q::matches).forEach(f -> byId.putIfAbsent(f.getString("id"), f));
-    List<JsonObject> sorted = new ArrayList<>(byId.values());
-    sorted.sort(FindingQuery.NEWEST_FIRST);
-    return new JsonObject()
-        .put("findings", new JsonArray(new ArrayList<>(sorted.subList(0, Math.min(q.limit(), sorted.size())))))
-        .put("source", source);
+  /** {@code {findings: [...], source}}. */
+  private static JsonObject answer(List<JsonObject> findings, String source) {
+    return new JsonObject().put("findings", new JsonArray(findings)).put("source", source);
   }
 
-  private static JsonObject findingOf(Row r) {
-    return new JsonObject()
-        .put("id", r.getUUID("id").toString())
-        .put("ts_utc", r.getOffsetDateTime("ts_utc").toInstant().toString())
+  private static Kept keptOf(Row r) {
+    Instant ts = r.getOffsetDateTime("ts_utc").toInstant();
+    String id = r.getUUID("id").toString();
+    return new Kept(ts, id, new JsonObject()
+        .put("id", id)
+        .put("ts_utc", ts.toString())
         .put("agent", r.getString("agent"))
         .put("symbol", r.getString("symbol"))
         .put("score", r.getDouble("score"))
         .put("label", r.getString("label"))
-        .put("details", r.getJsonObject("details"));
+        .put("details", r.getJsonObject("details")));
   }
 
   private void positions(Message<JsonObject> request) {
