@@ -95,7 +95,7 @@ public final class TapewatchApp {
     List<String> stopOwnership = new ArrayList<>();
     return Future.all(symbols)
         .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
-        .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry))).onSuccess(stopHttp::add)
+        .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry, share))).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new StoreVerticle(config.store()))).onSuccess(stopStore::add)
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)

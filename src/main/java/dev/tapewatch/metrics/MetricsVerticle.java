@@ -25,11 +25,12 @@ public final class MetricsVerticle extends VerticleBase {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final AtomicLong lastMessageMs = new AtomicLong();
   private StatusMeters meters;
-  /** Null until the ownership verticle announces a share, which on a single node it never does. */
+  /** The symbols run here: every configured one on a single node, none on a cluster node until it claims some. */
   private Set<String> share;
 
-  public MetricsVerticle(MeterRegistry registry) {
+  public MetricsVerticle(MeterRegistry registry, List<String> initialShare) {
     this.registry = registry;
+    this.share = Set.copyOf(initialShare);
   }
 
   @Override
@@ -59,7 +60,7 @@ public final class MetricsVerticle extends VerticleBase {
    * announcement: their figures for a symbol not run here would bring its meters back.
    */
   private boolean runsHere(String symbol) {
-    return share == null || share.contains(symbol);
+    return share.contains(symbol);
   }
 
   private static double num(JsonObject j, String key) {

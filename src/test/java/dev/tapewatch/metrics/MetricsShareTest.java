@@ -101,7 +101,7 @@ class MetricsShareTest {
 
   @Test
   void aSymbolThatLeavesTheNodeLeavesMetricsAndComesBackFresh() throws Exception {
-    await(vertx.deployVerticle(new MetricsVerticle(registry)));
+    await(vertx.deployVerticle(new MetricsVerticle(registry, List.of("BTC-USD", "ETH-USD"))));
     deploySymbol("BTC-USD");
     String eth = deploySymbol("ETH-USD");
     sendTrades("BTC-USD", 3);
