@@ -21,6 +21,7 @@ import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.store.StoreVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,12 +30,13 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * The whole service on a Vert.x instance. Deployed in this order: the symbol verticles and the store, HTTP (so that it
- * hears every status the others publish), the alert verticle and the LLM analyst (so that they hear every finding),
+ * The whole service on a Vert.x instance. Deployed in this order: metrics, the store, the symbol verticles (which ask
+ * the store for the outcomes still owed), HTTP (so that it hears every status the others publish), the alert verticle and the LLM analyst (so that they hear every finding),
  * the agents, and the feed last so that no trade arrives before its verticle listens; stopped in the order that
- * loses nothing (see {@link #shutdown()}).
+ * writes what it holds (see {@link #shutdown()}).
  */
 public final class TapewatchApp {
   private final Vertx vertx;
@@ -81,10 +83,8 @@ public final class TapewatchApp {
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
     List<String> share = cluster == null ? config.symbols() : List.of();
-    List<Future<String>> symbols = new ArrayList<>();
-    for (String s : share) {
-      symbols.add(vertx.deployVerticle(new SymbolVerticle(s, config.market().tradesMax(), registry)));
-    }
+    Function<String, Deployable> symbolVerticle = symbol -> new SymbolVerticle(symbol, config.market().tradesMax(),
+        config.scorecard().horizons(), registry);
     HttpVerticle http = new HttpVerticle(config, startedMs, registry);
     List<String> stopSymbols = new ArrayList<>();
     List<String> stopStore = new ArrayList<>();
@@ -93,10 +93,11 @@ public final class TapewatchApp {
     List<String> stopAgents = new ArrayList<>();
     List<String> stopFeed = new ArrayList<>();
     List<String> stopOwnership = new ArrayList<>();
-    return Future.all(symbols)
-        .onSuccess(v -> symbols.forEach(f -> stopSymbols.add(f.result())))
-        .compose(v -> vertx.deployVerticle(new MetricsVerticle(registry, share))).onSuccess(stopHttp::add)
+    return vertx.deployVerticle(new MetricsVerticle(registry, share)).onSuccess(stopHttp::add)
+        // The store first: a symbol verticle asks it for the outcomes its findings are still owed.
         .compose(v -> vertx.deployVerticle(new StoreVerticle(config.store()))).onSuccess(stopStore::add)
+        .compose(v -> Future.all(share.stream().map(s -> vertx.deployVerticle(symbolVerticle.apply(s))
+            .onSuccess(stopSymbols::add)).toList()))
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
@@ -106,8 +107,7 @@ public final class TapewatchApp {
                 .onSuccess(stopAgents::add)).toList()))
         .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
         .compose(v -> cluster == null ? Future.succeededFuture()
-            : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(),
-                symbol -> new SymbolVerticle(symbol, config.market().tradesMax(), registry)))
+            : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(), symbolVerticle))
                 .onSuccess(stopOwnership::add))
         .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts,
             stopOwnership, stopStore, stopHttp, stopSymbols)));

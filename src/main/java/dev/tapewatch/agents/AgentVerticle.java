@@ -216,23 +216,25 @@ public final class AgentVerticle extends VerticleBase {
     JsonObject base = new JsonObject().put("agent", entry.name()).put("symbol", symbol);
     return vertx.eventBus().<JsonObject>request(Addresses.snapshot(symbol), null,
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
-        .map(reply -> {
+        .compose(reply -> {
           AgentInput input = new AgentInput(MarketSnapshot.fromJson(reply.body()), System.currentTimeMillis(),
               feedConnected);
           JsonArray out = new JsonArray();
+          // One after another: a run's findings are announced in the order the agent made them.
+          Future<?> announced = Future.succeededFuture();
           for (Finding f : entry.agent().evaluate(input, commit)) {
-            JsonObject json = f.toJson();
-            if (commit) {
-              vertx.eventBus().publish(Addresses.FINDINGS, json);
-              // A reading comes every run: worth a line only when asked for.
-              (isReading(f) ? LOG.atDebug() : LOG.atInfo())
-                  .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
-                  .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label()).addKeyValue("score", f.score())
-                  .log("finding");
-            }
-            out.add(base.copy().put("finding", json));
+            announced = announced.compose(v -> FindingAnnouncer.announce(vertx, f, commit)).onSuccess(json -> {
+              if (commit) {
+                // A reading comes every run: worth a line only when asked for.
+                (isReading(f) ? LOG.atDebug() : LOG.atInfo())
+                    .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
+                    .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label())
+                    .addKeyValue("score", f.score()).log("finding");
+              }
+              out.add(base.copy().put("finding", json));
+            });
           }
-          return out.isEmpty() ? new JsonArray().add(base) : out;
+          return announced.map(v -> out.isEmpty() ? new JsonArray().add(base) : out);
         })
         .otherwise(e -> {
           LOG.atWarn().addKeyValue("agent", entry.name()).addKeyValue("symbol", symbol)
@@ -240,6 +242,7 @@ public final class AgentVerticle extends VerticleBase {
           return new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage())));
         });
   }
+
 
   private boolean isReading(Finding f) {
     return entry.agent().descriptor().label(f.label()).filter(l -> l.role() == LabelSpec.Role.READING).isPresent();

@@ -1,5 +1,6 @@
 package dev.tapewatch.alerts;
 
+import dev.tapewatch.agents.FindingAnnouncer;
 import dev.tapewatch.agents.LlmAnalystAgent;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.LlmSettings;
@@ -84,7 +85,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
         .onSuccess(reply -> {
           status.record(reply, calledAtMs);
           if (reply.ok()) {
-            vertx.eventBus().publish(Addresses.FINDINGS, finding(symbol, trigger, reply.analysis()).toJson());
+            FindingAnnouncer.announce(vertx, finding(symbol, trigger, reply.analysis()), true);
           } else {
             LOG.atWarn().addKeyValue("symbol", symbol).addKeyValue("agent", AGENT)
                 .log("LLM analysis failed: " + reply.error() + ": " + reply.detail());

@@ -35,6 +35,16 @@ public final class Addresses {
   public static final String FINDINGS = "findings";
   /** Published by each agent after every run: its registry entry (see AgentStatus). */
   public static final String AGENTS_STATUS = "agents.status";
+  /**
+   * Every outcome the moment it is resolved, published by the symbol's owner: {@code {id, symbol, agent, horizon,
+   * outcome: {price, ret_bps, hit} | {missed: true}}}.
+   */
+  public static final String FINDING_OUTCOMES = "findings.outcomes";
+  /**
+   * Request {@code {symbol, since}} → {@code {pending: [{id, agent, ts_utc, ref_price, direction, horizons:
+   * [label]}]}}: the outcomes still owed to findings made since then, for a symbol's verticle taking it up.
+   */
+  public static final String STORE_OUTCOMES_PENDING = "store.outcomes.pending";
   /** Request {@code {symbol?, limit, since?, agent?}} → {@code {findings: [...], source}}, newest first. */
   public static final String STORE_FINDINGS_QUERY = "store.findings.query";
   /** Request → {@code {positions: [{symbol, status, qty, avg_price, updated_at, last_action, last_conf}]}}. */
@@ -101,6 +111,14 @@ public final class Addresses {
 
   public static String bars(String symbol) {
     return market(symbol, "bars");
+  }
+
+  /**
+   * Request {@code {id, agent, ts_ms, direction, open}} → {@code {ref_price, horizons: [label]}}: the finding's
+   * reference price (the last trade at or before ts_ms, or null) and, with {@code open}, its outcomes owed.
+   */
+  public static String outcomesOpen(String symbol) {
+    return market(symbol, "outcomes-open");
   }
 
   public static String snapshot(String symbol) {

@@ -15,6 +15,7 @@ public record TapewatchConfig(
     HttpSettings http,
     AlertSettings alerts,
     LlmSettings llm,
+    ScorecardSettings scorecard,
     ClusterSettings cluster,
     LogSettings logs) {
 
@@ -30,7 +31,8 @@ public record TapewatchConfig(
     ClusterSettings cluster = ClusterSettings.read(r);
     FeedSettings feed = FeedSettings.read(r, cluster.enabled());
     return new TapewatchConfig(MarketSettings.read(r), feed, agents, StoreSettings.read(r), HttpSettings.read(r),
-        AlertSettings.read(r), LlmSettings.read(r), cluster, LogSettings.read(r));
+        AlertSettings.read(r), LlmSettings.read(r), ScorecardSettings.read(r), cluster,
+        LogSettings.read(r));
   }
 
   /** The products watched, in the order configured. */

@@ -98,19 +98,31 @@ final class FindingRoutes {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
-    MessageConsumer<JsonObject> findings = vertx.eventBus().consumer(Addresses.FINDINGS, m -> {
-      JsonObject f = m.body();
-      if ((symbol == null || symbol.equals(f.getString("symbol")))
-          && (agent == null || agent.equals(f.getString("agent"))) && !r.writeQueueFull()) {
-        r.write("event: finding\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
-      }
-    });
+    MessageConsumer<JsonObject> findings = relay(Addresses.FINDINGS, "finding", symbol, agent, r);
+    MessageConsumer<JsonObject> outcomes = relay(Addresses.FINDING_OUTCOMES, "outcome", symbol, agent, r);
     // The first line says the stream is live: in a cluster, once every node knows to send this one the findings.
-    findings.completion().onComplete(registered -> r.write(": tapewatch findings\n\n"));
+    Future.all(findings.completion(), outcomes.completion())
+        .onComplete(registered -> r.write(": tapewatch findings\n\n"));
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> r.write(": keep-alive\n\n"));
     r.closeHandler(v -> {
       vertx.cancelTimer(keepAlive);
       findings.unregister();
+      outcomes.unregister();
+    });
+  }
+
+  /**
+   * Writes each message of {@code address} that matches the filters as an event named {@code event}, its id the
+   * finding's (an outcome carries its finding's id).
+   */
+  private MessageConsumer<JsonObject> relay(String address, String event, String symbol, String agent,
+      HttpServerResponse r) {
+    return vertx.eventBus().consumer(address, m -> {
+      JsonObject f = m.body();
+      if ((symbol == null || symbol.equals(f.getString("symbol")))
+          && (agent == null || agent.equals(f.getString("agent"))) && !r.writeQueueFull()) {
+        r.write("event: " + event + "\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+      }
     });
   }
 

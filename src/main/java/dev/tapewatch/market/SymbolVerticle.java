@@ -1,21 +1,24 @@
 package dev.tapewatch.market;
 
+import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.config.Horizon;
 import dev.tapewatch.tape.CandleSeed;
 import dev.tapewatch.tape.MarketBatch;
-import dev.tapewatch.tape.Timeframe;
-
-import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Timeframe;
 import dev.tapewatch.tape.Trade;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns one symbol's {@link SymbolState}: applies the feed's batches and answers the market queries by
@@ -31,8 +36,11 @@ import org.HdrHistogram.Histogram;
  */
 public final class SymbolVerticle extends VerticleBase {
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(SymbolVerticle.class);
 
   private final SymbolState state;
+  private final List<Horizon> horizons;
+  private final OutcomeBook outcomes = new OutcomeBook();
   private final MeterRegistry registry;
   private final Timer latency;
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
@@ -40,8 +48,10 @@ public final class SymbolVerticle extends VerticleBase {
   private final Map<String, String> encoded = new HashMap<>();
   private long statusTimer;
 
-  public SymbolVerticle(String symbol, int tradesMax, MeterRegistry registry) {
+  /** {@code horizons}: when the outcomes of this symbol's findings are measured, shortest first. */
+  public SymbolVerticle(String symbol, int tradesMax, List<Horizon> horizons, MeterRegistry registry) {
     this.state = new SymbolState(symbol, tradesMax);
+    this.horizons = horizons;
     this.registry = registry;
     this.latency = Timer.builder("tapewatch.trade.to.features.latency")
         .description("From a trade's arrival at the feed to its symbol's bars and features being updated")
@@ -69,9 +79,59 @@ public final class SymbolVerticle extends VerticleBase {
     });
     reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
     reply(Addresses.status(symbol), this::status);
+    reply(Addresses.outcomesOpen(symbol), m -> openOutcomes((JsonObject) m.body()));
     statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
         id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> recallOutcomes(System.currentTimeMillis()));
+  }
+
+  /**
+   * Takes up the outcomes still owed to this symbol's findings (after a restart, or on the node that inherits the
+   * symbol); those already due are missed, since the trades that would price them were not watched here. A store
+   * that cannot answer leaves them unresolved, which the log says.
+   */
+  private Future<Void> recallOutcomes(long startedMs) {
+    long since = startedMs - horizons.get(horizons.size() - 1).millis();
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_OUTCOMES_PENDING, new JsonObject()
+            .put("symbol", state.symbol()).put("since", Instant.ofEpochMilli(since).toString()),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .map(reply -> {
+          for (Object o : reply.body().getJsonArray("pending")) {
+            JsonObject p = (JsonObject) o;
+            List<String> owed = p.getJsonArray("horizons").stream().map(String.class::cast).toList();
+            outcomes.open(p.getString("id"), p.getString("agent"), Instant.parse(p.getString("ts_utc")).toEpochMilli(),
+                p.getDouble("ref_price"), p.getInteger("direction"),
+                horizons.stream().filter(h -> owed.contains(h.label())).toList());
+          }
+          publish(outcomes.missBefore(startedMs));
+          return (Void) null;
+        })
+        .otherwise(e -> {
+          LOG.atWarn().addKeyValue("symbol", state.symbol())
+              .log("outcomes owed before this start not recalled: " + e.getMessage());
+          return null;
+        });
+  }
+
+  /** Gives a finding its reference price and, unless it is a dry run, opens the outcomes it is owed. */
+  private JsonObject openOutcomes(JsonObject request) {
+    long tsMs = request.getLong("ts_ms");
+    int at = state.trades().lastAtOrBefore(tsMs);
+    Double refPrice = at < 0 ? null : state.trades().price(at);
+    if (request.getBoolean("open", true)) {
+      outcomes.open(request.getString("id"), request.getString("agent"), tsMs, refPrice,
+          request.getInteger("direction", 0), horizons);
+    }
+    return new JsonObject().put("ref_price", refPrice)
+        .put("horizons", new JsonArray(horizons.stream().map(Horizon::label).toList()));
+  }
+
+  private void publish(List<OutcomeBook.Resolved> resolved) {
+    for (OutcomeBook.Resolved r : resolved) {
+      vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", r.id())
+          .put("symbol", state.symbol()).put("agent", r.agent()).put("horizon", r.label()).put("outcome", r.outcome()));
+    }
   }
 
   /**
@@ -97,6 +157,9 @@ public final class SymbolVerticle extends VerticleBase {
       state.apply(q);
     }
     if (!batch.trades().isEmpty()) {
+      if (outcomes.size() > 0) {
+        publish(outcomes.resolve(state.trades(), state.lastTradeTimeMs()));
+      }
       long nanos = Math.min(LATENCY_MAX_NANOS, Math.max(0, System.nanoTime() - batch.receivedNanos()));
       latencyNanos.recordValueWithCount(nanos, batch.trades().size());
       for (int i = 0; i < batch.trades().size(); i++) {

@@ -6,9 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,6 +68,7 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
     private final int capacity;
     private final NavigableSet<Kept> newestFirst = new TreeSet<>(Kept.NEWEST_FIRST);
     private final Deque<Kept> arrivals = new ArrayDeque<>();
+    private final Map<String, JsonObject> byId = new HashMap<>();
 
     Recent(int capacity) {
       this.capacity = capacity;
@@ -78,10 +81,18 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
         return;
       }
       if (arrivals.size() >= capacity) {
-        newestFirst.remove(arrivals.removeFirst());
+        Kept oldest = arrivals.removeFirst();
+        newestFirst.remove(oldest);
+        byId.remove(oldest.id());
       }
       newestFirst.add(k);
       arrivals.addLast(k);
+      byId.put(k.id(), finding);
+    }
+
+    /** The kept finding with this id, or null: an outcome updates it in place. */
+    JsonObject byId(String id) {
+      return byId.get(id);
     }
 
     int size() {

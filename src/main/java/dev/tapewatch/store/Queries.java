@@ -39,13 +39,30 @@ final class Queries {
             avg_price double precision,
             updated_at timestamptz NOT NULL,
             last_action text,
-            last_conf double precision)"""));
+            last_conf double precision)"""),
+      // The scorecard: each finding's reference price and the outcomes it is owed, resolved one by one.
+      List.of("""
+          ALTER TABLE findings
+            ADD COLUMN IF NOT EXISTS ref_price double precision,
+            ADD COLUMN IF NOT EXISTS outcomes jsonb""",
+          "CREATE INDEX IF NOT EXISTS findings_agent_ts ON findings (agent, ts_utc DESC)"));
 
   /** Idempotent: a retry after an ambiguous failure finds the id and writes nothing. */
   static final String INSERT_FINDING = """
-      INSERT INTO findings (id, ts_utc, agent, symbol, score, label, details)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      INSERT INTO findings (id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
       ON CONFLICT (id) DO NOTHING""";
+
+  /** $1 id, $2 horizon label, $3 the outcome: one horizon of a finding resolved. */
+  static final String UPDATE_OUTCOME = """
+      UPDATE findings SET outcomes = jsonb_set(coalesce(outcomes, '{}'::jsonb), ARRAY[$2::text], $3::jsonb)
+      WHERE id = $1""";
+
+  /** $1 symbol, $2 since: the findings that may still be owed outcomes. */
+  static final String SELECT_OWED = """
+      SELECT id, ts_utc, agent, score, label, ref_price, outcomes FROM findings
+      WHERE symbol = $1 AND ts_utc >= $2 AND outcomes IS NOT NULL
+      ORDER BY ts_utc""";
 
   /** A replayed older change never overwrites a newer one. */
   static final String UPSERT_POSITION = """
@@ -61,7 +78,7 @@ final class Queries {
 
   /** $1 symbol or null, $2 since or null, $3 agent or null, $4 limit. */
   static final String SELECT_FINDINGS = """
-      SELECT id, ts_utc, agent, symbol, score, label, details FROM findings
+      SELECT id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes FROM findings
       WHERE ($1::text IS NULL OR symbol = $1)
         AND ($2::timestamptz IS NULL OR ts_utc >= $2)
         AND ($3::text IS NULL OR agent = $3)

@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ public final class StoreVerticle extends VerticleBase {
   private final StoreSettings settings;
   private final int capacity;
   private final Deque<JsonObject> pending = new ArrayDeque<>();
+  /** Outcomes resolved and not yet written, {@code {id, horizon, outcome}}, in the order they came. */
+  private final Deque<JsonObject> pendingOutcomes = new ArrayDeque<>();
   private final FindingQuery.Recent recent;
   private final Map<String, JsonObject> positions = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -92,6 +95,11 @@ public final class StoreVerticle extends VerticleBase {
     // every node keeps every finding, so that /findings on any node shows them all.
     consumers.add(pool != null ? bus.<JsonObject>localConsumer(Addresses.FINDINGS, m -> accept(m.body()))
         : bus.<JsonObject>consumer(Addresses.FINDINGS, m -> accept(m.body())));
+    // An outcome is resolved by the symbol's owner, which after a takeover is not the finding's maker: with a
+    // database the owner's node writes it; in memory every node keeps it, as it keeps every finding.
+    consumers.add(pool != null ? bus.<JsonObject>localConsumer(Addresses.FINDING_OUTCOMES, m -> outcome(m.body()))
+        : bus.<JsonObject>consumer(Addresses.FINDING_OUTCOMES, m -> outcome(m.body())));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_OUTCOMES_PENDING, this::owed));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_POSITIONS, this::positions));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
@@ -180,9 +188,73 @@ public final class StoreVerticle extends VerticleBase {
     return chain;
   }
 
+  /**
+   * Puts a resolved outcome on its finding: the kept copy at once (an unwritten finding is then inserted with it),
+   * the table's row with the next write, after the inserts that write makes.
+   */
+  private void outcome(JsonObject resolved) {
+    JsonObject kept = recent.byId(resolved.getString("id"));
+    if (kept != null) {
+      JsonObject outcomes = kept.getJsonObject("outcomes");
+      if (outcomes == null) {
+        outcomes = new JsonObject();
+        kept.put("outcomes", outcomes);
+      }
+      outcomes.put(resolved.getString("horizon"), resolved.getJsonObject("outcome"));
+    }
+    if (pool != null) {
+      pendingOutcomes.addLast(resolved);
+      flush();
+    }
+  }
+
+  /** The findings of a symbol since a time whose outcomes are not all resolved, for its verticle to take up. */
+  private void owed(Message<JsonObject> request) {
+    String symbol = request.body().getString("symbol");
+    Instant since = Instant.parse(request.body().getString("since"));
+    Map<String, JsonObject> byId = new LinkedHashMap<>();
+    for (Iterator<Kept> it = recent.newestFirst(); it.hasNext(); ) {
+      Kept k = it.next();
+      if (k.ts().isBefore(since)) {
+        break;
+      }
+      if (symbol.equals(k.finding().getString("symbol"))) {
+        byId.put(k.id(), k.finding());
+      }
+    }
+    Future<Void> fromTable = pool == null ? Future.succeededFuture()
+        : withTimeout(pool.preparedQuery(Queries.SELECT_OWED).execute(Tuple.of(symbol, since.atOffset(ZoneOffset.UTC))))
+            .map(rows -> {
+              rows.forEach(r -> byId.putIfAbsent(r.getUUID("id").toString(), keptOf(r).finding()));
+              return (Void) null;
+            });
+    fromTable.otherwiseEmpty().onComplete(done -> {
+      JsonArray owed = new JsonArray();
+      byId.values().forEach(f -> {
+        JsonObject outcomes = f.getJsonObject("outcomes");
+        if (outcomes == null) {
+          return;
+        }
+        List<String> open = outcomes.fieldNames().stream().filter(h -> outcomes.getValue(h) == null).toList();
+        if (!open.isEmpty()) {
+          owed.add(new JsonObject().put("id", f.getString("id")).put("agent", f.getString("agent"))
+              .put("ts_utc", f.getString("ts_utc")).put("ref_price", f.getDouble("ref_price"))
+              .put("direction", direction(f)).put("horizons", new JsonArray(open)));
+        }
+      });
+      request.reply(new JsonObject().put("pending", owed));
+    });
+  }
+
+  /** The direction its agent declared for the finding's label; 0 for a label no agent declares. */
+  private static int direction(JsonObject f) {
+    return AgentCatalog.label(f.getString("agent"), f.getString("label"))
+        .map(l -> l.direction().of(f.getDouble("score", 0.0))).orElse(0);
+  }
+
   /** Writes the oldest buffered findings; on failure retries later with backoff, on success goes on. */
   private void flush() {
-    if (stopping || flushing || retryTimer >= 0 || pending.isEmpty()) {
+    if (stopping || flushing || retryTimer >= 0 || pending.isEmpty() && pendingOutcomes.isEmpty()) {
       return;
     }
     flushing = true;
@@ -205,14 +277,18 @@ public final class StoreVerticle extends VerticleBase {
   private Future<Void> writeOldest() {
     writeAttempts++;
     List<JsonObject> batch = pending.stream().limit(BATCH_MAX).toList();
+    List<JsonObject> outcomes = pendingOutcomes.stream().limit(BATCH_MAX).toList();
     Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
-    return ready.compose(v -> write(batch))
+    return ready.compose(v -> write(batch, outcomes))
         .onSuccess(v -> {
           // A full buffer may have dropped some of the batch's oldest meanwhile: remove by id, not by count.
           Set<String> ids = new HashSet<>();
           batch.forEach(f -> ids.add(f.getString("id")));
           while (!pending.isEmpty() && ids.contains(pending.peekFirst().getString("id"))) {
             pending.removeFirst();
+          }
+          for (int i = 0; i < outcomes.size(); i++) {
+            pendingOutcomes.removeFirst();
           }
           written += batch.size();
           connected = true;
@@ -259,13 +335,15 @@ public final class StoreVerticle extends VerticleBase {
     lastError = String.valueOf(e.getMessage());
   }
 
-  private Future<Void> write(List<JsonObject> batch) {
+  /** One transaction: the findings, their position_state rows, then the outcomes (whose findings may be among them). */
+  private Future<Void> write(List<JsonObject> batch, List<JsonObject> outcomes) {
     List<Tuple> findings = new ArrayList<>();
     List<Tuple> postures = new ArrayList<>();
     for (JsonObject f : batch) {
       OffsetDateTime ts = Instant.parse(f.getString("ts_utc")).atOffset(ZoneOffset.UTC);
       findings.add(Tuple.of(UUID.fromString(f.getString("id")), ts, f.getString("agent"), f.getString("symbol"),
-          f.getDouble("score"), f.getString("label"), f.getJsonObject("details")));
+          f.getDouble("score"), f.getString("label"), f.getJsonObject("details"), f.getDouble("ref_price"),
+          f.getJsonObject("outcomes")));
       if (isPostureChange(f)) {
         JsonObject d = f.getJsonObject("details");
         postures.add(Tuple.of(f.getString("symbol"), d.getString("status"), d.getDouble("qty"),
@@ -273,10 +351,18 @@ public final class StoreVerticle extends VerticleBase {
       }
     }
     long startNanos = System.nanoTime();
+    List<Tuple> resolved = outcomes.stream().map(o -> Tuple.of(UUID.fromString(o.getString("id")),
+        o.getString("horizon"), o.getJsonObject("outcome"))).toList();
     return pool.<Void>withTransaction(conn -> {
-      Future<?> inserted = conn.preparedQuery(Queries.INSERT_FINDING).executeBatch(findings);
-      return postures.isEmpty() ? inserted.mapEmpty()
-          : inserted.compose(v -> conn.preparedQuery(Queries.UPSERT_POSITION).executeBatch(postures)).mapEmpty();
+      Future<?> done = findings.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(Queries.INSERT_FINDING).executeBatch(findings);
+      if (!postures.isEmpty()) {
+        done = done.compose(v -> conn.preparedQuery(Queries.UPSERT_POSITION).executeBatch(postures));
+      }
+      if (!resolved.isEmpty()) {
+        done = done.compose(v -> conn.preparedQuery(Queries.UPDATE_OUTCOME).executeBatch(resolved));
+      }
+      return done.mapEmpty();
     }).onSuccess(v -> {
       writeBatches++;
       writeNanos += System.nanoTime() - startNanos;
@@ -324,7 +410,9 @@ public final class StoreVerticle extends VerticleBase {
         .put("symbol", r.getString("symbol"))
         .put("score", r.getDouble("score"))
         .put("label", r.getString("label"))
-        .put("details", r.getJsonObject("details")));
+        .put("details", r.getJsonObject("details"))
+        .put("ref_price", r.getDouble("ref_price"))
+        .put("outcomes", r.getJsonObject("outcomes")));
   }
 
   private void positions(Message<JsonObject> request) {

@@ -80,6 +80,20 @@ class TapewatchConfigTest {
   }
 
   @Test
+  void outcomeHorizons() {
+    assertEquals(List.of(new Horizon("1m", 60_000), new Horizon("5m", 300_000), new Horizon("15m", 900_000),
+        new Horizon("60m", 3_600_000)), load().scorecard().horizons());
+    ScorecardSettings s = load("OUTCOME_HORIZONS", "2h, 30s,90m").scorecard();
+    assertEquals(List.of(new Horizon("30s", 30_000), new Horizon("90m", 5_400_000), new Horizon("2h", 7_200_000)),
+        s.horizons(), "shortest first");
+    for (String bad : List.of("", "1m,", "1x", "0m", "-1m", "1.5m", "1m,1m", "60m,1h", "m")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load("OUTCOME_HORIZONS", bad), bad);
+      assertEquals("OUTCOME_HORIZONS='" + bad + "' is invalid: expected a comma list of distinct horizons <n>s, <n>m"
+          + " or <n>h, like 1m,5m,15m,60m", e.getMessage());
+    }
+  }
+
+  @Test
   void aReplayThatCannotBeReadIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
     Path unreadable = Files.writeString(dir.resolve("secret.ndjson"), "");
     Files.setPosixFilePermissions(unreadable, java.util.Set.of());

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import dev.tapewatch.config.Horizon;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ class MetricsShareTest {
   }
 
   private String deploySymbol(String symbol) throws Exception {
-    return await(vertx.deployVerticle(new SymbolVerticle(symbol, 1000, registry)));
+    return await(vertx.deployVerticle(new SymbolVerticle(symbol, 1000, List.of(new Horizon("1m", 60_000)), registry)));
   }
 
   private Map<String, Double> scrape() {

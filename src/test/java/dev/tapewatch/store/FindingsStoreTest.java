@@ -125,15 +125,21 @@ class FindingsStoreTest {
     assertEquals("trend_score", result.getString("agent"));
     assertEquals("ETH-USD", result.getString("symbol"));
     JsonObject finding = result.getJsonObject("finding");
-    assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details"), finding.fieldNames());
+    assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details", "ref_price", "outcomes"),
+        finding.fieldNames());
+    assertTrue(finding.getDouble("ref_price") > 0, finding.encode());
+    assertEquals(new JsonObject().putNull("1m").putNull("5m").putNull("15m").putNull("60m"),
+        finding.getJsonObject("outcomes"), "every horizon owed, none resolved yet");
     String id = finding.getString("id");
 
     JsonObject newest = svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0);
     assertEquals(finding, newest, "visible at once, first row for the symbol");
     awaitRows("SELECT id FROM findings WHERE id = '" + id + "'");
     assertEquals(1, count("id = '" + id + "'"));
-    List<Row> row = db.query("SELECT agent, symbol, label, score, details->>'posture' FROM findings WHERE id = '"
-        + id + "'");
+    List<Row> row = db.query("SELECT agent, symbol, label, score, details->>'posture', ref_price, outcomes::text"
+        + " FROM findings WHERE id = '" + id + "'");
+    assertEquals(finding.getDouble("ref_price"), row.get(0).getDouble(5));
+    assertEquals(finding.getJsonObject("outcomes"), new JsonObject(row.get(0).getString(6)));
     assertEquals("trend_score", row.get(0).getString(0));
     assertEquals(finding.getDouble("score"), row.get(0).getDouble(3));
     assertEquals("flat", row.get(0).getString(4));
@@ -226,6 +232,24 @@ class FindingsStoreTest {
     assertEquals(0.0, exit.getJsonObject("details").getDouble("qty"));
     assertEquals("flat", awaitRows("SELECT status FROM position_state WHERE symbol = 'BTC-USD' AND status = 'flat'")
         .get(0).getString(0));
+  }
+
+  @Test
+  void anOutcomeIsWrittenOnItsFindingsRowAndShownWithIt() throws Exception {
+    TestService svc = start(Map.of());
+    String id = findingIds(runNow(svc, "?names=trend_score&symbol=ETH-USD", null)).get(0);
+    awaitRows("SELECT id FROM findings WHERE id = '" + id + "'");
+    JsonObject hit = new JsonObject().put("price", 3400.5).put("ret_bps", 12.5).put("hit", true);
+    // As the symbol's owner publishes it once a trade reaches the horizon.
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
+        .put("agent", "trend_score").put("horizon", "5m").put("outcome", hit));
+    Row row = awaitRows("SELECT outcomes::text FROM findings WHERE id = '" + id + "' AND outcomes->'5m' <> 'null'")
+        .get(0);
+    assertEquals(new JsonObject().putNull("1m").put("5m", hit).putNull("15m").putNull("60m"),
+        new JsonObject(row.getString(0)), "one horizon resolved, the others still owed");
+    JsonObject shown = svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0);
+    assertEquals(id, shown.getString("id"));
+    assertEquals(hit, shown.getJsonObject("outcomes").getJsonObject("5m"));
   }
 
   @Test
