@@ -9,6 +9,8 @@ import dev.tapewatch.cluster.ClusterNode;
 import dev.tapewatch.cluster.SymbolOwnershipVerticle;
 import dev.tapewatch.alerts.LlmAnalystVerticle;
 import dev.tapewatch.agents.AgentVerticle;
+import dev.tapewatch.agents.TapeClockVerticle;
+import dev.tapewatch.config.AgentSettings.AgentClock;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.CoinbaseFeedVerticle;
 import dev.tapewatch.feed.ReplayFeedVerticle;
@@ -83,6 +85,7 @@ public final class TapewatchApp {
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
     long startedMs = System.currentTimeMillis();
     List<String> share = cluster == null ? config.symbols() : List.of();
+    List<AgentCatalog.Entry> agents = AgentCatalog.build(config.agents());
     Function<String, Deployable> symbolVerticle = symbol -> new SymbolVerticle(symbol, config.market().tradesMax(),
         config.scorecard().horizons(), registry);
     HttpVerticle http = new HttpVerticle(config, startedMs, registry);
@@ -102,9 +105,12 @@ public final class TapewatchApp {
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .onSuccess(stopAgents::add)
-        .compose(v -> Future.all(AgentCatalog.build(config.agents()).stream()
-            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share))
+        .compose(v -> Future.all(agents.stream()
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share, config.agents().clock()))
                 .onSuccess(stopAgents::add)).toList()))
+        .compose(v -> config.agents().clock() == AgentClock.TAPE
+            ? vertx.deployVerticle(new TapeClockVerticle(agents)).onSuccess(stopAgents::add)
+            : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
         .compose(v -> cluster == null ? Future.succeededFuture()
             : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(), symbolVerticle))

@@ -4,6 +4,7 @@ import dev.tapewatch.tape.Finding;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.bus.NodeShare;
+import dev.tapewatch.config.AgentSettings.AgentClock;
 import dev.tapewatch.market.MarketSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,7 +49,10 @@ public final class AgentVerticle extends VerticleBase {
    */
   private final Map<String, MessageConsumer<JsonObject>> ready = new LinkedHashMap<>();
   private final List<String> initialSymbols;
+  private final AgentClock clock;
   private boolean feedConnected;
+  /** On the tape clock, the tape time of the last run: what a run-now takes for now. */
+  private long lastTickMs = -1;
   private boolean stopping;
   private long timer = -1;
 
@@ -56,9 +60,10 @@ public final class AgentVerticle extends VerticleBase {
    * Runs the agent for {@code initialSymbols} (every configured symbol on a single node; none in cluster mode) and
    * for whatever this node's share becomes ({@link Addresses#NODE_SYMBOLS}).
    */
-  public AgentVerticle(AgentCatalog.Entry entry, List<String> initialSymbols) {
+  public AgentVerticle(AgentCatalog.Entry entry, List<String> initialSymbols, AgentClock clock) {
     this.entry = entry;
     this.initialSymbols = initialSymbols;
+    this.clock = clock;
     this.status = new AgentStatus(entry.name(), entry.intervalSec(), entry.disabledBy());
   }
 
@@ -68,11 +73,17 @@ public final class AgentVerticle extends VerticleBase {
     consumers.add(bus.<JsonObject>localConsumer(Addresses.FEED_STATUS,
         m -> feedConnected = m.body().getBoolean("connected", false)));
     consumers.add(NodeShare.follow(bus, this::follow));
+    if (clock == AgentClock.TAPE) {
+      consumers.add(bus.<JsonObject>localConsumer(Addresses.agentTick(entry.name()), m -> {
+        lastTickMs = m.body().getLong("t_ms");
+        runAll(null, true, lastTickMs).onComplete(done -> m.reply(new JsonObject()));
+      }));
+    }
     Future<?> ready = Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> follow(initialSymbols));
     return ready.onSuccess(v -> {
       publishStatus();
-      if (entry.enabled()) {
+      if (entry.enabled() && clock == AgentClock.WALL) {
         schedule();
       }
     });
@@ -164,11 +175,12 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void schedule() {
-    timer = vertx.setTimer(entry.intervalSec() * 1000L, id -> runAll(null, true).onComplete(done -> {
-      if (!stopping) {
-        schedule();
-      }
-    }));
+    timer = vertx.setTimer(entry.intervalSec() * 1000L,
+        id -> runAll(null, true, System.currentTimeMillis()).onComplete(done -> {
+          if (!stopping) {
+            schedule();
+          }
+        }));
   }
 
   private void runNow(String symbol, Message<JsonObject> request) {
@@ -178,18 +190,19 @@ public final class AgentVerticle extends VerticleBase {
           .put("symbol", symbol).put("error", "disabled (" + entry.disabledBy() + ")"))));
       return;
     }
-    runAll(symbol, insert).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
+    long nowMs = clock == AgentClock.TAPE && lastTickMs >= 0 ? lastTickMs : System.currentTimeMillis();
+    runAll(symbol, insert, nowMs).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
   }
 
   /**
    * One run over {@code onlySymbol} (or every symbol when null). With {@code commit} false nothing is published
    * and the agent's state is untouched. Never fails: errors become result entries.
    */
-  private Future<JsonArray> runAll(String onlySymbol, boolean commit) {
+  private Future<JsonArray> runAll(String onlySymbol, boolean commit, long nowMs) {
     long startNanos = System.nanoTime();
     List<Future<JsonArray>> perSymbol = new ArrayList<>();
     for (String symbol : onlySymbol == null ? List.copyOf(ready.keySet()) : List.of(onlySymbol)) {
-      perSymbol.add(runOne(symbol, commit));
+      perSymbol.add(runOne(symbol, commit, nowMs));
     }
     return Future.join(perSymbol).map(done -> {
       JsonArray results = new JsonArray();
@@ -212,13 +225,14 @@ public final class AgentVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonArray> runOne(String symbol, boolean commit) {
+  private Future<JsonArray> runOne(String symbol, boolean commit, long nowMs) {
     JsonObject base = new JsonObject().put("agent", entry.name()).put("symbol", symbol);
     return vertx.eventBus().<JsonObject>request(Addresses.snapshot(symbol), null,
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
         .compose(reply -> {
-          AgentInput input = new AgentInput(MarketSnapshot.fromJson(reply.body()), System.currentTimeMillis(),
-              feedConnected);
+          // On the tape clock the tape is the feed: it is connected while it drives the runs.
+          AgentInput input = new AgentInput(MarketSnapshot.fromJson(reply.body()), nowMs,
+              clock == AgentClock.TAPE || feedConnected);
           JsonArray out = new JsonArray();
           // One after another: a run's findings are announced in the order the agent made them.
           Future<?> announced = Future.succeededFuture();

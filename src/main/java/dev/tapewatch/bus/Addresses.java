@@ -74,6 +74,18 @@ public final class Addresses {
   }
 
   /**
+   * Request, on the tape clock only: {@code {from_ms}} → {@code {next_ms}}, the first tape time at or after it at
+   * which an agent is due; {@code {t_ms}} → every agent due at that tape time runs on every symbol, then the answer
+   * {@code {next_ms}} (null: no agent runs). The replay waits for each answer before it delivers later messages.
+   */
+  public static final String AGENTS_TICK = "agents.tick";
+
+  /** Request {@code {t_ms}} to one agent on the tape clock: it runs at that tape time, answered when done. */
+  public static String agentTick(String agent) {
+    return "agents." + agent + ".tick";
+  }
+
+  /**
    * Request {@code {insert: bool}} to the agent's runner of one symbol, on whichever node owns it →
    * {@code {results: [{agent, symbol, finding?, error?}]}}.
    */

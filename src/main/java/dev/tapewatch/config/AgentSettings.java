@@ -1,5 +1,7 @@
 package dev.tapewatch.config;
 
+import java.util.Locale;
+
 /**
  * Periods (seconds), thresholds, cooldowns and switches of the agents; README's agent rules say how each is used.
  * The trend score and the macro watcher have settings of their own.
@@ -23,9 +25,16 @@ public record AgentSettings(
     double liqSpreadBps,
     int liqStaleSec,
     TrendSettings trend,
-    MacroSettings macro) {
+    MacroSettings macro,
+    AgentClock clock) {
 
-  static AgentSettings read(ConfigReader r) {
+  /**
+   * When agents run: on the wall clock, every interval; or on the tape's clock, at every tape time that is a multiple
+   * of the interval, the replay holding later messages back until those runs have finished.
+   */
+  public enum AgentClock { WALL, TAPE }
+
+  static AgentSettings read(ConfigReader r, FeedMode feed) {
     TrendSettings trend = TrendSettings.read(r);
     return new AgentSettings(
         r.integer("AGENT_COOLDOWN_SEC", 0, 86_400),
@@ -46,6 +55,24 @@ public record AgentSettings(
         r.decimal("LIQ_SPREAD_BPS", 0.0, 100_000.0),
         r.integer("LIQ_STALE_SEC", 1, 86_400),
         trend,
-        MacroSettings.read(r));
+        MacroSettings.read(r),
+        clock(r, feed));
+  }
+
+  private static AgentClock clock(ConfigReader r, FeedMode feed) {
+    boolean replay = feed.kind() == FeedMode.Kind.REPLAY;
+    return switch (r.raw("AGENT_CLOCK").toLowerCase(Locale.ROOT)) {
+      case "" -> replay ? AgentClock.TAPE : AgentClock.WALL;
+      case "wall" -> AgentClock.WALL;
+      case "tape" -> {
+        if (!replay) {
+          throw new ConfigException("AGENT_CLOCK", ConfigException.quote(r.raw("AGENT_CLOCK")),
+              "wall, or tape with FEED=replay:<path> (only a replay has a tape to keep time by)");
+        }
+        yield AgentClock.TAPE;
+      }
+      default -> throw new ConfigException("AGENT_CLOCK", ConfigException.quote(r.raw("AGENT_CLOCK")),
+          "tape or wall (empty: tape for a replay, wall otherwise)");
+    };
   }
 }

@@ -27,9 +27,9 @@ public record TapewatchConfig(
   /** Reads {@code env} over the packaged defaults; throws {@link ConfigException} on the first bad value. */
   public static TapewatchConfig load(Map<String, String> env) {
     ConfigReader r = new ConfigReader(ConfigReader.loadDefaults(), env);
-    AgentSettings agents = AgentSettings.read(r);
     ClusterSettings cluster = ClusterSettings.read(r);
     FeedSettings feed = FeedSettings.read(r, cluster.enabled());
+    AgentSettings agents = AgentSettings.read(r, feed.mode());
     return new TapewatchConfig(MarketSettings.read(r), feed, agents, StoreSettings.read(r), HttpSettings.read(r),
         AlertSettings.read(r), LlmSettings.read(r), ScorecardSettings.read(r), cluster,
         LogSettings.read(r));

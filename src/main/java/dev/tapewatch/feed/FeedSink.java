@@ -22,6 +22,9 @@ public final class FeedSink {
 
   private final EventBus bus;
   private final Map<String, Pending> pending = new HashMap<>();
+  /** The agents' clock when it is the tape's, else null. */
+  private final TapeClock clock;
+  private long newestMs = Long.MIN_VALUE;
 
   private static final class Pending {
     final String address;
@@ -39,11 +42,18 @@ public final class FeedSink {
   }
 
   public FeedSink(EventBus bus, List<String> symbols) {
+    this(bus, symbols, null);
+  }
+
+  /** A sink whose deliveries keep the agents' tape clock: see {@link TapeClock}. */
+  FeedSink(EventBus bus, List<String> symbols, TapeClock clock) {
     this.bus = bus;
+    this.clock = clock;
     symbols.forEach(s -> pending.put(s, new Pending(Addresses.events(s))));
   }
 
   public void trade(Trade t, long receivedNanos) {
+    advanceTo(t.timeMs());
     Pending p = pending.get(t.symbol());
     if (p.isEmpty()) {
       p.firstNanos = receivedNanos;
@@ -52,11 +62,38 @@ public final class FeedSink {
   }
 
   public void quote(Quote q, long receivedNanos) {
+    advanceTo(q.timeMs());
     Pending p = pending.get(q.symbol());
     if (p.isEmpty()) {
       p.firstNanos = receivedNanos;
     }
     p.quotes.add(q);
+  }
+
+  /**
+   * On the tape clock, before anything of time {@code t} is delivered: every agent due at a tape time before t runs,
+   * after everything up to that time has been delivered.
+   */
+  private void advanceTo(long t) {
+    if (clock == null) {
+      return;
+    }
+    while (clock.next(t) < t) {
+      flush();
+      clock.tick();
+    }
+    newestMs = Math.max(newestMs, t);
+  }
+
+  /** At the end of a tape on the tape clock: the agents due up to its newest time run too. */
+  void finish() {
+    if (clock == null || newestMs == Long.MIN_VALUE) {
+      return;
+    }
+    while (clock.next(newestMs) <= newestMs) {
+      flush();
+      clock.tick();
+    }
   }
 
   public void flush() {

@@ -1,6 +1,7 @@
 package dev.tapewatch.feed;
 
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.config.AgentSettings.AgentClock;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,7 +21,8 @@ import java.util.zip.GZIPInputStream;
  * Replays a file of Coinbase Exchange ws-feed messages (one JSON message a line, plain or {@code .gz}) through the
  * same {@link ExchangeTape} as the live feed. Reading and pacing block, so they run on a dedicated worker thread;
  * the pace is the messages' own {@code time} divided by {@code REPLAY_SPEED} (0: as fast as possible). When the file
- * ends the service keeps serving and the status says {@code replay_finished: true}.
+ * ends the service keeps serving and the status says {@code replay_finished: true}. On the tape clock the agents run
+ * at the tape's times, the reading waiting for them (see {@link TapeClock}).
  */
 public final class ReplayFeedVerticle extends VerticleBase {
   static final int MAX_BATCH_LINES = 256;
@@ -63,7 +65,8 @@ public final class ReplayFeedVerticle extends VerticleBase {
   }
 
   private Void replay(FeedStats stats) throws IOException {
-    FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols());
+    FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols(),
+        config.agents().clock() == AgentClock.TAPE ? new TapeClock(vertx.eventBus()) : null);
     ExchangeTape tape = new ExchangeTape(config.symbols(), stats, sink, (symbol, after, before) -> {
     });
     double speed = config.feed().replaySpeed();
@@ -103,6 +106,9 @@ public final class ReplayFeedVerticle extends VerticleBase {
         if (sleepNanos > 0) {
           LockSupport.parkNanos(sleepNanos);
         }
+      }
+      if (!stopping) {
+        sink.finish();
       }
     } finally {
       sink.flush();

@@ -80,6 +80,20 @@ class TapewatchConfigTest {
   }
 
   @Test
+  void agentClockIsTheTapesForAReplayAndTheWallsOtherwise(@TempDir Path dir) throws Exception {
+    Path tape = Files.writeString(dir.resolve("tape.ndjson"), "");
+    assertEquals(AgentSettings.AgentClock.WALL, load().agents().clock());
+    assertEquals(AgentSettings.AgentClock.WALL, load("FEED", "coinbase").agents().clock());
+    assertEquals(AgentSettings.AgentClock.TAPE, load("FEED", "replay:" + tape).agents().clock());
+    assertEquals(AgentSettings.AgentClock.WALL, load("FEED", "replay:" + tape, "AGENT_CLOCK", "Wall").agents().clock());
+    assertEquals(AgentSettings.AgentClock.TAPE, load("FEED", "replay:" + tape, "AGENT_CLOCK", "tape").agents().clock());
+    assertEquals("AGENT_CLOCK='tape' is invalid: expected wall, or tape with FEED=replay:<path> (only a replay has a"
+        + " tape to keep time by)", assertThrows(ConfigException.class, () -> load("AGENT_CLOCK", "tape")).getMessage());
+    assertEquals("AGENT_CLOCK='exchange' is invalid: expected tape or wall (empty: tape for a replay, wall otherwise)",
+        assertThrows(ConfigException.class, () -> load("AGENT_CLOCK", "exchange")).getMessage());
+  }
+
+  @Test
   void outcomeHorizons() {
     assertEquals(List.of(new Horizon("1m", 60_000), new Horizon("5m", 300_000), new Horizon("15m", 900_000),
         new Horizon("60m", 3_600_000)), load().scorecard().horizons());

@@ -73,7 +73,9 @@ class MetricsEndpointTest {
       HttpClient http = HttpClient.newHttpClient();
       Map<String, Double> m = Waits.until("the replay ingested and the trend agent run", Duration.ofSeconds(15),
           () -> scrape(http, port),
+          // The symbols publish their status once a second: the cache gauge may lag the feed's count.
           s -> s.getOrDefault("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}", 0.0) == 200.0
+              && s.getOrDefault("tapewatch_trades_cached{symbol=\"BTC-USD\"}", 0.0) == 200.0
               && s.getOrDefault("tapewatch_agent_runs_total{agent=\"trend_score\"}", 0.0) >= 1.0,
           s -> "BTC-USD trades " + s.get("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}") + ", trend runs "
               + s.get("tapewatch_agent_runs_total{agent=\"trend_score\"}"));
