@@ -347,6 +347,7 @@ class CoinbaseFeedVerticleTest {
     lines.put(without(ticker, "best_ask"), MalformedReason.MISSING_FIELD);
     lines.put(with(match, "side", "BUY"), MalformedReason.BAD_SIDE);
     lines.put(with(match, "price", "12,5"), MalformedReason.BAD_NUMBER);
+    lines.put(with(match, "size", "NaN"), MalformedReason.NON_FINITE);
     lines.put(with(match, "trade_id", 1.5), MalformedReason.BAD_NUMBER);
     lines.put(new JsonObject().put("type", "heartbeat").put("last_trade_id", "none").put("product_id", match.product())
         .put("sequence", 1).put("time", match.json().getString("time")).encode(), MalformedReason.BAD_NUMBER);
