@@ -129,7 +129,8 @@ public final class CoinbaseMessageParser {
           return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
         }
         String symbol = symbols.get(f.product);
-        return symbol == null ? new FeedMessage.Ignored(f.type) : new FeedMessage.Heartbeat(symbol, f.lastTradeId);
+        return symbol == null ? new FeedMessage.Ignored(f.type) : new FeedMessage.Heartbeat(symbol, f.lastTradeId,
+            f.time == null ? IsoTime.INVALID : IsoTime.parseMillis(f.time));
       }
       case "subscriptions" -> {
         return new FeedMessage.Subscriptions();

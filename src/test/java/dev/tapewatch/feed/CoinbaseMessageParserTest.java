@@ -512,9 +512,15 @@ class CoinbaseMessageParserTest {
 
   @Test
   void otherMessageTypes() {
-    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613), parser.parse(
+    long sent = Instant.parse("2021-04-17T16:43:30.244Z").toEpochMilli();
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, sent), parser.parse(
         "{\"type\":\"heartbeat\",\"sequence\":333938798,\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\","
             + "\"time\":\"2021-04-17T16:43:30.244075Z\"}"));
+    // a heartbeat's time only ever vouches for a held trade: without one it is still a heartbeat
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, IsoTime.INVALID), parser.parse(
+        "{\"type\":\"heartbeat\",\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\"}"));
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, IsoTime.INVALID), parser.parse(
+        "{\"type\":\"heartbeat\",\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\",\"time\":\"soon\"}"));
     assertEquals(new FeedMessage.Ignored("heartbeat"), parser.parse(
         "{\"type\":\"heartbeat\",\"last_trade_id\":1,\"product_id\":\"BTC-USD\"}"));
     assertEquals(new FeedMessage.Malformed(MalformedReason.MISSING_FIELD), parser.parse(
