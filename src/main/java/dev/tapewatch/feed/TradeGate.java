@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>A trade more than the skew ahead of its product's clock or of the feed's clock ({@code future_time}), or whose
  *       id is more than the jump past the product's last ({@code trade_id_jump}), is held. The feed's clock is the
  *       local clock for a live feed and, for a replay, which has no other, the newest trade accepted of any product.
- *       With neither a product clock nor a feed clock (a replay's very first trade) there is nothing to be far from.</li>
+ *       With neither a product clock nor a feed clock (a replay's very first trade) there is nothing to be far
+ *       from.</li>
  *   <li>The product's next trade decides. If it lands near the held one (its id above it by at most the jump, its time
  *       within the skew of it) both are accepted: a quiet spell or an outage. Otherwise the held one is dropped,
  *       counted under the reason it was held for, and the new one is judged on its own: a bad print. A heartbeat whose
@@ -194,7 +195,7 @@ public final class TradeGate {
         || feedClock != NO_TRADE && timeMs - feedClock > maxSkewMs;
   }
 
-  /** Whether a time and id continue from {@code held}: the id not below it and at most the jump past, the time close. */
+  /** Whether a time and id continue from {@code held}: the id not below it, at most the jump past, the time close. */
   private boolean near(Trade held, long timeMs, long id) {
     return id >= held.tradeId() && id - held.tradeId() <= maxIdJump
         && Math.abs(timeMs - held.timeMs()) <= maxSkewMs;
