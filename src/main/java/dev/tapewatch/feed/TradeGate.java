@@ -13,13 +13,16 @@ import java.util.Map;
  * <ul>
  *   <li>A trade whose price, size or notional is not within (0, {@link #MAX_MAGNITUDE}] is dropped
  *       ({@code non_finite}).</li>
- *   <li>A trade whose id is not above the last accepted one is a duplicate; so is one with the held one's id and a
- *       time near it (a resend). With the held one's id but far from its time, it is the next trade, below.</li>
+ *   <li>A trade whose id is not above the last accepted one, but within the jump of it, is a duplicate (a resend, a
+ *       {@code last_match}); so is one with the held one's id and a time near it. With the held one's id but far from
+ *       its time, it is the next trade, below.</li>
  *   <li>A trade more than the skew ahead of its product's clock or of the feed's clock ({@code future_time}), or whose
- *       id is more than the jump past the product's last ({@code trade_id_jump}), is held. The feed's clock is the
- *       local clock for a live feed and, for a replay, which has no other, the newest trade accepted of any product.
- *       With neither a product clock nor a feed clock (a replay's very first trade) there is nothing to be far
- *       from.</li>
+ *       id is more than the jump away from the product's last ({@code trade_id_jump}), is held. The feed's clock is
+ *       the local clock for a live feed and, for a replay, which has no other, the newest trade accepted of any
+ *       product. With neither a product clock nor a feed clock (a replay's very first trade) there is nothing to be
+ *       far from. Ids far below the last are held too, not taken for resends: two bad prints that agree with each
+ *       other are accepted (next item), and if their ids were huge every real trade after them would otherwise be a
+ *       duplicate for good; the real sequence takes over again as soon as two of its trades agree.</li>
  *   <li>The product's next trade decides. If it lands near the held one (its id above it by at most the jump, its time
  *       within the skew of it) both are accepted: a quiet spell or an outage. Otherwise the held one is dropped,
  *       counted under the reason it was held for, and the new one is judged on its own: a bad print. A heartbeat whose
@@ -104,7 +107,7 @@ public final class TradeGate {
       return;
     }
     Product p = products.computeIfAbsent(symbol, s -> new Product());
-    if (t.tradeId() <= p.lastId) {
+    if (t.tradeId() <= p.lastId && p.lastId - t.tradeId() <= maxIdJump) {
       listener.duplicate(symbol);
       return;
     }
@@ -183,7 +186,7 @@ public final class TradeGate {
     if (ahead(p, timeMs, nowMs)) {
       return MalformedReason.FUTURE_TIME;
     }
-    if (p.lastId != 0 && id - p.lastId > maxIdJump) {
+    if (p.lastId != 0 && (id - p.lastId > maxIdJump || p.lastId - id > maxIdJump)) {
       return MalformedReason.TRADE_ID_JUMP;
     }
     return null;
@@ -202,7 +205,7 @@ public final class TradeGate {
   }
 
   private void accept(String symbol, Product p, Trade t) {
-    if (p.lastId != 0 && t.tradeId() > p.lastId + 1) {
+    if (p.lastId != 0 && t.tradeId() - p.lastId > 1) {
       listener.gap(symbol, p.lastId, t.tradeId());
     }
     p.lastId = t.tradeId();

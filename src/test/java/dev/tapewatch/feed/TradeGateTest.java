@@ -123,6 +123,21 @@ class TradeGateTest {
   }
 
   @Test
+  void twoAgreeingBadPrintsAreAcceptedButTheRealIdsTakeOverAgainAfterTwoOfTheirTrades() {
+    replay.trade(trade(1, T), 0);
+    replay.trade(trade(Long.MAX_VALUE - 1, T + 100), 0);
+    replay.trade(trade(Long.MAX_VALUE, T + 200), 0);
+    assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD",
+        "gap BTC-USD 1..9223372036854775806", "trade BTC-USD 9223372036854775806",
+        "trade BTC-USD 9223372036854775807"), taken(), "by the rule: the second lands near the first");
+    replay.trade(trade(2, T + 300), 0);
+    replay.trade(trade(3, T + 400), 0);
+    replay.trade(trade(3, T + 400), 0);
+    assertEquals(List.of("holding BTC-USD", "not holding BTC-USD", "trade BTC-USD 2", "trade BTC-USD 3",
+        "duplicate BTC-USD"), taken(), "far below the last is held, not a duplicate");
+  }
+
+  @Test
   void aHeldTradeFollowedByAnotherOutlierIsDroppedAndTheOutlierHeldInItsPlace() {
     replay.trade(trade(1, T), 0);
     replay.trade(trade(2, YEAR_9999), 0);
