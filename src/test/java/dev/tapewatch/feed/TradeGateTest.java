@@ -65,6 +65,14 @@ class TradeGateTest {
     return trade("BTC-USD", id, timeMs);
   }
 
+  /** Offers {@code trades} to the replay gate in turn; what it decided. */
+  private List<String> replayed(Trade... trades) {
+    for (Trade t : trades) {
+      replay.trade(t, 0);
+    }
+    return taken();
+  }
+
   private List<String> taken() {
     List<String> out = List.copyOf(log);
     log.clear();
@@ -103,80 +111,58 @@ class TradeGateTest {
 
   @Test
   void aTradeStampedInTheYear9999IsDroppedWhenTheNextContinuesTheOldClock() {
-    replay.trade(trade(1, T), 0);
-    replay.trade(trade(2, YEAR_9999), 0);
-    replay.trade(trade(2, T + 1_000), 0);
-    replay.trade(trade(3, T + 2_000), 0);
     assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD", "dropped BTC-USD future_time",
-        "trade BTC-USD 2", "trade BTC-USD 3"), taken());
+        "trade BTC-USD 2", "trade BTC-USD 3"),
+        replayed(trade(1, T), trade(2, YEAR_9999), trade(2, T + 1_000), trade(3, T + 2_000)));
     assertEquals(T + 2_000, replay.newestTradeMs());
   }
 
   @Test
   void aTradeIdNearTwoToTheSixtyThreeIsDroppedAndTheProductIsNotSilenced() {
-    replay.trade(trade(1, T), 0);
-    replay.trade(trade(Long.MAX_VALUE, T + 500), 0);
-    replay.trade(trade(2, T + 1_000), 0);
-    replay.trade(trade(3, T + 2_000), 0);
     assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD", "dropped BTC-USD trade_id_jump",
-        "trade BTC-USD 2", "trade BTC-USD 3"), taken());
+        "trade BTC-USD 2", "trade BTC-USD 3"),
+        replayed(trade(1, T), trade(Long.MAX_VALUE, T + 500), trade(2, T + 1_000), trade(3, T + 2_000)));
   }
 
   @Test
   void twoAgreeingBadPrintsAreAcceptedButTheRealIdsTakeOverAgainAfterTwoOfTheirTrades() {
-    replay.trade(trade(1, T), 0);
-    replay.trade(trade(Long.MAX_VALUE - 1, T + 100), 0);
-    replay.trade(trade(Long.MAX_VALUE, T + 200), 0);
     assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD",
         "gap BTC-USD 1..9223372036854775806", "trade BTC-USD 9223372036854775806",
-        "trade BTC-USD 9223372036854775807"), taken(), "by the rule: the second lands near the first");
-    replay.trade(trade(2, T + 300), 0);
-    replay.trade(trade(3, T + 400), 0);
-    replay.trade(trade(3, T + 400), 0);
+        "trade BTC-USD 9223372036854775807"),
+        replayed(trade(1, T), trade(Long.MAX_VALUE - 1, T + 100), trade(Long.MAX_VALUE, T + 200)),
+        "by the rule: the second lands near the first");
     assertEquals(List.of("holding BTC-USD", "not holding BTC-USD", "trade BTC-USD 2", "trade BTC-USD 3",
-        "duplicate BTC-USD"), taken(), "far below the last is held, not a duplicate");
+        "duplicate BTC-USD"), replayed(trade(2, T + 300), trade(3, T + 400), trade(3, T + 400)),
+        "far below the last is held, not a duplicate");
   }
 
   @Test
   void aHeldTradeFollowedByAnotherOutlierIsDroppedAndTheOutlierHeldInItsPlace() {
-    replay.trade(trade(1, T), 0);
-    replay.trade(trade(2, YEAR_9999), 0);
-    replay.trade(trade(3, T + 86_400_000), 0);
     assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD", "dropped BTC-USD future_time",
-        "holding BTC-USD"), taken());
-    replay.trade(trade(4, T + 86_401_000), 0);
-    assertEquals(List.of("not holding BTC-USD", "gap BTC-USD 1..3", "trade BTC-USD 3", "trade BTC-USD 4"), taken(),
-        "a day-long outage: the second outlier was genuine");
+        "holding BTC-USD"), replayed(trade(1, T), trade(2, YEAR_9999), trade(3, T + 86_400_000)));
+    assertEquals(List.of("not holding BTC-USD", "gap BTC-USD 1..3", "trade BTC-USD 3", "trade BTC-USD 4"),
+        replayed(trade(4, T + 86_401_000)), "a day-long outage: the second outlier was genuine");
   }
 
   @Test
   void timeIsJudgedBeforeTheId() {
-    replay.trade(trade(1, T), 0);
-    replay.trade(trade(5_000_000, YEAR_9999), 0);
-    replay.trade(trade(2, T), 0);
     assertEquals(List.of("trade BTC-USD 1", "holding BTC-USD", "not holding BTC-USD", "dropped BTC-USD future_time",
-        "trade BTC-USD 2"), taken());
+        "trade BTC-USD 2"), replayed(trade(1, T), trade(5_000_000, YEAR_9999), trade(2, T)));
   }
 
   @Test
   void duplicatesWhileHoldingLeaveTheHeldTradeWaiting() {
-    replay.trade(trade(5, T), 0);
-    replay.trade(trade(6, T + 600_000), 0);
-    replay.trade(trade(5, T), 0);
-    replay.trade(trade(6, T + 600_000), 0);
-    assertEquals(List.of("trade BTC-USD 5", "holding BTC-USD", "duplicate BTC-USD", "duplicate BTC-USD"), taken(),
+    assertEquals(List.of("trade BTC-USD 5", "holding BTC-USD", "duplicate BTC-USD", "duplicate BTC-USD"),
+        replayed(trade(5, T), trade(6, T + 600_000), trade(5, T), trade(6, T + 600_000)),
         "an old id, then the held one resent");
-    replay.trade(trade(7, T + 600_100), 0);
-    assertEquals(List.of("not holding BTC-USD", "trade BTC-USD 6", "trade BTC-USD 7"), taken());
+    assertEquals(List.of("not holding BTC-USD", "trade BTC-USD 6", "trade BTC-USD 7"),
+        replayed(trade(7, T + 600_100)));
   }
 
   @Test
   void theHeldIdWithTheOldClocksTimeIsTheRealTradeAndTheHeldOneADroppedBadPrint() {
-    replay.trade(trade(5, T), 0);
-    replay.trade(trade(6, YEAR_9999), 0);
-    replay.trade(trade(6, T + 100), 0);
     assertEquals(List.of("trade BTC-USD 5", "holding BTC-USD", "not holding BTC-USD", "dropped BTC-USD future_time",
-        "trade BTC-USD 6"), taken());
+        "trade BTC-USD 6"), replayed(trade(5, T), trade(6, YEAR_9999), trade(6, T + 100)));
   }
 
   @Test
