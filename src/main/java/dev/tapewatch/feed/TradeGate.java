@@ -102,7 +102,7 @@ public final class TradeGate {
 
   public void trade(Trade t, long nowMs) {
     String symbol = t.symbol();
-    if (!sane(t.price()) || !sane(t.size()) || !sane(t.price() * t.size())) {
+    if (!sane(t)) {
       listener.dropped(symbol, MalformedReason.NON_FINITE);
       return;
     }
@@ -166,7 +166,7 @@ public final class TradeGate {
    */
   public boolean backfill(Trade t, long nowMs) {
     String symbol = t.symbol();
-    if (!sane(t.price()) || !sane(t.size()) || !sane(t.price() * t.size())) {
+    if (!sane(t)) {
       listener.dropped(symbol, MalformedReason.NON_FINITE);
       return false;
     }
@@ -175,6 +175,10 @@ public final class TradeGate {
       return false;
     }
     return true;
+  }
+
+  private static boolean sane(Trade t) {
+    return sane(t.price()) && sane(t.size()) && sane(t.price() * t.size());
   }
 
   private static boolean sane(double v) {
