@@ -264,7 +264,7 @@ class ReplayServiceTest {
         "SYMBOL", String.join(",", symbols)));
   }
 
-  private static JsonObject awaitReplay(TestService svc, Map<String, List<T>> expected) throws Exception {
+  static JsonObject awaitReplay(TestService svc, Map<String, List<T>> expected) throws Exception {
     JsonObject health = svc.await("/health",
         h -> h.getJsonObject("feed").getBoolean("replay_finished", false), 30_000);
     for (Map.Entry<String, List<T>> e : expected.entrySet()) {
@@ -274,7 +274,7 @@ class ReplayServiceTest {
     return health;
   }
 
-  private static void assertSignals(TestService svc, String symbol, List<T> trades) throws Exception {
+  static void assertSignals(TestService svc, String symbol, List<T> trades) throws Exception {
     JsonObject tf = svc.json("/signals_tf?symbol=" + symbol);
     double p = PlainMarketMath.lastPrice(trades);
     for (String label : List.of("1m", "5m", "15m")) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Where market data comes from and how it is fetched: the mode ({@code FEED}), the replay pace, the simulator's seed,
- * and the Coinbase Exchange endpoints with the heartbeat timeout of the websocket.
+ * the Coinbase Exchange endpoints with the heartbeat timeout of the websocket, and how far a trade's time and id may
+ * run ahead of its product's before the trade is held back as a possible bad print.
  */
 public record FeedSettings(
     FeedMode mode,
@@ -16,7 +17,9 @@ public record FeedSettings(
     Optional<Long> simSeed,
     URI coinbaseWsUrl,
     URI coinbaseRestUrl,
-    int coinbaseHeartbeatTimeoutSec) {
+    int coinbaseHeartbeatTimeoutSec,
+    int maxClockSkewSec,
+    int maxTradeIdJump) {
 
   /** {@code clustered}: a replay file belongs to one node, so cluster mode refuses it. */
   static FeedSettings read(ConfigReader r, boolean clustered) {
@@ -37,7 +40,9 @@ public record FeedSettings(
         r.optionalLong("SIM_SEED"),
         r.uri("COINBASE_WS_URL", List.of("wss", "ws")),
         r.uri("COINBASE_REST_URL", List.of("https", "http")),
-        r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300));
+        r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300),
+        r.integer("MAX_CLOCK_SKEW_SEC", 1, 86_400),
+        r.integer("MAX_TRADE_ID_JUMP", 1, 1_000_000_000));
   }
 
   /** Why a replay could not read {@code path}, checked before anything starts; empty when it can. */

@@ -68,7 +68,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   public Future<?> start() {
     stats = new FeedStats("coinbase", config.symbols());
     sink = new FeedSink(vertx.eventBus(), config.symbols());
-    tape = new ExchangeTape(config.symbols(), stats, sink, this::backfill);
+    tape = new ExchangeTape(config.symbols(), config.feed(), true, stats, sink, this::backfill);
     tape.own(initialShare);
     rest = new CoinbaseRest(vertx, config.feed().coinbaseRestUrl(), new CoinbaseMessageParser(config.symbols()));
     // A peer that does not answer our close frame within a second is dead: cut the TCP connection rather than
@@ -274,7 +274,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
               stats.malformed(bad.reason());
             }
           }
-          tape.acceptBackfill(symbol, afterId, beforeId, trades, System.nanoTime());
+          tape.acceptBackfill(symbol, afterId, beforeId, trades, System.currentTimeMillis(), System.nanoTime());
           sink.flush();
         })
         .onFailure(e -> stats.lastError("backfill of " + symbol + " failed: " + e.getMessage()));

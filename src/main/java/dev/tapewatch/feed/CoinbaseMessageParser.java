@@ -24,6 +24,7 @@ import java.util.Map;
 public final class CoinbaseMessageParser {
   private static final JsonFactory JSON = new JsonFactory();
   private static final double NO_NUMBER = Double.NaN;
+  private static final double NOT_FINITE = Double.POSITIVE_INFINITY;
 
   private final Map<String, String> symbols = new HashMap<>();
 
@@ -128,7 +129,8 @@ public final class CoinbaseMessageParser {
           return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
         }
         String symbol = symbols.get(f.product);
-        return symbol == null ? new FeedMessage.Ignored(f.type) : new FeedMessage.Heartbeat(symbol, f.lastTradeId);
+        return symbol == null ? new FeedMessage.Ignored(f.type) : new FeedMessage.Heartbeat(symbol, f.lastTradeId,
+            f.time == null ? IsoTime.INVALID : IsoTime.parseMillis(f.time));
       }
       case "subscriptions" -> {
         return new FeedMessage.Subscriptions();
@@ -188,6 +190,9 @@ public final class CoinbaseMessageParser {
     if (f.badNumber || Double.isNaN(px) || Double.isNaN(sz)) {
       return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
     }
+    if (px == NOT_FINITE || sz == NOT_FINITE) {
+      return new FeedMessage.Malformed(MalformedReason.NON_FINITE);
+    }
     if (px <= 0 || sz <= 0 || f.tradeId <= 0) {
       return new FeedMessage.Malformed(MalformedReason.NON_POSITIVE);
     }
@@ -210,6 +215,9 @@ public final class CoinbaseMessageParser {
     double ask = decimal(f.bestAsk);
     if (f.badNumber || Double.isNaN(bid) || Double.isNaN(ask)) {
       return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
+    }
+    if (bid == NOT_FINITE || ask == NOT_FINITE) {
+      return new FeedMessage.Malformed(MalformedReason.NON_FINITE);
     }
     if (bid <= 0 || ask <= 0) {
       return new FeedMessage.Malformed(MalformedReason.NON_POSITIVE);
@@ -250,7 +258,11 @@ public final class CoinbaseMessageParser {
     };
   }
 
-  /** A plain decimal ({@code 123.45}, {@code 1e-3}); NaN for anything else, including NaN and Infinity spelled out. */
+  /**
+   * A plain decimal ({@code 123.45}, {@code 1e-3}); {@link #NOT_FINITE} for NaN or Infinity spelled out (any case,
+   * signed or not, {@code Inf} too) and for a decimal beyond a double's range, whatever its sign; NaN for anything
+   * else.
+   */
   static double decimal(String s) {
     int n = s.length();
     if (n == 0 || n > 40) {
@@ -262,7 +274,7 @@ public final class CoinbaseMessageParser {
       if (c >= '0' && c <= '9') {
         digit = true;
       } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-        return NO_NUMBER;
+        return spelledNonFinite(s) ? NOT_FINITE : NO_NUMBER;
       }
     }
     if (!digit) {
@@ -270,9 +282,14 @@ public final class CoinbaseMessageParser {
     }
     try {
       double d = Double.parseDouble(s);
-      return Double.isFinite(d) ? d : NO_NUMBER;
+      return Double.isFinite(d) ? d : NOT_FINITE;
     } catch (NumberFormatException e) {
       return NO_NUMBER;
     }
+  }
+
+  private static boolean spelledNonFinite(String s) {
+    String word = s.charAt(0) == '+' || s.charAt(0) == '-' ? s.substring(1) : s;
+    return word.equalsIgnoreCase("NaN") || word.equalsIgnoreCase("Infinity") || word.equalsIgnoreCase("Inf");
   }
 }

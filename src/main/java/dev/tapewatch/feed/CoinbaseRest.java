@@ -47,7 +47,8 @@ final class CoinbaseRest {
   /**
    * The completed candles of {@code tf} before {@code nowMs}, oldest first. Coinbase answers
    * {@code [[time_s, low, high, open, close, volume], ...]} newest first; rows that are not six finite numbers with
-   * positive prices are skipped.
+   * positive prices, or whose prices or notional (volume × the highest price) exceed
+   * {@link TradeGate#MAX_MAGNITUDE}, are skipped, as such a trade would be.
    */
   Future<CandleSeed> candles(String symbol, Timeframe tf, long nowMs) {
     return client.getAbs(base + "/products/" + symbol + "/candles")
@@ -82,7 +83,9 @@ final class CoinbaseRest {
     }
     double low = v[1];
     double high = v[2];
-    if (low <= 0 || high < low || v[3] <= 0 || v[4] <= 0 || v[5] < 0) {
+    double top = Math.max(high, Math.max(v[3], v[4]));
+    if (low <= 0 || high < low || v[3] <= 0 || v[4] <= 0 || v[5] < 0 || top > TradeGate.MAX_MAGNITUDE
+        || v[5] * top > TradeGate.MAX_MAGNITUDE) {
       return null;
     }
     return new CandleSeed.Candle((long) v[0] * 1000, v[3], high, low, v[4], v[5]);

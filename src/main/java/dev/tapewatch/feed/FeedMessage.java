@@ -14,7 +14,8 @@ public sealed interface FeedMessage {
   record TickerMessage(Quote quote, long tradeId) implements FeedMessage {
   }
 
-  record Heartbeat(String symbol, long lastTradeId) implements FeedMessage {
+  /** {@code timeMs}: the exchange's time of sending, {@link IsoTime#INVALID} when absent or unreadable. */
+  record Heartbeat(String symbol, long lastTradeId, long timeMs) implements FeedMessage {
   }
 
   record Subscriptions() implements FeedMessage {

@@ -34,6 +34,7 @@ public final class FeedStats {
     long backfilled;
     long lastTradeId;
     long lastMessageMs;
+    boolean holding;
   }
 
   public FeedStats(String mode, List<String> symbolList) {
@@ -71,6 +72,10 @@ public final class FeedStats {
     SymbolCounters c = symbols.get(symbol);
     c.gaps++;
     c.missingTrades += missing;
+  }
+
+  public void holding(String symbol, boolean holding) {
+    symbols.get(symbol).holding = holding;
   }
 
   public void backfilled(String symbol, long count) {
@@ -114,7 +119,8 @@ public final class FeedStats {
    * {@code {mode, connected, messages, trades, quotes, heartbeats, malformed: {reason: n}, malformed_total, gaps,
    * missing_trades, backfilled, duplicates, reconnects, server_errors, last_server_error, last_error,
    * last_message_ms, replay_finished (replay only), symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled,
-   * duplicates, last_trade_id, last_message_ms}}, published_ms}}.
+   * duplicates, held, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the
+   * symbol is held back (see {@link TradeGate}), else 0.
    */
   public JsonObject toJson(long nowMs) {
     JsonObject perSymbol = new JsonObject();
@@ -139,6 +145,7 @@ public final class FeedStats {
           .put("missing_trades", c.missingTrades)
           .put("backfilled", c.backfilled)
           .put("duplicates", c.duplicates)
+          .put("held", c.holding ? 1 : 0)
           .put("last_trade_id", c.lastTradeId == 0 ? null : c.lastTradeId)
           .put("last_message_ms", c.lastMessageMs == 0 ? null : c.lastMessageMs));
     }

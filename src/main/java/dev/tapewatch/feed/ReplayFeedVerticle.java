@@ -20,9 +20,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * Replays a file of Coinbase Exchange ws-feed messages (one JSON message a line, plain or {@code .gz}) through the
  * same {@link ExchangeTape} as the live feed. Reading and pacing block, so they run on a dedicated worker thread;
- * the pace is the messages' own {@code time} divided by {@code REPLAY_SPEED} (0: as fast as possible). When the file
- * ends the service keeps serving and the status says {@code replay_finished: true}. On the tape clock the agents run
- * at the tape's times, the reading waiting for them (see {@link TapeClock}).
+ * the pace is the recording's clock (the newest trade let through, so that a trade stamped in the year 9999 cannot put
+ * the replay to sleep) divided by {@code REPLAY_SPEED} (0: as fast as possible). When the file ends the service keeps
+ * serving and the status says {@code replay_finished: true}. On the tape clock the agents run at the tape's times,
+ * the reading waiting for them (see {@link TapeClock}).
  */
 public final class ReplayFeedVerticle extends VerticleBase {
   static final int MAX_BATCH_LINES = 256;
@@ -67,12 +68,13 @@ public final class ReplayFeedVerticle extends VerticleBase {
   private Void replay(FeedStats stats) throws IOException {
     FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols(),
         config.agents().clock() == AgentClock.TAPE ? new TapeClock(vertx.eventBus()) : null);
-    ExchangeTape tape = new ExchangeTape(config.symbols(), stats, sink, (symbol, after, before) -> {
-    });
+    ExchangeTape tape = new ExchangeTape(config.symbols(), config.feed(), false, stats, sink,
+        (symbol, after, before) -> {
+        });
     double speed = config.feed().replaySpeed();
     stats.connected(true);
     publish(stats);
-    long firstMessageMs = Long.MIN_VALUE;
+    long firstMessageMs = TradeGate.NO_TRADE;
     long startNanos = 0;
     long nextStatusNanos = System.nanoTime();
     int batched = 0;
@@ -83,12 +85,12 @@ public final class ReplayFeedVerticle extends VerticleBase {
           continue;
         }
         long now = System.nanoTime();
-        FeedMessage m = tape.accept(line, System.currentTimeMillis(), now);
+        tape.accept(line, System.currentTimeMillis(), now);
         batched++;
-        long messageMs = timeOf(m);
+        long messageMs = tape.newestTradeMs();
         long sleepNanos = 0;
-        if (speed > 0 && messageMs != Long.MIN_VALUE) {
-          if (firstMessageMs == Long.MIN_VALUE) {
+        if (speed > 0 && messageMs != TradeGate.NO_TRADE) {
+          if (firstMessageMs == TradeGate.NO_TRADE) {
             firstMessageMs = messageMs;
             startNanos = now;
           }
@@ -114,17 +116,6 @@ public final class ReplayFeedVerticle extends VerticleBase {
       sink.flush();
     }
     return null;
-  }
-
-  /** The exchange time of a trade or quote message, for pacing; other messages do not move the clock. */
-  private static long timeOf(FeedMessage m) {
-    if (m instanceof FeedMessage.TradeMessage t) {
-      return t.trade().timeMs();
-    }
-    if (m instanceof FeedMessage.TickerMessage t) {
-      return t.quote().timeMs();
-    }
-    return Long.MIN_VALUE;
   }
 
   private static BufferedReader open(Path path) throws IOException {

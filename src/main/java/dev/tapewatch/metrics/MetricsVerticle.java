@@ -92,6 +92,8 @@ public final class MetricsVerticle extends VerticleBase {
           num(s, "backfilled"));
       meters.counter("tapewatch.feed.duplicate.trades", "Trades seen twice and skipped", tags,
           num(s, "duplicates"));
+      meters.gauge("tapewatch.feed.held.trades", "Trades held back until the product's next trade shows whether "
+          + "they are genuine", tags, num(s, "held"));
     }
   }
 

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Arguments ({@code name=value}, all optional): trades (1000000), symbols (4), seed (42), e2eRuns (3), pacedRate
  * (10000), pacedSeconds (25), wrkThreads (1), wrkConnections (32), wrkSeconds (10), wrkWarmupSeconds (3), wrkRounds
- * (2), skipHttp (false), keepTapes (false).
+ * (2), skipHttp (false), keepTapes (false), fuzzLines (1000000 lines of {@link ParserFuzz} from the same seed; 0
+ * skips it).
  *
  * <p>The machine may be shared (concurrent builds on 2 cores distort every figure), so each measured sample waits
  * briefly for the machine to be quiet and reports where the CPU went ({@link CpuAccount}); a sample during which other
@@ -48,7 +49,7 @@ public final class Benchmark {
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
-      "keepTapes");
+      "keepTapes", "fuzzLines");
   private static final long QUIET_BUDGET_MS = 60_000;
   private static final long QUIET_WAIT_MAX_MS = 15_000;
 
@@ -213,6 +214,8 @@ public final class Benchmark {
         System.out.println("tapes kept in " + dir);
       }
     }
+
+    fuzz(arg("fuzzLines", 1_000_000), seed);
 
     System.out.println();
     printTable();
@@ -468,6 +471,22 @@ public final class Benchmark {
     } finally {
       c.disconnect();
     }
+  }
+
+  // ---- 5 ----------------------------------------------------------------------------------------------------------
+
+  /** Correctness under hostile input rather than speed: the rate is shown, the target is no violation at all. */
+  private void fuzz(long lines, long seed) {
+    if (lines <= 0) {
+      System.out.println("5 parser fuzz: skipped (fuzzLines=0)");
+      row("5 parser fuzz", "skipped", "", "");
+      return;
+    }
+    ParserFuzz.Result r = ParserFuzz.run(lines, seed);
+    System.out.print("5 " + ParserFuzz.report(r));
+    row(String.format(Locale.ROOT, "5 parser fuzz, %,d lines (seed %d)", lines, seed),
+        String.format(Locale.ROOT, "%d violations, %,.0f lines/s", r.violationCount(), lines / r.seconds()),
+        "0 violations", met(r.violationCount() == 0));
   }
 
   // ---------------------------------------------------------------------------------------------------------------

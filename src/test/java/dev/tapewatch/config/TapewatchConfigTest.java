@@ -46,6 +46,8 @@ class TapewatchConfigTest {
     assertEquals(50_000, c.market().tradesMax());
     assertEquals("wss://ws-feed.exchange.coinbase.com", c.feed().coinbaseWsUrl().toString());
     assertEquals("https://api.exchange.coinbase.com", c.feed().coinbaseRestUrl().toString());
+    assertEquals(300, c.feed().maxClockSkewSec());
+    assertEquals(1_000_000, c.feed().maxTradeIdJump());
     assertTrue(c.feed().simSeed().isEmpty());
     assertTrue(c.store().databaseUrl().isEmpty());
     assertTrue(c.alerts().webhookUrl().isEmpty());
@@ -133,7 +135,8 @@ class TapewatchConfigTest {
         "replay:" + tape, "TRADES_MAX", "100", "SIM_SEED", "-42", "REPLAY_SPEED", "0",
         "FEATURE_BARS", "no", "ALERT_VERBOSE", "TRUE", "LLM_ENABLE", "1", "SLACK_ANALYSIS_ONLY", "on",
         "COINBASE_WS_URL", "ws://localhost:9000/feed", "TS_ENTRY", "0.9", "TS_EXIT", "0.89",
-        "MACRO_WINDOWS", "13:30, 2026-12-10T13:30:00Z", "OPENAI_API_KEY", "sk-test");
+        "MACRO_WINDOWS", "13:30, 2026-12-10T13:30:00Z", "OPENAI_API_KEY", "sk-test", "MAX_CLOCK_SKEW_SEC", "60",
+        "MAX_TRADE_ID_JUMP", "5000");
     assertEquals(List.of("SKL-USD", "BAND-GBP", "NMR-EUR"), c.symbols());
     assertEquals(0, c.http().port());
     assertEquals(FeedMode.Kind.REPLAY, c.feed().mode().kind());
@@ -141,6 +144,8 @@ class TapewatchConfigTest {
     assertEquals(100, c.market().tradesMax());
     assertEquals(-42L, c.feed().simSeed().orElseThrow());
     assertEquals(0.0, c.feed().replaySpeed());
+    assertEquals(60, c.feed().maxClockSkewSec());
+    assertEquals(5000, c.feed().maxTradeIdJump());
     assertFalse(c.agents().trend().enabled());
     assertTrue(c.alerts().verbose());
     assertTrue(c.llm().enabled());
@@ -183,6 +188,12 @@ class TapewatchConfigTest {
     a.add(Arguments.of("TRADES_MAX", "10000001", integer + "100 to 10000000"));
     a.add(Arguments.of("TRADES_MAX", "fifty thousand", integer + "100 to 10000000"));
     a.add(Arguments.of("COINBASE_HEARTBEAT_TIMEOUT_SEC", "1", integer + "2 to 300"));
+    for (String v : List.of("0", "-300", "86401", "5m", "300.5", "")) {
+      a.add(Arguments.of("MAX_CLOCK_SKEW_SEC", v, integer + "1 to 86400"));
+    }
+    for (String v : List.of("0", "-1", "1000000001", "1e6", "1,000,000", "9223372036854775807")) {
+      a.add(Arguments.of("MAX_TRADE_ID_JUMP", v, integer + "1 to 1000000000"));
+    }
     a.add(Arguments.of("TS_PERSIST", "0", integer + "1 to 1000"));
     a.add(Arguments.of("TS_INTERVAL", "15s", integer + "1 to 86400"));
     a.add(Arguments.of("MACRO_WINDOW_MINUTES", "721", integer + "1 to 720"));

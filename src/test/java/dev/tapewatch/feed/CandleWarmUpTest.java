@@ -1,6 +1,7 @@
 package dev.tapewatch.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class CandleWarmUpTest {
 
-  /** 30 complete candles per granularity, o=c=100, h=101, l=99, volume 2 except 6 for the newest; plus a partial one. */
+  /**
+   * 30 complete candles per granularity, o=c=100, h=101, l=99, volume 2 except 6 for the newest; plus a partial one,
+   * and an older one whose volume × high overflows a double (it must be skipped, as such a trade would be).
+   */
   private static JsonArray candles(long widthMs, long nowMs) {
     long current = Math.floorDiv(nowMs, widthMs) * widthMs;
     JsonArray rows = new JsonArray().add(new JsonArray().add(current / 1000).add(50).add(150).add(100).add(100)
@@ -36,6 +40,7 @@ class CandleWarmUpTest {
       rows.add(new JsonArray().add((current - k * widthMs) / 1000).add(99).add(101).add(100).add(100)
           .add(k == 1 ? 6 : 2));
     }
+    rows.add(new JsonArray().add((current - 31 * widthMs) / 1000).add(99).add(1e200).add(100).add(100).add(1e200));
     return rows;
   }
 
@@ -71,5 +76,9 @@ class CandleWarmUpTest {
         "/products/BTC-USD/candles?granularity=900"),
         asked.stream().filter(a -> a.contains("/candles")).collect(Collectors.toSet()));
     assertEquals(0, svc.json("/signals").getInteger("trades_cached"));
+    for (String tf : List.of("1m", "5m", "15m")) {
+      String bars = svc.getNow("/bars?tf=" + tf + "&limit=1000").bodyAsString();
+      assertFalse(bars.contains("Infinity") || bars.contains("NaN"), bars);
+    }
   }
 }

@@ -341,7 +341,16 @@ class CoinbaseFeedVerticleTest {
     Message match = feed.stream().filter(m -> "match".equals(m.type())).findFirst().orElseThrow();
     Message ticker = feed.stream().filter(m -> m.isTicker() && new BigDecimal(m.json().getString("best_bid"))
         .compareTo(new BigDecimal(m.json().getString("best_ask"))) < 0).findFirst().orElseThrow();
+    List<Message> skl = tradesByProduct.get("SKL-USD");
+    Message early = skl.get(1);
+    long beyondCapture = skl.get(skl.size() - 1).tradeId() + 500;
     Map<String, MalformedReason> lines = new LinkedHashMap<>();
+    // The gate's, first so that they go in early: a held trade is decided (here dropped) by its product's next trade.
+    lines.put(with(with(early, "time", "9999-12-31T23:59:59.999999Z"), "trade_id", beyondCapture),
+        MalformedReason.FUTURE_TIME);
+    lines.put(with(early, "trade_id", beyondCapture + 2_000_000_000L), MalformedReason.TRADE_ID_JUMP);
+    lines.put(with(ticker, "time", "9999-12-31T23:59:59.999999Z"), MalformedReason.FUTURE_TIME);
+    lines.put(with(with(early, "price", "1e200"), "size", "1e200"), MalformedReason.NON_FINITE);
     lines.put("this is not json", MalformedReason.NOT_JSON);
     lines.put(match.raw().substring(0, match.raw().length() / 2), MalformedReason.NOT_JSON);
     lines.put("[" + match.raw() + "]", MalformedReason.NOT_JSON);
@@ -351,6 +360,7 @@ class CoinbaseFeedVerticleTest {
     lines.put(without(ticker, "best_ask"), MalformedReason.MISSING_FIELD);
     lines.put(with(match, "side", "BUY"), MalformedReason.BAD_SIDE);
     lines.put(with(match, "price", "12,5"), MalformedReason.BAD_NUMBER);
+    lines.put(with(match, "size", "NaN"), MalformedReason.NON_FINITE);
     lines.put(with(match, "trade_id", 1.5), MalformedReason.BAD_NUMBER);
     lines.put(new JsonObject().put("type", "heartbeat").put("last_trade_id", "none").put("product_id", match.product())
         .put("sequence", 1).put("time", match.json().getString("time")).encode(), MalformedReason.BAD_NUMBER);
@@ -453,8 +463,9 @@ class CoinbaseFeedVerticleTest {
 
   /**
    * Applies the tape's rules to {@link #wire}: per product, a trade id not above the last is a duplicate; one more
-   * than 1 above it leaves a gap whose trades REST must deliver; every ticker is a quote. {@code extraLines} more
-   * lines are sent: they count as messages, nothing else.
+   * than 1 above it leaves a gap whose trades REST must deliver; every ticker is a quote; no trade is left held (the
+   * capture's trades are never minutes apart). {@code extraLines} more lines are sent: they count as messages, nothing
+   * else.
    */
   private static Outcome outcome(Play play, int confirmedConnections, int reconnects, int extraLines) {
     List<Message> wire = wire(play);
@@ -488,7 +499,7 @@ class CoinbaseFeedVerticleTest {
     JsonObject cached = new JsonObject();
     bySymbol.forEach((p, s) -> {
       total.add(s);
-      symbols.put(p, s.json().put("last_trade_id", s.lastTradeId));
+      symbols.put(p, s.json().put("last_trade_id", s.lastTradeId).put("held", 0L));
       cached.put(p, s.trades + s.backfilled);
     });
     JsonObject feedStatus = total.json()

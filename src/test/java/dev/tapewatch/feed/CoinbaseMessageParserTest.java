@@ -381,9 +381,9 @@ class CoinbaseMessageParserTest {
       a.add(Arguments.of("ticker without " + field, ticker(field, null), MalformedReason.MISSING_FIELD));
     }
     // numbers
-    for (String bad : List.of("\"abc\"", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"1e400\"", "\"0x1A\"",
-        "\"0x1p3\"", "\"\"", "\" 1\"", "\"1,5\"", "\"1.2.3\"", "\"--1\"", "\"1e\"", "\"+\"", "\"12d\"", "\"12f\"",
-        "1e400", "true", "{}", "[]", "null")) {
+    for (String bad : List.of("\"abc\"", "\"0x1A\"", "\"0x1p3\"", "\"\"", "\" 1\"", "\"1,5\"", "\"1.2.3\"",
+        "\"--1\"", "\"1e\"", "\"+\"", "\"12d\"", "\"12f\"", "\"NaNa\"", "\"Infinite\"", "\"-\"", "true", "{}", "[]",
+        "null")) {
       a.add(Arguments.of("match price " + bad, match("price", bad), MalformedReason.BAD_NUMBER));
       a.add(Arguments.of("match size " + bad, match("size", bad), MalformedReason.BAD_NUMBER));
       a.add(Arguments.of("ticker best_bid " + bad, ticker("best_bid", bad), MalformedReason.BAD_NUMBER));
@@ -399,6 +399,14 @@ class CoinbaseMessageParserTest {
         MalformedReason.BAD_NUMBER));
     a.add(Arguments.of("match trade_id string beyond long", match("trade_id", "\"99999999999999999999\""),
         MalformedReason.BAD_NUMBER));
+    // NaN and Infinity spelled out, and decimals beyond a double, in strings or as plain JSON numbers
+    for (String bad : List.of("\"NaN\"", "\"nan\"", "\"-NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"+Infinity\"",
+        "\"inf\"", "\"-INF\"", "\"1e400\"", "\"-1e400\"", "\"1.8e308\"", "1e400", "-1e400")) {
+      a.add(Arguments.of("match price " + bad, match("price", bad), MalformedReason.NON_FINITE));
+      a.add(Arguments.of("match size " + bad, match("size", bad), MalformedReason.NON_FINITE));
+      a.add(Arguments.of("ticker best_bid " + bad, ticker("best_bid", bad), MalformedReason.NON_FINITE));
+      a.add(Arguments.of("ticker best_ask " + bad, ticker("best_ask", bad), MalformedReason.NON_FINITE));
+    }
     // zero and negative
     for (String bad : List.of("\"0\"", "\"0.0\"", "\"-0\"", "\"-1\"", "\"-0.0001\"", "0", "-3")) {
       a.add(Arguments.of("match price " + bad, match("price", bad), MalformedReason.NON_POSITIVE));
@@ -504,9 +512,15 @@ class CoinbaseMessageParserTest {
 
   @Test
   void otherMessageTypes() {
-    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613), parser.parse(
+    long sent = Instant.parse("2021-04-17T16:43:30.244Z").toEpochMilli();
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, sent), parser.parse(
         "{\"type\":\"heartbeat\",\"sequence\":333938798,\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\","
             + "\"time\":\"2021-04-17T16:43:30.244075Z\"}"));
+    // a heartbeat's time only ever vouches for a held trade: without one it is still a heartbeat
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, IsoTime.INVALID), parser.parse(
+        "{\"type\":\"heartbeat\",\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\"}"));
+    assertEquals(new FeedMessage.Heartbeat("BAND-GBP", 881613, IsoTime.INVALID), parser.parse(
+        "{\"type\":\"heartbeat\",\"last_trade_id\":881613,\"product_id\":\"BAND-GBP\",\"time\":\"soon\"}"));
     assertEquals(new FeedMessage.Ignored("heartbeat"), parser.parse(
         "{\"type\":\"heartbeat\",\"last_trade_id\":1,\"product_id\":\"BTC-USD\"}"));
     assertEquals(new FeedMessage.Malformed(MalformedReason.MISSING_FIELD), parser.parse(
@@ -658,12 +672,14 @@ class CoinbaseMessageParserTest {
         Arguments.of("second array after the array", "[" + REST_OK + "][]", List.of(REST_OK_TRADE, notJson)),
         Arguments.of("bad elements each reported", "[" + REST_OK + ","
                 + REST_OK.replace("\"0.7916\"", "\"NaN\"") + ","
+                + REST_OK.replace("\"0.7916\"", "\"0.79x\"") + ","
                 + REST_OK.replace("\"sell\"", "\"SELL\"") + ","
                 + REST_OK.replace("\"size\":\"23011.6\",", "") + ","
                 + REST_OK.replace("\"23011.6\"", "\"0\"") + ","
                 + REST_OK.replace("2021-04-17T16:43:37.314473Z", "2021-04-31T16:43:37Z") + ","
                 + REST_OK.replace("1568271", "\"x\"") + "]",
             List.of(REST_OK_TRADE,
+                new FeedMessage.Malformed(MalformedReason.NON_FINITE),
                 new FeedMessage.Malformed(MalformedReason.BAD_NUMBER),
                 new FeedMessage.Malformed(MalformedReason.BAD_SIDE),
                 new FeedMessage.Malformed(MalformedReason.MISSING_FIELD),
