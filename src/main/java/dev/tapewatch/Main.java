@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +29,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0) {
+      System.exit(command(List.of(args)));
+      return;
+    }
     TapewatchConfig config;
     try {
       config = configuration(System.getenv());
@@ -77,6 +82,30 @@ public final class Main {
         System.exit(1);
       }
     }).onComplete(started);
+  }
+
+  /** {@code simulate} or {@code backtest}: the exit code, 2 with one line on stderr for a usage or setting mistake. */
+  private static int command(List<String> args) {
+    try {
+      switch (args.get(0)) {
+        case "simulate" -> {
+          TapewatchConfig config = configuration(System.getenv());
+          Logging.configure(config.logs());
+          long lines = SimulateCommand.run(args.subList(1, args.size()), config.symbols());
+          System.out.println("simulate: " + lines + " lines written");
+        }
+        case "backtest" -> BacktestCommand.run(args.subList(1, args.size()), System.getenv(), System.out, System.err);
+        default -> throw new CommandArgs.UsageException("unknown command '" + args.get(0) + "'; commands: "
+            + SimulateCommand.USAGE + " | " + BacktestCommand.USAGE + " | no arguments to run the service");
+      }
+      return 0;
+    } catch (CommandArgs.UsageException | ConfigException e) {
+      System.err.println("tapewatch: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("tapewatch: " + args.get(0) + " failed: " + e.getMessage());
+      return 1;
+    }
   }
 
   /**

@@ -21,6 +21,8 @@ import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
 import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.store.StoreVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -81,13 +83,10 @@ public final class TapewatchApp {
    */
   public static Future<TapewatchApp> start(Vertx vertx, TapewatchConfig config, PrometheusMeterRegistry registry,
       ClusterNode cluster) {
-    vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
-    vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
+    registerCodecs(vertx);
     long startedMs = System.currentTimeMillis();
     List<String> share = cluster == null ? config.symbols() : List.of();
-    List<AgentCatalog.Entry> agents = AgentCatalog.build(config.agents());
-    Function<String, Deployable> symbolVerticle = symbol -> new SymbolVerticle(symbol, config.market().tradesMax(),
-        config.scorecard().horizons(), registry);
+    Function<String, Deployable> symbolVerticle = symbolVerticles(config, registry);
     HttpVerticle http = new HttpVerticle(config, startedMs, registry);
     List<String> stopSymbols = new ArrayList<>();
     List<String> stopStore = new ArrayList<>();
@@ -99,24 +98,60 @@ public final class TapewatchApp {
     return vertx.deployVerticle(new MetricsVerticle(registry, share)).onSuccess(stopHttp::add)
         // The store first: a symbol verticle asks it for the outcomes its findings are still owed.
         .compose(v -> vertx.deployVerticle(new StoreVerticle(config.store()))).onSuccess(stopStore::add)
-        .compose(v -> Future.all(share.stream().map(s -> vertx.deployVerticle(symbolVerticle.apply(s))
-            .onSuccess(stopSymbols::add)).toList()))
+        .compose(v -> deploySymbols(vertx, share, symbolVerticle, stopSymbols))
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)
         .compose(v -> vertx.deployVerticle(new LlmAnalystVerticle(config.llm(), config.symbols())))
         .onSuccess(stopAgents::add)
-        .compose(v -> Future.all(agents.stream()
-            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share, config.agents().clock()))
-                .onSuccess(stopAgents::add)).toList()))
-        .compose(v -> config.agents().clock() == AgentClock.TAPE
-            ? vertx.deployVerticle(new TapeClockVerticle(agents)).onSuccess(stopAgents::add)
-            : Future.succeededFuture())
+        .compose(v -> deployAgents(vertx, config, share, stopAgents))
         .compose(v -> vertx.deployVerticle(feed(config, share))).onSuccess(stopFeed::add)
         .compose(v -> cluster == null ? Future.succeededFuture()
             : vertx.deployVerticle(new SymbolOwnershipVerticle(config, cluster.manager(), symbolVerticle))
                 .onSuccess(stopOwnership::add))
         .map(v -> new TapewatchApp(vertx, http.actualPort(), List.of(stopFeed, stopAgents, stopAlerts,
             stopOwnership, stopStore, stopHttp, stopSymbols)));
+  }
+
+  /**
+   * The agents over a replay on the tape clock, in-process, for a backtest: the store (in memory), the symbols, the
+   * agents and the replay; no HTTP, no alerts, no LLM analyst, no metrics. The caller listens to the findings and the
+   * feed status before calling this, since the replay starts at once, and closes {@code vertx} when done.
+   */
+  public static Future<Void> backtest(Vertx vertx, TapewatchConfig config) {
+    registerCodecs(vertx);
+    List<String> ignored = new ArrayList<>();
+    return vertx.deployVerticle(new StoreVerticle(config.store()))
+        .compose(v -> deploySymbols(vertx, config.symbols(),
+            symbolVerticles(config, new SimpleMeterRegistry()), ignored))
+        .compose(v -> deployAgents(vertx, config, config.symbols(), ignored))
+        .compose(v -> vertx.deployVerticle(new ReplayFeedVerticle(config)))
+        .mapEmpty();
+  }
+
+  private static void registerCodecs(Vertx vertx) {
+    vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
+    vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
+  }
+
+  private static Function<String, Deployable> symbolVerticles(TapewatchConfig config, MeterRegistry registry) {
+    return symbol -> new SymbolVerticle(symbol, config.market().tradesMax(), config.scorecard().horizons(), registry);
+  }
+
+  private static Future<?> deploySymbols(Vertx vertx, List<String> symbols,
+      Function<String, Deployable> symbolVerticle, List<String> ids) {
+    return Future.all(symbols.stream().map(s -> vertx.deployVerticle(symbolVerticle.apply(s)).onSuccess(ids::add))
+        .toList());
+  }
+
+  /** Every agent of the catalogue, and on the tape clock the verticle that runs them at the tape's times. */
+  private static Future<?> deployAgents(Vertx vertx, TapewatchConfig config, List<String> share, List<String> ids) {
+    List<AgentCatalog.Entry> agents = AgentCatalog.build(config.agents());
+    return Future.all(agents.stream()
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share, config.agents().clock()))
+                .onSuccess(ids::add)).toList())
+        .compose(v -> config.agents().clock() == AgentClock.TAPE
+            ? vertx.deployVerticle(new TapeClockVerticle(agents)).onSuccess(ids::add)
+            : Future.succeededFuture());
   }
 
   public int port() {

@@ -1,0 +1,102 @@
+package dev.tapewatch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code simulate} and {@code backtest} as a user runs them: a real process each, its exit code and its files. */
+@Tag("process")
+class CommandsTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private Run tapewatch(Map<String, String> env, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "dev.tapewatch.Main"));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ended within 2 min: " + String.join(" ", args));
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static List<JsonObject> findings(Path file) throws Exception {
+    return Files.readAllLines(file).stream().map(JsonObject::new).toList();
+  }
+
+  @Test
+  void aSimulatedTapeIsBacktestedTheSameWayEveryTime() throws Exception {
+    Map<String, String> env = Map.of("SYMBOL", "BTC-USD,ETH-USD");
+    Run sim = tapewatch(env, "simulate", "--hours", "1", "--out", "tape.ndjson.gz", "--seed", "7");
+    assertEquals(0, sim.exit(), sim.err());
+    Run again = tapewatch(env, "simulate", "--hours", "1", "--out", "again.ndjson.gz", "--seed", "7");
+    assertEquals(0, again.exit(), again.err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("tape.ndjson.gz")), Files.readAllBytes(dir.resolve(
+        "again.ndjson.gz")), "one seed, one tape");
+
+    // Without SYMBOL the symbols are the tape's products.
+    Run first = tapewatch(Map.of(), "backtest", "tape.ndjson.gz", "--out", "one");
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.err().contains("tape finished"), first.err());
+    List<JsonObject> found = findings(dir.resolve("one/findings.ndjson"));
+    assertTrue(first.out().contains("trend_score trend_score"), first.out());
+    // TS_INTERVAL 15 s over the hour from 2026-01-01T00:00:00Z: a reading per symbol at every 15 s from 00:00:15 to
+    // 01:00:00, the time of the tape's last tickers.
+    long readings = found.stream().filter(f -> f.getString("label").equals("trend_score")).count();
+    assertEquals(2 * 240, readings);
+    for (JsonObject f : found) {
+      assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details", "ref_price", "outcomes"),
+          f.fieldNames());
+      assertEquals(0, Instant.parse(f.getString("ts_utc")).toEpochMilli() % 15_000, f.encode());
+      assertTrue(Set.of("BTC-USD", "ETH-USD").contains(f.getString("symbol")));
+    }
+    assertTrue(found.stream().anyMatch(f -> f.getJsonObject("outcomes").getValue("5m") != null),
+        "outcomes resolved from the tape");
+
+    Run second = tapewatch(Map.of(), "backtest", "tape.ndjson.gz", "--out", "two");
+    assertEquals(0, second.exit(), second.err());
+    assertEquals(withoutIds(found), withoutIds(findings(dir.resolve("two/findings.ndjson"))), "deterministic");
+  }
+
+  private static List<String> withoutIds(List<JsonObject> findings) {
+    return findings.stream().map(f -> {
+      JsonObject c = f.copy();
+      c.remove("id");
+      return c.encode();
+    }).toList();
+  }
+
+  @Test
+  void mistakesExitTwoWithOneLine() throws Exception {
+    for (String[] args : List.of(new String[] {"backtest"}, new String[] {"backtest", "missing.ndjson"},
+        new String[] {"backtest", ".", "--out"}, new String[] {"simulate", "--hours", "0", "--out", "x"},
+        new String[] {"simulate", "--hours", "1"}, new String[] {"frobnicate"})) {
+      Run r = tapewatch(Map.of(), args);
+      assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith("tapewatch: "), r.err());
+    }
+  }
+}
