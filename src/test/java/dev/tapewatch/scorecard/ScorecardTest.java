@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.support.JsonAssert;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -117,27 +118,10 @@ class ScorecardTest {
     return rows;
   }
 
-  /** Same fields, same strings, numbers equal to 1e-9. */
-  static void assertSameJson(Object expected, Object actual, String where) {
-    if (expected instanceof Number e && actual instanceof Number a) {
-      assertEquals(e.doubleValue(), a.doubleValue(), 1e-9, where);
-    } else if (expected instanceof JsonObject e && actual instanceof JsonObject a) {
-      assertEquals(e.fieldNames(), a.fieldNames(), where);
-      e.fieldNames().forEach(k -> assertSameJson(e.getValue(k), a.getValue(k), where + "." + k));
-    } else if (expected instanceof JsonArray e && actual instanceof JsonArray a) {
-      assertEquals(e.size(), a.size(), where + " size");
-      for (int i = 0; i < e.size(); i++) {
-        assertSameJson(e.getValue(i), a.getValue(i), where + "[" + i + "]");
-      }
-    } else {
-      assertEquals(expected, actual, where);
-    }
-  }
-
   @Test
   void everyRowByHand() {
     JsonArray rows = Scorecard.rows(Sample.of(findings(), HORIZONS), HORIZONS, prices(), null);
-    assertSameJson(new JsonArray(new ArrayList<>(expectedRows())), rows, "rows");
+    JsonAssert.assertSame(new JsonArray(new ArrayList<>(expectedRows())), rows, "rows");
     // The Wilson interval of 2 of 3, by hand: centre (2/3 + 0.6402431) / 2.2804863, half-width
     // 1.959964 · √(0.0740741 + 0.3201215) / 2.2804863.
     JsonArray ci = rows.getJsonObject(9).getJsonArray("hit_rate_ci95");
@@ -205,7 +189,7 @@ class ScorecardTest {
     buckets.getJsonObject(8).put("n", 1).put("mean_p", 0.8).put("up_rate", 1.0);
     buckets.getJsonObject(9).put("n", 1).put("mean_p", 1.0).put("up_rate", 0.0);
     // Brier: (0.8 − 1)² + (0.3 − 1)² + 0.5² + 1² + 0.35², over 5.
-    assertSameJson(new JsonObject().put("n", 5).put("brier", (0.04 + 0.49 + 0.25 + 1 + 0.1225) / 5)
+    JsonAssert.assertSame(new JsonObject().put("n", 5).put("brier", (0.04 + 0.49 + 0.25 + 1 + 0.1225) / 5)
         .put("buckets", buckets), c, "calibration");
     assertEquals(new Calibration.Reading("trend_score", "trend_score"), Calibration.reading().orElseThrow());
   }
