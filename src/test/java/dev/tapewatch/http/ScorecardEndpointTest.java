@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.support.JsonAssert;
+import dev.tapewatch.support.ScorecardRow;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -89,14 +90,11 @@ class ScorecardEndpointTest {
         .put("symbol", symbol).put("agent", agent).put("horizon", h).put("outcome", o)));
   }
 
+  /** A row whose single-valued samples make the median the mean. */
   static JsonObject row(String symbol, String agent, String label, String horizon, int n, int hits, Double hitRate,
       double[] ci, double mean, Double meanSigned, int baseN, Double baseHitRate, double baseMean, Double edge) {
-    return new JsonObject().put("symbol", symbol).put("agent", agent).put("label", label).put("horizon", horizon)
-        .put("n", n).put("hits", hits).put("hit_rate", hitRate)
-        .put("hit_rate_ci95", ci == null ? null : new JsonArray().add(ci[0]).add(ci[1]))
-        .put("mean_ret_bps", mean).put("mean_signed_ret_bps", meanSigned).put("median_ret_bps", mean)
-        .put("base_n", baseN).put("base_hit_rate", baseHitRate).put("base_mean_ret_bps", baseMean)
-        .put("edge_bps", edge);
+    return ScorecardRow.of(symbol, agent, label, horizon, n, hits, hitRate, ci, mean, meanSigned, mean, baseN,
+        baseHitRate, baseMean, edge);
   }
 
   static double[] wilson(long hits, long n) {
