@@ -20,6 +20,7 @@ import dev.tapewatch.tape.CandleSeed;
 import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
 import dev.tapewatch.metrics.MetricsVerticle;
+import dev.tapewatch.metrics.ScorecardGauges;
 import dev.tapewatch.store.StoreVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -98,6 +99,7 @@ public final class TapewatchApp {
     return vertx.deployVerticle(new MetricsVerticle(registry, share)).onSuccess(stopHttp::add)
         // The store first: a symbol verticle asks it for the outcomes its findings are still owed.
         .compose(v -> vertx.deployVerticle(new StoreVerticle(config.store()))).onSuccess(stopStore::add)
+        .compose(v -> vertx.deployVerticle(new ScorecardGauges(registry, config.scorecard()))).onSuccess(stopHttp::add)
         .compose(v -> deploySymbols(vertx, share, symbolVerticle, stopSymbols))
         .compose(v -> vertx.deployVerticle(http)).onSuccess(stopHttp::add)
         .compose(v -> vertx.deployVerticle(new AlertVerticle(config.alerts(), config.llm()))).onSuccess(stopAlerts::add)

@@ -41,8 +41,9 @@ class PackageRulesTest {
     m.put("market", List.of("tape", "bus", "config"));
     m.put("cluster", List.of("bus", "config"));
     m.put("agents", List.of("market", "tape", "bus", "config"));
+    m.put("scorecard", List.of("agents", "tape", "bus", "config"));
     for (String surface : List.of("alerts", "store", "http", "metrics")) {
-      m.put(surface, List.of("agents", "market", "tape", "bus", "config"));
+      m.put(surface, List.of("scorecard", "agents", "market", "tape", "bus", "config"));
     }
     return m;
   }

@@ -47,6 +47,13 @@ public final class Addresses {
   public static final String STORE_OUTCOMES_PENDING = "store.outcomes.pending";
   /** Request {@code {symbol?, limit, since?, agent?}} → {@code {findings: [...], source}}, newest first. */
   public static final String STORE_FINDINGS_QUERY = "store.findings.query";
+  /**
+   * Request {@code {symbol?, agent?, since?}} → {@code {findings: [...], source, truncated}}: the findings with at
+   * least one resolved (non-missed) outcome, newest first, at most {@link #SCORED_MAX}; what the scorecard reads.
+   */
+  public static final String STORE_FINDINGS_SCORED = "store.findings.scored";
+  /** The most findings one {@link #STORE_FINDINGS_SCORED} answer holds (the newest); {@code truncated} says so. */
+  public static final int SCORED_MAX = 100_000;
   /** Request → {@code {positions: [{symbol, status, qty, avg_price, updated_at, last_action, last_conf}]}}. */
   public static final String STORE_POSITIONS = "store.positions";
   /** Request → {@code {ok: true}} or {@code {ok: false, error}}. */

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** How findings are judged: the forward horizons of their outcomes ({@code OUTCOME_HORIZONS}), shortest first. */
-public record ScorecardSettings(List<Horizon> horizons) {
+/**
+ * How findings are judged: the forward horizons of their outcomes ({@code OUTCOME_HORIZONS}), shortest first, and
+ * how often the scorecard gauges are refreshed ({@code SCORECARD_METRICS_SEC}).
+ */
+public record ScorecardSettings(List<Horizon> horizons, int metricsSec) {
 
   static ScorecardSettings read(ConfigReader r) {
     String accepted = "a comma list of distinct horizons <n>s, <n>m or <n>h, like 1m,5m,15m,60m";
@@ -18,6 +21,6 @@ public record ScorecardSettings(List<Horizon> horizons) {
       out.add(h);
     }
     out.sort(Comparator.comparingLong(Horizon::millis));
-    return new ScorecardSettings(List.copyOf(out));
+    return new ScorecardSettings(List.copyOf(out), r.integer("SCORECARD_METRICS_SEC", 1, 86_400));
   }
 }

@@ -91,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
+    new ScorecardRoutes(vertx, config.symbols(), config.scorecard().horizons()).mount(router);
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)

@@ -85,5 +85,19 @@ final class Queries {
       ORDER BY ts_utc DESC, id DESC
       LIMIT $4""";
 
+  /**
+   * $1 symbol or null, $2 since or null, $3 agent or null, $4 limit: findings with at least one resolved outcome
+   * (a horizon holding a ret_bps), newest first; on (symbol, ts_utc) or (agent, ts_utc).
+   */
+  static final String SELECT_SCORED = """
+      SELECT id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes FROM findings
+      WHERE outcomes IS NOT NULL
+        AND ($1::text IS NULL OR symbol = $1)
+        AND ($2::timestamptz IS NULL OR ts_utc >= $2)
+        AND ($3::text IS NULL OR agent = $3)
+        AND jsonb_path_exists(outcomes, '$.* ? (@.ret_bps.type() == "number")')
+      ORDER BY ts_utc DESC, id DESC
+      LIMIT $4""";
+
   static final String PING = "SELECT 1";
 }

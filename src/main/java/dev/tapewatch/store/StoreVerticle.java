@@ -101,6 +101,7 @@ public final class StoreVerticle extends VerticleBase {
         : bus.<JsonObject>consumer(Addresses.FINDING_OUTCOMES, m -> outcome(m.body())));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_OUTCOMES_PENDING, this::owed));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_SCORED, this::scored));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_POSITIONS, this::positions));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_DB_HEALTH, this::dbHealth));
     statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> {
@@ -393,6 +394,71 @@ public final class StoreVerticle extends VerticleBase {
           request.reply(answer(q.take(candidates.iterator()), "postgres"));
         })
         .onFailure(e -> request.reply(answer(q.take(recent.newestFirst()), "memory")));
+  }
+
+  /**
+   * The findings with a resolved outcome, newest first, at most {@link Addresses#SCORED_MAX}: in memory by walking
+   * the kept findings; with a database from the table, merged with the unwritten findings as {@link #query} does.
+   */
+  private void scored(Message<JsonObject> request) {
+    FindingQuery q = FindingQuery.fromJson(request.body().copy().put("limit", Addresses.SCORED_MAX + 1));
+    if (pool == null) {
+      request.reply(scoredAnswer(q, recent.newestFirst(), "memory"));
+      return;
+    }
+    withTimeout(pool.preparedQuery(Queries.SELECT_SCORED).execute(Tuple.of(q.symbol(),
+            q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
+        .onSuccess(rows -> {
+          List<Kept> candidates = new ArrayList<>();
+          pending.forEach(f -> candidates.add(Kept.of(f)));
+          rows.forEach(r -> candidates.add(keptOf(r)));
+          candidates.sort(Kept.NEWEST_FIRST);
+          request.reply(scoredAnswer(q, candidates.iterator(), "postgres"));
+        })
+        .onFailure(e -> request.reply(scoredAnswer(q, recent.newestFirst(), "memory")));
+  }
+
+  /** {@code {findings, source, truncated}} of the scored findings of {@code newestFirst} that match. */
+  private static JsonObject scoredAnswer(FindingQuery q, Iterator<Kept> newestFirst, String source) {
+    Iterator<Kept> scored = new Iterator<>() {
+      private Kept next = advance();
+
+      private Kept advance() {
+        while (newestFirst.hasNext()) {
+          Kept k = newestFirst.next();
+          if (q.since() != null && k.ts().isBefore(q.since())) {
+            return null;
+          }
+          if (hasResolvedOutcome(k.finding())) {
+            return k;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Kept next() {
+        Kept k = next;
+        next = advance();
+        return k;
+      }
+    };
+    List<JsonObject> found = q.take(scored);
+    boolean truncated = found.size() > Addresses.SCORED_MAX;
+    JsonObject answer = answer(truncated ? found.subList(0, Addresses.SCORED_MAX) : found, source);
+    return answer.put("truncated", truncated);
+  }
+
+  /** At least one horizon resolved with a return (not pending, not missed). */
+  static boolean hasResolvedOutcome(JsonObject finding) {
+    JsonObject outcomes = finding.getJsonObject("outcomes");
+    return outcomes != null && outcomes.stream().anyMatch(e -> e.getValue() instanceof JsonObject o
+        && o.getValue("ret_bps") instanceof Number);
   }
 
   /** {@code {findings: [...], source}}. */

@@ -250,6 +250,20 @@ class FindingsStoreTest {
     JsonObject shown = svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0);
     assertEquals(id, shown.getString("id"));
     assertEquals(hit, shown.getJsonObject("outcomes").getJsonObject("5m"));
+    // The scorecard's read: from the table (the finding is written, nothing is pending), the scored finding only.
+    JsonObject scored = vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED,
+            new JsonObject().put("agent", "trend_score").put("symbol", "ETH-USD"))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+    assertEquals("postgres", scored.getString("source"));
+    assertEquals(false, scored.getBoolean("truncated"));
+    assertEquals(List.of(id), scored.getJsonArray("findings").stream()
+        .map(f -> ((JsonObject) f).getString("id")).toList());
+    assertEquals(0, vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED,
+            new JsonObject().put("symbol", "BTC-USD")).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).body().getJsonArray("findings").size(), "no BTC-USD finding is scored");
+    JsonObject card = svc.json("/scorecard?symbol=ETH-USD&horizon=5m").getJsonArray("rows").getJsonObject(0);
+    assertEquals("ETH-USD trend_score 5m 1 12.5", card.getString("symbol") + " " + card.getString("agent") + " "
+        + card.getString("horizon") + " " + card.getInteger("n") + " " + card.getDouble("mean_ret_bps"));
   }
 
   @Test

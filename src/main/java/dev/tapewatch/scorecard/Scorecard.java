@@ -1,0 +1,102 @@
+package dev.tapewatch.scorecard;
+
+import dev.tapewatch.agents.AgentCatalog;
+import dev.tapewatch.config.Horizon;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The track record of every (symbol, agent, label, horizon) and of the same over all symbols ({@code "*"}), against
+ * what a random entry at every minute of the same symbols and period would have done. Plain and free of I/O: README,
+ * "Did it work? The scorecard", defines every field.
+ */
+public final class Scorecard {
+  /** The symbol of the rows pooled over every symbol. */
+  public static final String ALL = "*";
+
+  private record Key(String symbol, String agent, String label, String horizon) {
+  }
+
+  private Scorecard() {
+  }
+
+  /**
+   * The rows of {@code samples}: per symbol (sorted), then {@code *}; within each, agents in catalogue order, labels
+   * by name, horizons as configured. {@code prices} holds the symbols' minute prices (a symbol missing there gives
+   * its rows no baseline); the baseline period of a symbol starts at {@code sinceMs}, or when null at its earliest
+   * sample.
+   */
+  public static JsonArray rows(List<Sample> samples, List<Horizon> horizons, Map<String, MinutePrices> prices,
+      Long sinceMs) {
+    List<String> agents = AgentCatalog.names();
+    List<String> horizonLabels = horizons.stream().map(Horizon::label).toList();
+    Comparator<Key> order = Comparator.<Key, Boolean>comparing(k -> k.symbol().equals(ALL))
+        .thenComparing(Key::symbol)
+        .thenComparing(k -> agents.contains(k.agent()) ? agents.indexOf(k.agent()) : agents.size())
+        .thenComparing(Key::agent)
+        .thenComparing(Key::label)
+        .thenComparing(k -> horizonLabels.indexOf(k.horizon()));
+    Map<Key, List<Sample>> groups = new TreeMap<>(order);
+    Map<String, Long> periodStart = new HashMap<>();
+    for (Sample s : samples) {
+      groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new ArrayList<>()).add(s);
+      groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new ArrayList<>()).add(s);
+      periodStart.merge(s.symbol(), sinceMs != null ? sinceMs : s.tsMs(), Math::min);
+    }
+    Map<String, Long> horizonMs = new HashMap<>();
+    horizons.forEach(h -> horizonMs.put(h.label(), h.millis()));
+    Map<String, List<Double>> ticks = new HashMap<>();
+    JsonArray rows = new JsonArray();
+    groups.forEach((key, group) -> {
+      List<Double> base = new ArrayList<>();
+      for (String symbol : new TreeSet<>(group.stream().map(Sample::symbol).toList())) {
+        MinutePrices p = prices.get(symbol);
+        if (p != null) {
+          base.addAll(ticks.computeIfAbsent(symbol + " " + key.horizon(),
+              k -> p.baseReturns(periodStart.get(symbol), horizonMs.get(key.horizon()))));
+        }
+      }
+      rows.add(row(key, group, base));
+    });
+    return rows;
+  }
+
+  private static JsonObject row(Key key, List<Sample> group, List<Double> base) {
+    List<Sample> directed = group.stream().filter(s -> s.direction() != 0).toList();
+    long hits = group.stream().filter(s -> Boolean.TRUE.equals(s.hit())).count();
+    double[] rets = group.stream().mapToDouble(Sample::retBps).toArray();
+    Double meanSigned = Stats.mean(directed.stream().mapToDouble(s -> s.direction() * s.retBps()).toArray());
+    Double meanDirection = Stats.mean(directed.stream().mapToDouble(Sample::direction).toArray());
+    Double baseMean = Stats.mean(base.stream().mapToDouble(Double::doubleValue).toArray());
+    Double baseHitRate = null;
+    if (!directed.isEmpty() && !base.isEmpty()) {
+      double up = base.stream().filter(b -> b > 0).count() / (double) base.size();
+      double down = base.stream().filter(b -> b < 0).count() / (double) base.size();
+      baseHitRate = Stats.mean(directed.stream().mapToDouble(s -> s.direction() > 0 ? up : down).toArray());
+    }
+    double[] ci = Stats.wilson(hits, directed.size());
+    return new JsonObject()
+        .put("symbol", key.symbol())
+        .put("agent", key.agent())
+        .put("label", key.label())
+        .put("horizon", key.horizon())
+        .put("n", group.size())
+        .put("hits", hits)
+        .put("hit_rate", directed.isEmpty() ? null : (double) hits / directed.size())
+        .put("hit_rate_ci95", ci == null ? null : new JsonArray().add(ci[0]).add(ci[1]))
+        .put("mean_ret_bps", Stats.mean(rets))
+        .put("mean_signed_ret_bps", meanSigned)
+        .put("median_ret_bps", Stats.median(rets))
+        .put("base_n", base.size())
+        .put("base_hit_rate", baseHitRate)
+        .put("base_mean_ret_bps", baseMean)
+        .put("edge_bps", meanSigned == null || baseMean == null ? null : meanSigned - meanDirection * baseMean);
+  }
+}
