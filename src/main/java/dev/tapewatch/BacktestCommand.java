@@ -1,11 +1,17 @@
 package dev.tapewatch;
 
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.config.Horizon;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.market.SymbolState;
+import dev.tapewatch.scorecard.MinutePrices;
+import dev.tapewatch.scorecard.Sample;
+import dev.tapewatch.scorecard.Scorecard;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,9 +37,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code tapewatch backtest TAPE [--out DIR]}: the same agents, with the same settings from the environment, over a
  * recorded tape on the tape clock, in this process, with no HTTP port, no database, no alerts and no LLM. Writes
- * {@code DIR/findings.ndjson} (one finding a line, as {@code /findings} shows it, outcomes included) and prints what
- * each agent found; progress goes to stderr. Without {@code SYMBOL} in the environment the symbols are the tape's
- * products.
+ * {@code DIR/findings.ndjson} (one finding a line, as {@code /findings} shows it, outcomes included) and
+ * {@code DIR/scorecard.json} (as {@code /scorecard} answers, the baselines from the tape's 1m bars) and prints the
+ * scorecard of every symbol together; progress goes to stderr. Without {@code SYMBOL} in the environment the symbols
+ * are the tape's products.
  */
 final class BacktestCommand {
   static final String USAGE = "backtest TAPE [--out DIR]";
@@ -41,7 +48,11 @@ final class BacktestCommand {
   private BacktestCommand() {
   }
 
-  /** The findings of the tape, newest outcome included, in tape order. */
+  /** What a replay leaves: every finding with its outcomes, and each symbol's minute prices for the baselines. */
+  private record Result(List<JsonObject> findings, Map<String, MinutePrices> prices) {
+  }
+
+  /** The findings of the tape, outcomes included, in tape order. */
   static List<JsonObject> run(List<String> args, Map<String, String> env, PrintStream out, PrintStream progress)
       throws Exception {
     CommandArgs a = CommandArgs.parse("backtest", args, Set.of("out"), USAGE);
@@ -67,38 +78,45 @@ final class BacktestCommand {
     Logging.configure(config.logs());
     Files.createDirectories(dir);
 
-    List<JsonObject> findings = replay(config, progress);
+    Result result = replay(config, progress);
+    List<JsonObject> findings = result.findings();
     try (Writer w = Files.newBufferedWriter(dir.resolve("findings.ndjson"), StandardCharsets.UTF_8)) {
       for (JsonObject f : findings) {
         w.write(f.encode());
         w.write('\n');
       }
     }
-    out.println(summary(findings));
-    out.println("findings: " + dir.resolve("findings.ndjson"));
+    List<Horizon> horizons = config.scorecard().horizons();
+    JsonArray rows = Scorecard.rows(Sample.of(findings, horizons), horizons, result.prices(), null);
+    Files.writeString(dir.resolve("scorecard.json"), new JsonObject()
+        .put("horizons", new JsonArray(horizons.stream().map(Horizon::label).toList()))
+        .put("rows", rows).put("truncated", false).encodePrettily());
+    out.println(table(rows));
+    out.println(findings.size() + " findings: " + dir.resolve("findings.ndjson") + ", scorecard: "
+        + dir.resolve("scorecard.json"));
     return findings;
   }
 
   /** Replays the tape through the agents and collects every finding with its outcomes. */
-  private static List<JsonObject> replay(TapewatchConfig config, PrintStream progress) throws Exception {
+  private static Result replay(TapewatchConfig config, PrintStream progress) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Promise<List<JsonObject>> collected = Promise.promise();
+      Promise<Result> collected = Promise.promise();
       // One context for the listeners and the chain, so the findings are only ever touched on its thread.
       Context context = vertx.getOrCreateContext();
       context.runOnContext(start -> collect(vertx, config, progress).onComplete(collected));
-      List<JsonObject> out = new ArrayList<>(collected.future().toCompletionStage().toCompletableFuture()
-          .get(7, TimeUnit.DAYS));
+      Result result = collected.future().toCompletionStage().toCompletableFuture().get(7, TimeUnit.DAYS);
+      List<JsonObject> out = new ArrayList<>(result.findings());
       out.sort(Comparator.comparing((JsonObject f) -> Instant.parse(f.getString("ts_utc")))
           .thenComparing(f -> f.getString("symbol")).thenComparing(f -> f.getString("agent"))
           .thenComparing(f -> f.getString("label")));
-      return out;
+      return new Result(out, result.prices());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
-  private static Future<List<JsonObject>> collect(Vertx vertx, TapewatchConfig config, PrintStream progress) {
+  private static Future<Result> collect(Vertx vertx, TapewatchConfig config, PrintStream progress) {
     Map<String, JsonObject> byId = new LinkedHashMap<>();
     Promise<Void> finished = Promise.promise();
     var bus = vertx.eventBus();
@@ -119,12 +137,23 @@ final class BacktestCommand {
             finished.tryComplete();
           }
         }).completion());
+    Map<String, MinutePrices> prices = new HashMap<>();
     return listening.compose(v -> TapewatchApp.backtest(vertx, config))
         .compose(v -> finished.future())
         // Each symbol's verticle answers after the batches before it: every outcome the tape resolves is in.
-        .compose(v -> Future.all(config.symbols().stream()
-            .map(s -> bus.request(Addresses.status(s), new JsonObject())).toList()))
-        .map(v -> List.copyOf(byId.values()));
+        .compose(v -> Future.all(config.symbols().stream().map(s -> minutePrices(vertx, s)
+            .onSuccess(p -> prices.put(s, p))).toList()))
+        .map(v -> new Result(List.copyOf(byId.values()), prices));
+  }
+
+  /** A symbol's closed 1m bars up to its last trade: the baseline's prices. */
+  private static Future<MinutePrices> minutePrices(Vertx vertx, String symbol) {
+    var bus = vertx.eventBus();
+    return bus.<JsonObject>request(Addresses.status(symbol), new JsonObject())
+        .compose(status -> bus.<JsonObject>request(Addresses.bars(symbol),
+                new JsonObject().put("tf", "1m").put("limit", SymbolState.BARS_KEPT))
+            .map(bars -> MinutePrices.fromBars(bars.body().getJsonArray("bars"),
+                status.body().getLong("last_trade_ms", Long.MIN_VALUE))));
   }
 
   /** The products a tape trades, in the order they first appear. */
@@ -151,12 +180,30 @@ final class BacktestCommand {
     return List.copyOf(seen);
   }
 
-  /** One line per agent and label: how many findings. */
-  private static String summary(List<JsonObject> findings) {
-    Map<String, Integer> counts = new java.util.TreeMap<>();
-    findings.forEach(f -> counts.merge(f.getString("agent") + " " + f.getString("label"), 1, Integer::sum));
-    StringBuilder b = new StringBuilder(String.format("%-40s %8s%n", "agent label", "findings"));
-    counts.forEach((k, n) -> b.append(String.format("%-40s %8d%n", k, n)));
+  /** The all-symbols rows as a table: hit rate with its 95% interval, mean and signed return, edge. */
+  static String table(JsonArray rows) {
+    StringBuilder b = new StringBuilder(String.format("%-16s %-22s %-5s %6s %6s %15s %10s %10s %10s%n", "agent",
+        "label", "h", "n", "hit%", "hit% 95% CI", "mean bps", "signed", "edge bps"));
+    for (Object o : rows) {
+      JsonObject r = (JsonObject) o;
+      if (!Scorecard.ALL.equals(r.getString("symbol"))) {
+        continue;
+      }
+      JsonArray ci = r.getJsonArray("hit_rate_ci95");
+      b.append(String.format("%-16s %-22s %-5s %6d %6s %15s %10s %10s %10s%n", r.getString("agent"),
+          r.getString("label"), r.getString("horizon"), r.getInteger("n"), percent(r.getDouble("hit_rate")),
+          ci == null ? "—" : percent(ci.getDouble(0)) + "–" + percent(ci.getDouble(1)),
+          bps(r.getDouble("mean_ret_bps")), bps(r.getDouble("mean_signed_ret_bps")), bps(r.getDouble("edge_bps"))));
+    }
     return b.toString().stripTrailing();
   }
+
+  private static String percent(Double v) {
+    return v == null ? "—" : String.format("%.1f", v * 100);
+  }
+
+  private static String bps(Double v) {
+    return v == null ? "—" : String.format("%+.2f", v);
+  }
+
 }

@@ -2,6 +2,7 @@ package dev.tapewatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,6 @@ class CommandsTest {
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.err().contains("tape finished"), first.err());
     List<JsonObject> found = findings(dir.resolve("one/findings.ndjson"));
-    assertTrue(first.out().contains("trend_score trend_score"), first.out());
     // TS_INTERVAL 15 s over the hour from 2026-01-01T00:00:00Z: a reading per symbol at every 15 s from 00:00:15 to
     // 01:00:00, the time of the tape's last tickers.
     long readings = found.stream().filter(f -> f.getString("label").equals("trend_score")).count();
@@ -74,6 +74,22 @@ class CommandsTest {
     }
     assertTrue(found.stream().anyMatch(f -> f.getJsonObject("outcomes").getValue("5m") != null),
         "outcomes resolved from the tape");
+
+    // The scorecard of the same findings: every all-symbols row counts exactly the outcomes resolved with a return.
+    JsonObject scorecard = new JsonObject(Files.readString(dir.resolve("one/scorecard.json")));
+    assertEquals(List.of("1m", "5m", "15m", "60m"), scorecard.getJsonArray("horizons").getList());
+    List<JsonObject> all = scorecard.getJsonArray("rows").stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("symbol").equals("*")).toList();
+    assertFalse(all.isEmpty());
+    for (JsonObject row : all) {
+      long resolved = found.stream().filter(f -> f.getString("agent").equals(row.getString("agent"))
+              && f.getString("label").equals(row.getString("label")))
+          .map(f -> f.getJsonObject("outcomes").getJsonObject(row.getString("horizon")))
+          .filter(o -> o != null && o.getValue("ret_bps") != null).count();
+      assertEquals(resolved, row.getLong("n"), row.encode());
+    }
+    assertTrue(first.out().contains("hit% 95% CI") && first.out().contains("trend_score      trend_score"),
+        first.out());
 
     Run second = tapewatch(Map.of(), "backtest", "tape.ndjson.gz", "--out", "two");
     assertEquals(0, second.exit(), second.err());
