@@ -42,7 +42,7 @@ import java.util.zip.GZIPInputStream;
  * scorecard of every symbol together; progress goes to stderr. Without {@code SYMBOL} in the environment the symbols
  * are the tape's products.
  */
-final class BacktestCommand {
+public final class BacktestCommand {
   static final String USAGE = "backtest TAPE [--out DIR]";
 
   private BacktestCommand() {
@@ -53,7 +53,7 @@ final class BacktestCommand {
   }
 
   /** The findings of the tape, outcomes included, in tape order. */
-  static List<JsonObject> run(List<String> args, Map<String, String> env, PrintStream out, PrintStream progress)
+  public static List<JsonObject> run(List<String> args, Map<String, String> env, PrintStream out, PrintStream progress)
       throws Exception {
     CommandArgs a = CommandArgs.parse("backtest", args, Set.of("out"), USAGE);
     if (a.positional().size() != 1) {

@@ -1,5 +1,6 @@
 package dev.tapewatch.bench;
 
+import dev.tapewatch.BacktestCommand;
 import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
 import io.vertx.core.Future;
@@ -8,6 +9,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -185,7 +188,10 @@ public final class Benchmark {
       tape = new TapeGenerator.Tape(tape.path(), tape.messages(), tape.bytes(), tape.tradesPerSymbol(), null);
       System.gc();
 
-      endToEnd(tape, symbols, e2eRuns, baseline);
+      double replayRate = endToEnd(tape, symbols, e2eRuns, baseline);
+      System.gc();
+
+      backtest(tape, dir, replayRate);
       System.gc();
 
       paced(pacedPath, symbolCount, seed + 1, pacedRate, pacedSeconds, symbols);
@@ -293,7 +299,9 @@ public final class Benchmark {
   // ---- 2 ----------------------------------------------------------------------------------------------------------
 
   /** A warm-up replay, then {@code runs} measured ones, each on a fresh Vert.x; the median run is reported. */
-  private void endToEnd(TapeGenerator.Tape tape, List<String> symbols, int runs, double baseline) throws Exception {
+  /** Returns the median run's trades per second, the replay-only rate the backtest is judged against. */
+  private double endToEnd(TapeGenerator.Tape tape, List<String> symbols, int runs, double baseline)
+      throws Exception {
     long timeout = 300_000;
     try (ReplayRun warm = ReplayRun.start(tape.path(), symbols, 0)) {
       ReplayRun.Result r = warm.awaitApplied(tape.tradesPerSymbol(), 50, timeout);
@@ -332,6 +340,30 @@ public final class Benchmark {
     row("  e2e / parse-only baseline", String.format(Locale.ROOT, "%.3fx", ratio), ">= 0.50x",
         met(ratio >= TARGET_E2E_VS_BASELINE));
     row("  latency p50 / p99 / p99.9 (worst symbol)", latencies(median), "", "");
+    return rate;
+  }
+
+  // ---- 6 ----------------------------------------------------------------------------------------------------------
+
+  /**
+   * The backtest command on the same tape, in this process: every agent on the tape clock, the replay held at each
+   * tick until they have run, outcomes resolved; judged against the replay alone of the same run.
+   */
+  private void backtest(TapeGenerator.Tape tape, Path dir, double replayRate) throws Exception {
+    Path out = dir.resolve("backtest");
+    long start = System.nanoTime();
+    int findings = BacktestCommand.run(List.of(tape.path().toString(), "--out", out.toString()), Map.of(),
+        new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream())).size();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double rate = tape.messages() / seconds;
+    System.out.printf(Locale.ROOT, "6 backtest: %,.0f trades/s (%.2f s, %,d findings)%n", rate, seconds, findings);
+    for (String f : List.of("findings.ndjson", "scorecard.json")) {
+      Files.deleteIfExists(out.resolve(f));
+    }
+    Files.deleteIfExists(out);
+    row("6 backtest, every agent on the tape clock", fmtRate(rate, "trades/s"), "", "");
+    row("  backtest / replay only", String.format(Locale.ROOT, "%.3fx", rate / replayRate), ">= 0.50x",
+        met(rate / replayRate >= 0.5));
   }
 
   // ---- 3 ----------------------------------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ final class ReplayRun implements AutoCloseable {
     env.put("SYMBOL", String.join(",", symbols));
     env.put("FEED", "replay:" + tape.toAbsolutePath());
     env.put("REPLAY_SPEED", speed == 0 ? "0" : Double.toString(speed));
+    // The feed and the market alone: agents on the tape clock would hold the replay at every tick (row 6 measures
+    // that, as a backtest).
+    env.put("AGENT_CLOCK", "wall");
     env.put("HTTP_PORT", "0");
     // Nothing may leave loopback: no database, webhook or LLM, and the exchange URLs (unused by a replay) point here.
     env.put("DATABASE_URL", "");
