@@ -191,7 +191,7 @@ public final class Benchmark {
       double replayRate = endToEnd(tape, symbols, e2eRuns, baseline);
       System.gc();
 
-      backtest(tape, dir, replayRate);
+      backtest(tape, symbols, dir, replayRate);
       System.gc();
 
       paced(pacedPath, symbolCount, seed + 1, pacedRate, pacedSeconds, symbols);
@@ -349,10 +349,13 @@ public final class Benchmark {
    * The backtest command on the same tape, in this process: every agent on the tape clock, the replay held at each
    * tick until they have run, outcomes resolved; judged against the replay alone of the same run.
    */
-  private void backtest(TapeGenerator.Tape tape, Path dir, double replayRate) throws Exception {
+  private void backtest(TapeGenerator.Tape tape, List<String> symbols, Path dir, double replayRate)
+      throws Exception {
     Path out = dir.resolve("backtest");
     long start = System.nanoTime();
-    int findings = BacktestCommand.run(List.of(tape.path().toString(), "--out", out.toString()), Map.of(),
+    // The symbols given, as the replay rows are: no pass over the tape to find its products.
+    int findings = BacktestCommand.run(List.of(tape.path().toString(), "--out", out.toString()),
+        Map.of("SYMBOL", String.join(",", symbols)),
         new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream())).size();
     double seconds = (System.nanoTime() - start) / 1e9;
     double rate = tape.messages() / seconds;
