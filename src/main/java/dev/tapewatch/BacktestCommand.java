@@ -149,8 +149,8 @@ public final class BacktestCommand {
   /** A symbol's closed 1m bars up to its last trade: the baseline's prices. */
   private static Future<MinutePrices> minutePrices(Vertx vertx, String symbol) {
     var bus = vertx.eventBus();
-    return bus.<JsonObject>request(Addresses.status(symbol), new JsonObject())
-        .compose(status -> bus.<JsonObject>request(Addresses.bars(symbol),
+    return bus.<JsonObject>request(Addresses.Market.STATUS.of(symbol), new JsonObject())
+        .compose(status -> bus.<JsonObject>request(Addresses.Market.BARS.of(symbol),
                 new JsonObject().put("tf", "1m").put("limit", SymbolState.BARS_KEPT))
             .map(bars -> MinutePrices.fromBars(bars.body().getJsonArray("bars"),
                 status.body().getLong("last_trade_ms", Long.MIN_VALUE))));

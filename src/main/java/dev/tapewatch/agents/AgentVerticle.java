@@ -227,7 +227,7 @@ public final class AgentVerticle extends VerticleBase {
 
   private Future<JsonArray> runOne(String symbol, boolean commit, long nowMs) {
     JsonObject base = new JsonObject().put("agent", entry.name()).put("symbol", symbol);
-    return vertx.eventBus().<JsonObject>request(Addresses.snapshot(symbol), null,
+    return vertx.eventBus().<JsonObject>request(Addresses.Market.SNAPSHOT.of(symbol), null,
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
         .compose(reply -> {
           // On the tape clock the tape is the feed: it is connected while it drives the runs.

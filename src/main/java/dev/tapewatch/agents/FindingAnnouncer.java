@@ -28,7 +28,7 @@ public final class FindingAnnouncer {
     int direction = AgentCatalog.label(f.agent(), f.label()).map(l -> l.direction().of(f.score())).orElse(0);
     JsonObject open = new JsonObject().put("id", f.id().toString()).put("agent", f.agent())
         .put("ts_ms", f.tsUtc().toEpochMilli()).put("direction", direction).put("open", commit);
-    return vertx.eventBus().<JsonObject>request(Addresses.outcomesOpen(f.symbol()), open,
+    return vertx.eventBus().<JsonObject>request(Addresses.Market.OUTCOMES_OPEN.of(f.symbol()), open,
             new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT_MS))
         .map(reply -> {
           JsonObject outcomes = new JsonObject();

@@ -96,7 +96,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
 
   /** Asks for the three pieces at once; one that does not answer in time is left out. */
   private Future<JsonObject> context(String symbol, JsonObject trigger) {
-    Future<JsonObject> snapshot = ask(Addresses.snapshot(symbol), null);
+    Future<JsonObject> snapshot = ask(Addresses.Market.SNAPSHOT.of(symbol), null);
     Future<JsonObject> positions = ask(Addresses.STORE_POSITIONS, new JsonObject());
     Future<JsonObject> recent = ask(Addresses.STORE_FINDINGS_QUERY,
         new JsonObject().put("symbol", symbol).put("limit", RECENT_FINDINGS));

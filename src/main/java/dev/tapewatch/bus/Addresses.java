@@ -3,23 +3,8 @@ package dev.tapewatch.bus;
 import java.util.Locale;
 
 /**
- * Every event-bus address, in one place. Message shapes:
- * <ul>
- *   <li>{@code market.<symbol>.events} (send, local): a {@link dev.tapewatch.tape.MarketBatch} of trades and quotes.</li>
- *   <li>{@code market.<symbol>.candles} (send, local): a {@link dev.tapewatch.tape.CandleSeed} for the warm-up.</li>
- *   <li>{@code market.<symbol>.signals} (request, empty body): the /signals JSON, as encoded text.</li>
- *   <li>{@code market.<symbol>.signals-tf} (request): the /signals_tf JSON, as encoded text.</li>
- *   <li>{@code market.<symbol>.features} (request): the /debug/features JSON, as encoded text.</li>
- *   <li>{@code market.<symbol>.state} (request): the /debug/state JSON.</li>
- *   <li>{@code market.<symbol>.bars} (request {@code {tf, limit}}): the /bars JSON.</li>
- *   <li>{@code market.<symbol>.snapshot} (request): a {@link dev.tapewatch.market.MarketSnapshot} as JSON, what
- *       agents read.</li>
- *   <li>{@code market.<symbol>.status} (request): the symbol's status JSON (as published on {@link #MARKET_STATUS}).</li>
- *   <li>{@code market.status} (publish, every second): {@code {symbol, trades_cached, last_trade_ms, late_trades,
- *       bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}}}.</li>
- *   <li>{@code feed.status} (publish, every second): the feed status JSON shown under {@code feed} in /health.</li>
- * </ul>
- * The symbol part is the product id in lower case: {@code market.btc-usd.events}.
+ * Every event-bus address, in one place, each with the shape of its messages; a symbol's own addresses are the
+ * constants of {@link Market}.
  *
  * <p>In cluster mode the market, run-now and {@link #FINDINGS} addresses span the cluster (a request reaches the
  * symbol's owner wherever it runs); the status, store and stopping addresses are consumed with
@@ -29,7 +14,12 @@ import java.util.Locale;
 public final class Addresses {
   /** How often every status address is published; /health reads a status older than a few periods as stale. */
   public static final long STATUS_PERIOD_MS = 1000;
+  /**
+   * Published every second by each symbol's verticle: {@code {symbol, trades_cached, last_trade_ms, late_trades,
+   * bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}}}.
+   */
   public static final String MARKET_STATUS = "market.status";
+  /** Published every second by the feed: the feed status JSON shown under {@code feed} in /health. */
   public static final String FEED_STATUS = "feed.status";
   /** Every finding, published: {@code {id, ts_utc, agent, symbol, score, label, details}}. */
   public static final String FINDINGS = "findings";
@@ -100,51 +90,43 @@ public final class Addresses {
     return "agents." + agent + "." + symbol.toLowerCase(Locale.ROOT) + ".run-now";
   }
 
-  private static String market(String symbol, String leaf) {
-    return "market." + symbol.toLowerCase(Locale.ROOT) + "." + leaf;
-  }
-
-  public static String events(String symbol) {
-    return market(symbol, "events");
-  }
-
-  public static String candles(String symbol) {
-    return market(symbol, "candles");
-  }
-
-  public static String signals(String symbol) {
-    return market(symbol, "signals");
-  }
-
-  public static String signalsTf(String symbol) {
-    return market(symbol, "signals-tf");
-  }
-
-  public static String features(String symbol) {
-    return market(symbol, "features");
-  }
-
-  public static String state(String symbol) {
-    return market(symbol, "state");
-  }
-
-  public static String bars(String symbol) {
-    return market(symbol, "bars");
-  }
-
   /**
-   * Request {@code {id, agent, ts_ms, direction, open}} → {@code {ref_price, horizons: [label]}}: the finding's
-   * reference price (the last trade at or before ts_ms, or null) and, with {@code open}, its outcomes owed.
+   * The addresses of one symbol, answered by its verticle wherever it runs: {@code market.<symbol>.<leaf>}, the
+   * symbol in lower case.
    */
-  public static String outcomesOpen(String symbol) {
-    return market(symbol, "outcomes-open");
-  }
+  public enum Market {
+    /** Send, local: a {@link dev.tapewatch.tape.MarketBatch} of trades and quotes. */
+    EVENTS("events"),
+    /** Send, local: a {@link dev.tapewatch.tape.CandleSeed} for the warm-up. */
+    CANDLES("candles"),
+    /** Request, empty body: the /signals JSON, as encoded text. */
+    SIGNALS("signals"),
+    /** Request: the /signals_tf JSON, as encoded text. */
+    SIGNALS_TF("signals-tf"),
+    /** Request: the /debug/features JSON, as encoded text. */
+    FEATURES("features"),
+    /** Request: the /debug/state JSON. */
+    STATE("state"),
+    /** Request {@code {tf, limit}}: the /bars JSON. */
+    BARS("bars"),
+    /**
+     * Request {@code {id, agent, ts_ms, direction, open}} → {@code {ref_price, horizons: [label]}}: the finding's
+     * reference price (the last trade at or before ts_ms, or null) and, with {@code open}, its outcomes owed.
+     */
+    OUTCOMES_OPEN("outcomes-open"),
+    /** Request: a {@code MarketSnapshot} as JSON, what agents read. */
+    SNAPSHOT("snapshot"),
+    /** Request: the symbol's status JSON (as published on {@link #MARKET_STATUS}). */
+    STATUS("status");
 
-  public static String snapshot(String symbol) {
-    return market(symbol, "snapshot");
-  }
+    private final String leaf;
 
-  public static String status(String symbol) {
-    return market(symbol, "status");
+    Market(String leaf) {
+      this.leaf = leaf;
+    }
+
+    public String of(String symbol) {
+      return "market." + symbol.toLowerCase(Locale.ROOT) + "." + leaf;
+    }
   }
 }

@@ -139,7 +139,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     List<Future<?>> calls = new ArrayList<>();
     for (Timeframe tf : Timeframe.values()) {
       calls.add(rest.candles(symbol, tf, now)
-          .onSuccess(seed -> vertx.eventBus().send(Addresses.candles(symbol), seed, FeedSink.LOCAL)));
+          .onSuccess(seed -> vertx.eventBus().send(Addresses.Market.CANDLES.of(symbol), seed, FeedSink.LOCAL)));
     }
     return Future.join(calls).<Void>mapEmpty().otherwise(e -> {
       LOG.atInfo().addKeyValue("symbol", symbol).log("bar warm-up from Coinbase REST skipped: " + e.getMessage());

@@ -49,7 +49,7 @@ public final class FeedSink {
   FeedSink(EventBus bus, List<String> symbols, TapeClock clock) {
     this.bus = bus;
     this.clock = clock;
-    symbols.forEach(s -> pending.put(s, new Pending(Addresses.events(s))));
+    symbols.forEach(s -> pending.put(s, new Pending(Addresses.Market.EVENTS.of(s))));
   }
 
   public void trade(Trade t, long receivedNanos) {

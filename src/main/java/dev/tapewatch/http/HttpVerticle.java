@@ -82,11 +82,11 @@ public final class HttpVerticle extends VerticleBase {
       ctx.json(h);
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    marketRoute(router, "/signals", Addresses::signals);
-    marketRoute(router, "/signals_tf", Addresses::signalsTf);
-    marketRoute(router, "/debug/state", Addresses::state);
-    marketRoute(router, "/debug/features", Addresses::features);
-    marketRoute(router, "/bars", Addresses::bars, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
+    marketRoute(router, "/signals", Addresses.Market.SIGNALS::of);
+    marketRoute(router, "/signals_tf", Addresses.Market.SIGNALS_TF::of);
+    marketRoute(router, "/debug/state", Addresses.Market.STATE::of);
+    marketRoute(router, "/debug/features", Addresses.Market.FEATURES::of);
+    marketRoute(router, "/bars", Addresses.Market.BARS::of, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);

@@ -107,7 +107,7 @@ final class ScorecardRoutes {
   private Future<Map<String, MinutePrices>> prices(Set<String> wanted, long nowMs) {
     Map<String, MinutePrices> prices = new HashMap<>();
     List<Future<?>> asked = wanted.stream().<Future<?>>map(s -> vertx.eventBus().<JsonObject>request(
-            Addresses.bars(s), new JsonObject().put("tf", "1m").put("limit", 1000),
+            Addresses.Market.BARS.of(s), new JsonObject().put("tf", "1m").put("limit", 1000),
             new DeliveryOptions().setSendTimeout(HttpVerticle.QUERY_TIMEOUT_MS))
         .onSuccess(reply -> prices.put(s, MinutePrices.fromBars(reply.body().getJsonArray("bars"), nowMs))))
         .toList();

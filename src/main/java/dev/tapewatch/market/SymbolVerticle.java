@@ -66,20 +66,20 @@ public final class SymbolVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     String symbol = state.symbol();
-    MessageConsumer<MarketBatch> events = bus.localConsumer(Addresses.events(symbol), this::onBatch);
+    MessageConsumer<MarketBatch> events = bus.localConsumer(Addresses.Market.EVENTS.of(symbol), this::onBatch);
     consumers.add(events);
-    consumers.add(bus.<CandleSeed>localConsumer(Addresses.candles(symbol), m -> seed(m.body())));
-    replyEncoded(Addresses.signals(symbol), () -> MarketJson.signals(state));
-    replyEncoded(Addresses.signalsTf(symbol), () -> MarketJson.signalsTf(state));
-    replyEncoded(Addresses.features(symbol), () -> MarketJson.features(state));
-    reply(Addresses.state(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
-    reply(Addresses.bars(symbol), m -> {
+    consumers.add(bus.<CandleSeed>localConsumer(Addresses.Market.CANDLES.of(symbol), m -> seed(m.body())));
+    replyEncoded(Addresses.Market.SIGNALS.of(symbol), () -> MarketJson.signals(state));
+    replyEncoded(Addresses.Market.SIGNALS_TF.of(symbol), () -> MarketJson.signalsTf(state));
+    replyEncoded(Addresses.Market.FEATURES.of(symbol), () -> MarketJson.features(state));
+    reply(Addresses.Market.STATE.of(symbol), m -> MarketJson.state(state, System.currentTimeMillis()));
+    reply(Addresses.Market.BARS.of(symbol), m -> {
       JsonObject q = (JsonObject) m.body();
       return MarketJson.bars(state, Timeframe.ofLabel(q.getString("tf")), q.getInteger("limit"));
     });
-    reply(Addresses.snapshot(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
-    reply(Addresses.status(symbol), this::status);
-    reply(Addresses.outcomesOpen(symbol), m -> openOutcomes((JsonObject) m.body()));
+    reply(Addresses.Market.SNAPSHOT.of(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
+    reply(Addresses.Market.STATUS.of(symbol), this::status);
+    reply(Addresses.Market.OUTCOMES_OPEN.of(symbol), m -> openOutcomes((JsonObject) m.body()));
     statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
         id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())

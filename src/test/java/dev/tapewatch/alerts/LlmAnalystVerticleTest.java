@@ -78,7 +78,7 @@ class LlmAnalystVerticleTest {
           analyses.add(m.body());
         }
       });
-      SYMBOLS.forEach(s -> vertx.eventBus().consumer(Addresses.snapshot(s), m -> m.reply(snapshot(s))));
+      SYMBOLS.forEach(s -> vertx.eventBus().consumer(Addresses.Market.SNAPSHOT.of(s), m -> m.reply(snapshot(s))));
     }
 
     static Future<Rig> start(Vertx vertx, Reply... script) {

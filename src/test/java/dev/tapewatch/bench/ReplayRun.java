@@ -131,7 +131,7 @@ final class ReplayRun implements AutoCloseable {
         if (!done.containsKey(s)) {
           int slot = k++;
           pending.add(s);
-          replies.add(vertx.eventBus().<JsonObject>request(Addresses.status(s), new JsonObject())
+          replies.add(vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(s), new JsonObject())
               .onSuccess(r -> arrivals[slot] = System.nanoTime()));
         }
       }

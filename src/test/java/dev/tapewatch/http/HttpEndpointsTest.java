@@ -237,7 +237,7 @@ public class HttpEndpointsTest {
   @Test
   void aSymbolThatDoesNotAnswerGives503WithRetryAfter(Vertx vertx) throws Exception {
     // A second handler that never replies: point-to-point delivery alternates, so one of two requests times out.
-    MessageConsumer<Object> silent = vertx.eventBus().consumer(Addresses.signals("ETH-USD"), m -> { });
+    MessageConsumer<Object> silent = vertx.eventBus().consumer(Addresses.Market.SIGNALS.of("ETH-USD"), m -> { });
     silent.completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     try {
       HttpResponse<Buffer> a = svc.getNow("/signals?symbol=ETH-USD");

@@ -65,11 +65,11 @@ class SymbolVerticleOutcomesTest {
     for (int i = 0; i < timeAndPrice.length; i += 2) {
       batch.add(new Trade(SYM, timeAndPrice[i], timeAndPrice[i + 1], 1.0, Side.BUY, timeAndPrice[i]));
     }
-    vertx.eventBus().send(Addresses.events(SYM), new MarketBatch(batch, List.of(), System.nanoTime()));
+    vertx.eventBus().send(Addresses.Market.EVENTS.of(SYM), new MarketBatch(batch, List.of(), System.nanoTime()));
   }
 
   private JsonObject open(String id, long tsMs, int direction) throws Exception {
-    return await(vertx.eventBus().<JsonObject>request(Addresses.outcomesOpen(SYM), new JsonObject().put("id", id)
+    return await(vertx.eventBus().<JsonObject>request(Addresses.Market.OUTCOMES_OPEN.of(SYM), new JsonObject().put("id", id)
         .put("agent", "some_agent").put("ts_ms", tsMs).put("direction", direction).put("open", true))).body();
   }
 

@@ -85,7 +85,7 @@ class MetricsShareTest {
     long now = System.currentTimeMillis();
     List<Trade> trades = LongStream.rangeClosed(1, count)
         .mapToObj(i -> new Trade(symbol, now, 100.0, 0.5, Side.BUY, i)).toList();
-    vertx.eventBus().send(Addresses.events(symbol), new MarketBatch(trades, List.of(), System.nanoTime()));
+    vertx.eventBus().send(Addresses.Market.EVENTS.of(symbol), new MarketBatch(trades, List.of(), System.nanoTime()));
   }
 
   /** Each expected sample with its value; one message names every one that differs or is missing. */
