@@ -156,6 +156,16 @@ public class HttpEndpointsTest {
     assertTrue(received.toString().startsWith(": tapewatch findings\n\n"), received.toString());
     assertTrue(received.toString().contains(event), "the ETH-USD finding arrives as it is made: " + received);
     assertFalse(received.toString().contains(btcId), "another symbol's finding is not sent");
+
+    // An outcome, as the symbol's owner publishes it, follows its finding onto the stream; another symbol's does not.
+    JsonObject outcome = new JsonObject().put("id", finding.getString("id")).put("symbol", "ETH-USD")
+        .put("agent", "trend_score").put("horizon", "5m")
+        .put("outcome", new JsonObject().put("price", 3401.0).put("ret_bps", 2.5).put("hit", true));
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, outcome.copy().put("symbol", "BTC-USD").put("id", btcId));
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, outcome);
+    String outcomeEvent = "event: outcome\nid: " + finding.getString("id") + "\ndata: " + outcome.encode() + "\n\n";
+    Waits.until("the outcome on the stream", Duration.ofSeconds(5), () -> received.toString().contains(outcomeEvent));
+    assertFalse(received.toString().contains(btcId), "another symbol's outcome is not sent");
     expectError("/findings/stream?symbol=XRP-USD", 404, "unknown symbol");
     client.close();
   }
