@@ -60,7 +60,7 @@ final class Queries {
 
   /** $1 symbol, $2 since: the findings that may still be owed outcomes. */
   static final String SELECT_OWED = """
-      SELECT id, ts_utc, agent, score, label, ref_price, outcomes FROM findings
+      SELECT id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes FROM findings
       WHERE symbol = $1 AND ts_utc >= $2 AND outcomes IS NOT NULL
       ORDER BY ts_utc""";
 

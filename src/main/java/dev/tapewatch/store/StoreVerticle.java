@@ -229,7 +229,9 @@ public final class StoreVerticle extends VerticleBase {
               rows.forEach(r -> byId.putIfAbsent(r.getUUID("id").toString(), keptOf(r).finding()));
               return (Void) null;
             });
-    fromTable.otherwiseEmpty().onComplete(done -> {
+    fromTable.onFailure(e -> LOG.atWarn().addKeyValue("symbol", symbol)
+            .log("outcomes owed before this start not read from the database: " + e.getMessage()))
+        .otherwiseEmpty().onComplete(done -> {
       JsonArray owed = new JsonArray();
       byId.values().forEach(f -> {
         JsonObject outcomes = f.getJsonObject("outcomes");

@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -205,6 +206,26 @@ class FindingsStoreTest {
     assertEquals("disabled", macro.getString("status"));
     assertEquals("MACRO_WINDOWS is empty", macro.getString("disabled_by"));
     assertEquals(new JsonObject().put("ok", true), svc.json("/db-health"));
+  }
+
+  @Test
+  void anOutcomeDueWhileTheServiceWasDownIsMissedAndTheOthersAreStillOwedAfterARestart() throws Exception {
+    Map<String, String> horizons = Map.of("OUTCOME_HORIZONS", "2s,1h");
+    TestService first = start(horizons);
+    JsonObject finding = runNow(first, "?names=trend_score&symbol=ETH-USD", null).bodyAsJsonObject()
+        .getJsonArray("results").getJsonObject(0).getJsonObject("finding");
+    String id = finding.getString("id");
+    awaitRows("SELECT id FROM findings WHERE id = '" + id + "'");
+    stopService();
+    long due = Instant.parse(finding.getString("ts_utc")).toEpochMilli() + 2_000;
+    // The 2 s horizon must pass while no service watches the tape.
+    Waits.until("the 2 s horizon passed", Duration.ofSeconds(10), () -> System.currentTimeMillis() > due);
+
+    start(horizons);
+    Row row = awaitRows("SELECT outcomes::text FROM findings WHERE id = '" + id + "' AND outcomes->'2s' <> 'null'")
+        .get(0);
+    assertEquals(new JsonObject().put("2s", new JsonObject().put("missed", true)).putNull("1h"),
+        new JsonObject(row.getString(0)), "missed, never priced from a tape nobody watched; 1h still owed");
   }
 
   @Test
