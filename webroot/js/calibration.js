@@ -43,7 +43,10 @@ function render({calibration: c}) {
     + (F.isNum(c.brier) ? F.fixed(c.brier, 3) : F.DASH) + ' · n ' + c.n;
 }
 
-/** The horizons come from the scorecard's answer; the select is rebuilt only when they change. */
+/**
+ * The horizons come from the scorecard's answer; the select is rebuilt only when they change, so that an open menu
+ * stays open.
+ */
 function renderHorizons({scorecard, calibration, calibrationHorizon}) {
   const select = $('calibration-horizon');
   const horizons = scorecard?.horizons || [];
@@ -55,12 +58,12 @@ function renderHorizons({scorecard, calibration, calibrationHorizon}) {
 
 export function initCalibration() {
   chart = echarts.init($('calibration-chart'), 'dark', {renderer: 'canvas'});
-  const axis = (name) => ({type: 'value', min: 0, max: 1, name, nameLocation: 'middle', nameGap: 24,
+  const axis = (name) => ({type: 'value', min: 0, max: 1, name, nameLocation: 'middle', nameGap: 30,
     splitLine: {lineStyle: {color: '#222a33'}}});
   chart.setOption({
     backgroundColor: 'transparent',
     animation: false,
-    grid: {left: 44, right: 12, top: 10, bottom: 40},
+    grid: {left: 52, right: 12, top: 10, bottom: 40},
     xAxis: axis('mean p_up'),
     yAxis: axis('went up'),
     tooltip: {trigger: 'item', confine: true},

@@ -797,15 +797,20 @@ class DashboardTest {
     return cells;
   }
 
+  /** The scorecard table's cells, per "agent|label|horizon": [hit rate, n, edge], or ["—"] for an empty one. */
+  private static final String PAGE_CELLS = """
+      const out = {};
+      for (const tr of document.querySelectorAll('#scorecard-table tbody tr')) {
+        for (const td of tr.querySelectorAll('td')) {
+          const parts = ['.sc-hit', '.sc-n', '.sc-edge'].map((c) => td.querySelector(c)?.textContent);
+          out[[tr.dataset.agent, tr.dataset.label, td.dataset.horizon].join('|')]
+            = parts[0] === undefined ? [td.textContent] : parts;
+        }
+      }
+      return out;""";
+
   private Map<String, Object> pageCells() {
-    return browser.js("const out = {};"
-        + "for (const tr of document.querySelectorAll('#scorecard-table tbody tr'))"
-        + "  for (const td of tr.querySelectorAll('td')) {"
-        + "    const hit = td.querySelector('.sc-hit');"
-        + "    out[tr.dataset.agent + '|' + tr.dataset.label + '|' + td.dataset.horizon] = hit"
-        + "      ? [hit.textContent, td.querySelector('.sc-n').textContent, td.querySelector('.sc-edge').textContent]"
-        + "      : [td.textContent]; }"
-        + "return out;");
+    return browser.js(PAGE_CELLS);
   }
 
   /**
@@ -874,8 +879,9 @@ class DashboardTest {
   void theCalibrationChartPlotsTheBucketsOfTheChosenHorizon() throws Exception {
     List<String> hs = horizons();
     for (double[] p : new double[][] {{0.72, 8}, {0.78, -5}, {0.31, -6}, {0.55, 2}}) {
-      scored("ADA-USD", "trend_score", "trend_score", p[0], Map.of(hs.get(0), resolved(p[1], (p[0] > 0.5) == (p[1] > 0)),
-          hs.get(1), resolved(-p[1], (p[0] > 0.5) == (p[1] < 0))));
+      boolean up = p[0] > 0.5;
+      scored("ADA-USD", "trend_score", "trend_score", p[0], Map.of(hs.get(0), resolved(p[1], up == (p[1] > 0)),
+          hs.get(1), resolved(-p[1], up == (p[1] < 0))));
     }
     svc.await("/scorecard/calibration?symbol=ADA-USD&horizon=" + hs.get(1), c -> c.getInteger("n") >= 4, 10_000);
     openPage("ADA-USD", "1");
@@ -981,8 +987,9 @@ class DashboardTest {
     assertEquals(Boolean.TRUE, browser.js("return document.querySelector('#findings-list > li[data-id=\"'"
         + " + arguments[0] + '\"]').__before === true;", id), "the same row, changed in place");
     assertEquals(refreshesBefore, refreshes(), "no refresh meanwhile");
-    assertEquals(Boolean.TRUE, browser.js("return tapewatch.state.findings.get(arguments[0]).outcomes[arguments[1]].hit;",
-        id, hs.get(0)), "the verdict kept in the state");
+    assertEquals(Boolean.TRUE, browser.js(
+        "return tapewatch.state.findings.get(arguments[0]).outcomes[arguments[1]].hit;", id, hs.get(0)),
+        "the verdict kept in the state");
     assertNoConsoleErrors();
   }
 
