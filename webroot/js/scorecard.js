@@ -36,8 +36,9 @@ function cell(row) {
   td.querySelector('.sc-n').textContent = 'n ' + row.n;
   const edge = td.querySelector('.sc-edge');
   edge.textContent = F.bps(row.edge_bps);
-  edge.classList.toggle('pos', row.edge_bps > 0);
-  edge.classList.toggle('neg', row.edge_bps < 0);
+  // By the sign shown: an edge that rounds to 0.0 is no edge either way.
+  edge.classList.toggle('pos', edge.textContent.startsWith('+'));
+  edge.classList.toggle('neg', edge.textContent.startsWith('-'));
   td.title = row.hits + ' hits · mean ' + F.bps(row.mean_ret_bps) + ', signed ' + F.bps(row.mean_signed_ret_bps)
     + ', median ' + F.bps(row.median_ret_bps) + '\nrandom entry over ' + row.base_n + ' minutes: right '
     + F.rateWithInterval(row.base_hit_rate) + ', mean ' + F.bps(row.base_mean_ret_bps);
