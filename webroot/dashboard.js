@@ -3,11 +3,13 @@
  * holds the page's state and every other module draws its part of it.
  */
 import {$} from './js/dom.js';
+import {calibrationChart, initCalibration} from './js/calibration.js';
 import {chartInstance, initChart} from './js/chart.js';
 import {bindFindings} from './js/findings.js';
 import {bindHealth, refreshAgents, refreshHealth} from './js/health.js';
 import {bindRefresh, refreshNow} from './js/refresh.js';
 import {bindRunNow} from './js/run-now.js';
+import {bindScorecard} from './js/scorecard.js';
 import {get} from './js/state.js';
 import {bindSymbol, startOn} from './js/symbol.js';
 import {buildTiles} from './js/tiles.js';
@@ -20,12 +22,17 @@ window.tapewatch = Object.freeze({
   get chart() {
     return chartInstance();
   },
+  get calibrationChart() {
+    return calibrationChart();
+  },
   refreshNow
 });
 
 $('tz').textContent = Intl.DateTimeFormat().resolvedOptions().timeZone || 'browser time';
 buildTiles();
 initChart();
+initCalibration();
+bindScorecard();
 bindHealth();
 bindFindings();
 bindRunNow();

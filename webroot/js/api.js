@@ -77,10 +77,11 @@ export async function symbolRequest(tiles, path, params = {}) {
 }
 
 /**
- * Server-Sent Events of {@code path}: {@code on.message} gets each {@code event} parsed. A lost stream is closed and
- * opened again after 1 s, doubling to 15 s while it keeps failing. Returns the function that closes it for good.
+ * Server-Sent Events of {@code path}: {@code events[name]} gets each event of that name parsed. A lost stream is
+ * closed and opened again after 1 s, doubling to 15 s while it keeps failing. Returns the function that closes it for
+ * good.
  */
-export function liveStream(path, event, on) {
+export function liveStream(path, events, on) {
   let source = null;
   let retry = null;
   let waitMs = 1000;
@@ -90,16 +91,18 @@ export function liveStream(path, event, on) {
       waitMs = 1000;
       on.open();
     };
-    source.addEventListener(event, (ev) => {
-      let data;
-      try {
-        data = JSON.parse(ev.data);
-      } catch {
-        // A garbled event is one finding lost, not the stream.
-        return;
-      }
-      on.message(data);
-    });
+    for (const [event, handle] of Object.entries(events)) {
+      source.addEventListener(event, (ev) => {
+        let data;
+        try {
+          data = JSON.parse(ev.data);
+        } catch {
+          // A garbled event is one event lost, not the stream.
+          return;
+        }
+        handle(data);
+      });
+    }
     // EventSource would retry on its own, at its own pace and not after every kind of failure: it is replaced instead.
     source.onerror = () => {
       source.close();
@@ -112,5 +115,34 @@ export function liveStream(path, event, on) {
   return () => {
     clearTimeout(retry);
     source.close();
+  };
+}
+
+/**
+ * {@code ask} (a request whose promise says whether its answer was shown) made at most every {@code ms} for one key:
+ * a new key (another symbol, another choice) is asked for at once, and an answer not shown or failed lets the next
+ * call ask again.
+ */
+export function atMostEvery(ms, ask) {
+  let last = {key: null, ms: 0};
+  const forget = (key) => {
+    if (last.key === key) {
+      last = {key: null, ms: 0};
+    }
+  };
+  return (key) => {
+    if (last.key === key && Date.now() - last.ms < ms) {
+      return Promise.resolve(false);
+    }
+    last = {key, ms: Date.now()};
+    return ask().then((shown) => {
+      if (!shown) {
+        forget(key);
+      }
+      return shown;
+    }, (err) => {
+      forget(key);
+      throw err;
+    });
   };
 }

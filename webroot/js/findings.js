@@ -8,7 +8,7 @@ import {$, clone} from './dom.js';
 import * as F from './format.js';
 import {liveStream, q, symbolRequest} from './api.js';
 import {remembered} from './prefs.js';
-import {count, get, show, subscribe, update, withFindings} from './state.js';
+import {count, decimals, get, resolveOutcome, show, subscribe, update, withFindings} from './state.js';
 import {refreshTrend} from './tiles.js';
 
 const MAX_ROWS = 300;
@@ -17,6 +17,8 @@ const NO_READINGS = '-readings';
 const STREAM_TEXT = {live: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…'};
 
 let closeStream = null;
+/** The finding each row was drawn from: a row whose finding was replaced (an outcome came in) redraws its chips. */
+const drawn = new WeakMap();
 
 /** The agent the filter narrows the list and the export to, or null. */
 function chosenAgent(filter) {
@@ -48,7 +50,42 @@ function row(f, agents) {
   score.textContent = F.score(f.score);
   score.dataset.value = F.isNum(f.score) ? String(f.score) : '';
   li.querySelector('.f-details').textContent = JSON.stringify(f.details, null, 2) + '\n\nid ' + f.id;
+  drawChips(li, f, spec);
   return li;
+}
+
+/**
+ * The verdict at one horizon: [state, text]. Without a direction there is nothing to be right about, so only the
+ * return shows.
+ */
+function verdict(o) {
+  if (o === null || o === undefined) {
+    return ['pending', ''];
+  }
+  if (o.missed) {
+    return ['missed', 'missed'];
+  }
+  const ret = F.bps(o.ret_bps);
+  return o.hit === true ? ['hit', '✓ ' + ret] : o.hit === false ? ['miss', '✗ ' + ret] : ['neutral', ret];
+}
+
+/** One chip per horizon of {@code f.outcomes}, in the order the service configured them. */
+function drawChips(li, f, spec) {
+  drawn.set(li, f);
+  const chips = Object.entries(f.outcomes || {}).map(([horizon, o]) => {
+    const [state, text] = verdict(o);
+    const chip = document.createElement('span');
+    chip.className = 'oc';
+    Object.assign(chip.dataset, {horizon, state, testid: 'outcome-chip'});
+    chip.textContent = horizon + (text ? ' ' + text : '');
+    chip.title = state === 'pending' ? 'no trade yet ' + horizon + ' after the finding'
+      : state === 'missed' ? 'the service was down when ' + horizon + ' passed: no price to judge by'
+        : 'price ' + F.price(o.price, decimals(f.symbol)) + ' vs ' + F.price(f.ref_price, decimals(f.symbol))
+          + ' at the finding'
+          + (spec?.direction === 0 ? '; the label calls no direction' : '');
+    return chip;
+  });
+  li.querySelector('.f-outcomes').replaceChildren(...chips);
 }
 
 /**
@@ -63,6 +100,9 @@ function renderList(s, newData) {
   for (const li of [...ol.children]) {
     if (!keep.has(li.dataset.id)) {
       li.remove();
+    } else if (drawn.get(li) !== s.findings.get(li.dataset.id)) {
+      const f = s.findings.get(li.dataset.id);
+      drawChips(li, f, labelOf(s.agents, f));
     }
   }
   const flash = newData && ol.children.length > 0;
@@ -130,7 +170,18 @@ function openStream({symbol}) {
   if (closeStream) {
     closeStream();
   }
-  closeStream = liveStream('/findings/stream' + q({symbol}), 'finding', {
+  const events = {
+    finding(f) {
+      count('streamEvents');
+      const ofTrend = f.agent === postureReading(get().agents).agent;
+      show({tiles: ofTrend ? ['findings', 'trend'] : ['findings'], symbol: f.symbol}, withFindings([f], f.symbol));
+    },
+    outcome(o) {
+      count('streamEvents');
+      resolveOutcome(o);
+    }
+  };
+  closeStream = liveStream('/findings/stream' + q({symbol}), events, {
     open() {
       const wasDown = get().stream.downSince !== null;
       count('streamOpens');
@@ -140,11 +191,6 @@ function openStream({symbol}) {
       if (wasDown) {
         quietly(refreshTrend());
       }
-    },
-    message(f) {
-      count('streamEvents');
-      const ofTrend = f.agent === postureReading(get().agents).agent;
-      show({tiles: ofTrend ? ['findings', 'trend'] : ['findings'], symbol: f.symbol}, withFindings([f], f.symbol));
     },
     lost() {
       count('streamErrors');

@@ -164,3 +164,17 @@ export function seconds(x) {
   }
   return x < 10 ? fixed(x, 1) + ' s' : fixed(x, 0) + ' s';
 }
+
+/** A share 0..1 as whole percent, without the sign: "58". */
+function pct(x) {
+  return String(Math.round(x * 100));
+}
+
+/** A rate with its interval, "58% (49–66)"; the interval is left out when it is not known. */
+export function rateWithInterval(rate, interval) {
+  if (!isNum(rate)) {
+    return DASH;
+  }
+  const [lo, hi] = interval || [];
+  return pct(rate) + '%' + (isNum(lo) && isNum(hi) ? ' (' + pct(lo) + '–' + pct(hi) + ')' : '');
+}

@@ -1,13 +1,16 @@
 /*
  * The refresh loop: every few seconds (1 to 30, or paused, kept in localStorage) the health, the agents and every
- * tile of the selected symbol are asked for again; the findings only while their live stream is down.
+ * tile of the selected symbol are asked for again; the findings only while their live stream is down, the scorecard
+ * and the calibration no more than every 30 s.
  */
 import {$} from './dom.js';
 import * as F from './format.js';
+import {refreshCalibration} from './calibration.js';
 import {refreshChart} from './chart.js';
 import {refreshFindings, updateCsvLink} from './findings.js';
 import {refreshAgents, refreshHealth} from './health.js';
 import {remembered} from './prefs.js';
+import {refreshScorecard} from './scorecard.js';
 import {count, get, subscribe, update} from './state.js';
 import {refreshFeatures, refreshPrice, refreshTrend} from './tiles.js';
 
@@ -24,7 +27,8 @@ async function refresh() {
   // A new symbol does not wait for the previous one's answers; those are dropped when they come.
   update({refreshingFor: symbol});
   again = false;
-  const jobs = [refreshHealth(), refreshAgents(), refreshPrice(), refreshFeatures(), refreshChart(), refreshTrend()];
+  const jobs = [refreshHealth(), refreshAgents(), refreshPrice(), refreshFeatures(), refreshChart(), refreshTrend(),
+    refreshScorecard(), refreshCalibration()];
   if (get().stream.state !== 'live') {
     jobs.push(refreshFindings());
   }

@@ -27,6 +27,12 @@ let state = Object.freeze({
   chartInfo: null,
   trend: {symbol: null, reading: null},
   findings: new Map(),
+  // The scorecard's answer {symbol, scope, horizons, rows, fetchedMs}, the scope its toggle asks for ('symbol' or
+  // '*'), the calibration's answer and the horizon it is asked at.
+  scorecard: null,
+  scorecardScope: 'symbol',
+  calibration: null,
+  calibrationHorizon: null,
   stream: {state: 'connecting', downSince: null},
   health: null,
   database: null,
@@ -139,16 +145,38 @@ export function withReadings(list, symbol) {
   return reading === held && state.trend.symbol === symbol ? {} : {trend: {symbol, reading}};
 }
 
-/** The patch that adds {@code list} to the findings of the selected symbol (each id once) and to the trend tile. */
+/** How many of {@code f}'s horizons have a verdict: a later copy of a finding with more replaces the one held. */
+function resolved(f) {
+  return Object.values(f.outcomes || {}).filter((o) => o !== null).length;
+}
+
+/**
+ * The patch that adds {@code list} to the findings of the selected symbol (each id once, the copy with the most
+ * outcomes resolved kept, so that a poll after a lost stream brings the verdicts it missed) and to the trend tile.
+ */
 export function withFindings(list, symbol) {
-  const fresh = list.filter((f) => f.symbol === symbol && !state.findings.has(f.id));
+  const fresh = list.filter((f) => f.symbol === symbol
+    && (!state.findings.has(f.id) || resolved(f) > resolved(state.findings.get(f.id))));
   if (!fresh.length) {
     return withReadings(list, symbol);
   }
-  const all = [...state.findings.values(), ...fresh];
+  const byId = new Map(state.findings);
+  fresh.forEach((f) => byId.set(f.id, f));
+  const all = [...byId.values()];
   if (all.length > MAX_FINDINGS) {
     all.sort((a, b) => Date.parse(b.ts_utc) - Date.parse(a.ts_utc));
     all.length = MAX_FINDINGS;
   }
   return {findings: new Map(all.map((f) => [f.id, f])), ...withReadings(list, symbol)};
+}
+
+/** A finding's outcome at one horizon resolved ({id, horizon, outcome} of the stream): its row shows the verdict. */
+export function resolveOutcome({id, horizon, outcome}) {
+  const f = state.findings.get(id);
+  if (!f || typeof horizon !== 'string') {
+    return;
+  }
+  const findings = new Map(state.findings);
+  findings.set(id, {...f, outcomes: {...f.outcomes, [horizon]: outcome ?? null}});
+  update({findings});
 }

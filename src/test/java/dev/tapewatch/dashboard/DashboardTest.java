@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
@@ -26,8 +27,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +57,8 @@ class DashboardTest {
   static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD", "ADA-USD");
   /** Tiles whose data comes from a symbol's endpoints (the run-now tile only after a run). */
   static final List<String> DATA_TILES = List.of("price", "momentum", "vwap", "rvol", "atr", "trend", "chart",
-      "findings");
+      "findings", "scorecard", "calibration");
+  static final String DASH = "—";
   static final List<String> TFS = List.of("1m", "5m", "15m");
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details";
   static final Map<String, String> QUIET_AGENTS = Map.of("TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600",
@@ -70,6 +74,8 @@ class DashboardTest {
   /** The agents of the service (each gives one run-now result per symbol). */
   private JsonArray agents;
   private long timedAgents;
+  /** When the service had its first bars: findings scored from then on have a baseline by the scorecard tests. */
+  private Instant started;
 
   @BeforeAll
   void start() throws Exception {
@@ -81,6 +87,7 @@ class DashboardTest {
     env.putAll(Map.of("DATABASE_URL", db.url(), "SIM_SEED", "7", "SYMBOL", String.join(",", SYMBOLS)));
     svc = TestService.start(vertx, env);
     svc.await("/health", h -> "ok".equals(h.getString("status")), 20_000);
+    started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     // Two trend readings for every symbol: every tile has data and every list has rows from the start.
     for (int i = 0; i < 2; i++) {
       assertEquals(200, runNow(svc, "?names=trend_score", null).statusCode());
@@ -717,10 +724,281 @@ class DashboardTest {
     }
   }
 
+  // ------------------------------------------------------------------------------------------------ scorecard
+
+  /** The configured outcome horizons, in order. */
+  private List<String> horizons() throws Exception {
+    return svc.json("/scorecard").getJsonArray("horizons").stream().map(String.class::cast).toList();
+  }
+
+  /** A finding as the store hears it (as ScorecardEndpointTest publishes it), its outcomes owed; its id. */
+  private String publishFinding(String symbol, String agent, String label, double score, Instant ts)
+      throws Exception {
+    String id = UUID.randomUUID().toString();
+    JsonObject owed = new JsonObject();
+    horizons().forEach(owed::putNull);
+    vertx.eventBus().publish(Addresses.FINDINGS, new JsonObject().put("id", id)
+        .put("ts_utc", ts.toString()).put("agent", agent)
+        .put("symbol", symbol).put("score", score).put("label", label).put("details", new JsonObject())
+        .put("ref_price", 100.0).put("outcomes", owed));
+    return id;
+  }
+
+  /** An outcome as the symbol's owner resolves it. */
+  private void publishOutcome(String id, String symbol, String agent, String horizon, JsonObject outcome) {
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", symbol)
+        .put("agent", agent).put("horizon", horizon).put("outcome", outcome));
+  }
+
+  private static JsonObject resolved(double retBps, Boolean hit) {
+    return new JsonObject().put("price", 100.0 * (1 + retBps / 10_000)).put("ret_bps", retBps).put("hit", hit);
+  }
+
+  /** A finding made when the service started, with each of {@code outcomes} (horizon → outcome) resolved. */
+  private String scored(String symbol, String agent, String label, double score, Map<String, JsonObject> outcomes)
+      throws Exception {
+    String id = publishFinding(symbol, agent, label, score, started);
+    outcomes.forEach((h, o) -> publishOutcome(id, symbol, agent, h, o));
+    return id;
+  }
+
+  /** The page's numbers, as the README's "Numbers" define them. */
+  private static String percent(double x) {
+    return String.valueOf(Math.round(x * 100));
+  }
+
+  private static String bps(Double x) {
+    if (x == null) {
+      return DASH;
+    }
+    String abs = String.format(Locale.US, "%,.1f", Math.abs(x));
+    return (abs.equals("0.0") ? "" : x > 0 ? "+" : "-") + abs + " bps";
+  }
+
+  /**
+   * What the scorecard table must show of {@code rows} of {@code of}: per "agent|label|horizon", the hit rate with
+   * its interval, n and the edge; a horizon without a row shows "—".
+   */
+  private static Map<String, List<String>> expectedCells(JsonObject scorecard, String of) {
+    List<JsonObject> rows = scorecard.getJsonArray("rows").stream().map(JsonObject.class::cast)
+        .filter(r -> of.equals(r.getString("symbol"))).toList();
+    Map<String, List<String>> cells = new LinkedHashMap<>();
+    for (JsonObject r : rows) {
+      String pair = r.getString("agent") + "|" + r.getString("label") + "|";
+      for (Object h : scorecard.getJsonArray("horizons")) {
+        cells.putIfAbsent(pair + h, List.of(DASH));
+      }
+      Double rate = r.getDouble("hit_rate");
+      JsonArray ci = r.getJsonArray("hit_rate_ci95");
+      String hit = rate == null ? DASH : percent(rate) + "%"
+          + (ci == null ? "" : " (" + percent(ci.getDouble(0)) + "–" + percent(ci.getDouble(1)) + ")");
+      cells.put(pair + r.getString("horizon"), List.of(hit, "n " + r.getInteger("n"), bps(r.getDouble("edge_bps"))));
+    }
+    return cells;
+  }
+
+  /** The scorecard table's cells, per "agent|label|horizon": [hit rate, n, edge], or ["—"] for an empty one. */
+  private static final String PAGE_CELLS = """
+      const out = {};
+      for (const tr of document.querySelectorAll('#scorecard-table tbody tr')) {
+        for (const td of tr.querySelectorAll('td')) {
+          const parts = ['.sc-hit', '.sc-n', '.sc-edge'].map((c) => td.querySelector(c)?.textContent);
+          out[[tr.dataset.agent, tr.dataset.label, td.dataset.horizon].join('|')]
+            = parts[0] === undefined ? [td.textContent] : parts;
+        }
+      }
+      return out;""";
+
+  private Map<String, Object> pageCells() {
+    return browser.js(PAGE_CELLS);
+  }
+
+  /**
+   * Waits until the table shows exactly the rows of {@code path}'s answer for {@code of}, both read anew each time:
+   * the agents' own findings get verdicts as the tape runs, and the page asks at most every 30 s.
+   */
+  private Map<String, List<String>> awaitScorecard(String path, String of) {
+    List<Object> last = new ArrayList<>();
+    return browser.await("the scorecard table showing " + of + " of " + path + ": " + last, Duration.ofSeconds(75),
+        () -> {
+          try {
+            Map<String, List<String>> expected = expectedCells(svc.json(path), of);
+            Map<String, Object> shown = pageCells();
+            last.clear();
+            last.add(shown);
+            last.add(expected);
+            return !expected.isEmpty() && expected.equals(shown) ? expected : null;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   @Test
   @Order(12)
+  void theScorecardShowsTheRowsOfTheSymbolOrOfAllSymbols() throws Exception {
+    List<String> hs = horizons();
+    String first = hs.get(0);
+    String second = hs.get(1);
+    scored("ADA-USD", "reversal", "reversal_up", 1, Map.of(first, resolved(12.5, true), second, resolved(-3, false)));
+    scored("ADA-USD", "reversal", "reversal_up", 1, Map.of(first, resolved(-4, false)));
+    // A label without a direction: no hit rate, no edge.
+    scored("ADA-USD", "rvol_spike", "rvol_spike", 3.2, Map.of(first, resolved(7, null)));
+    // Another symbol's: only in the all-symbols rows.
+    scored("ETH-USD", "reversal", "reversal_down", 1, Map.of(first, resolved(-20, true)));
+    svc.await("/scorecard?symbol=ADA-USD", s -> s.getJsonArray("rows").stream().anyMatch(r ->
+        "rvol_spike".equals(((JsonObject) r).getString("agent"))), 10_000);
+    svc.await("/scorecard", s -> s.getJsonArray("rows").stream().anyMatch(r ->
+        "reversal_down".equals(((JsonObject) r).getString("label"))), 10_000);
+
+    openPage("ADA-USD", "1");
+    assertEquals("ADA-USD", badgeTexts().get("scorecard"));
+    Map<String, List<String>> ada = awaitScorecard("/scorecard?symbol=ADA-USD", "ADA-USD");
+    assertEquals(List.of(DASH, "n 1", DASH), ada.get("rvol_spike|rvol_spike|" + first), "nulls show as —");
+    assertEquals(List.of(DASH), ada.get("rvol_spike|rvol_spike|" + second), "no verdict yet at " + second);
+    assertTrue(ada.get("reversal|reversal_up|" + first).get(0).startsWith("50% ("), ada.toString());
+    assertFalse(ada.keySet().stream().anyMatch(k -> k.contains("reversal_down")), "no ETH-USD row: " + ada.keySet());
+    List<Object> miscoloured = browser.js("return Array.from(document.querySelectorAll('#scorecard-table .sc-edge'))"
+        + ".filter(e => e.classList.contains('pos') !== e.textContent.startsWith('+')"
+        + "  || e.classList.contains('neg') !== e.textContent.startsWith('-')).map(e => e.textContent);");
+    assertEquals(List.of(), miscoloured, "each edge coloured by its sign");
+    browser.driver.findElement(By.cssSelector("#scorecard-scope [data-scope='*']")).click();
+    Map<String, List<String>> all = awaitScorecard("/scorecard", "*");
+    assertTrue(all.containsKey("reversal|reversal_down|" + first), "the other symbol's rows pooled: " + all.keySet());
+    assertEquals("true", browser.driver.findElement(By.cssSelector("#scorecard-scope [data-scope='*']"))
+        .getAttribute("aria-pressed"));
+    assertEquals("ADA-USD", badgeTexts().get("scorecard"));
+
+    browser.driver.findElement(By.cssSelector("#scorecard-scope [data-scope='symbol']")).click();
+    awaitScorecard("/scorecard?symbol=ADA-USD", "ADA-USD");
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  @Order(13)
+  void theCalibrationChartPlotsTheBucketsOfTheChosenHorizon() throws Exception {
+    List<String> hs = horizons();
+    for (double[] p : new double[][] {{0.72, 8}, {0.78, -5}, {0.31, -6}, {0.55, 2}}) {
+      boolean up = p[0] > 0.5;
+      scored("ADA-USD", "trend_score", "trend_score", p[0], Map.of(hs.get(0), resolved(p[1], up == (p[1] > 0)),
+          hs.get(1), resolved(-p[1], up == (p[1] < 0))));
+    }
+    svc.await("/scorecard/calibration?symbol=ADA-USD&horizon=" + hs.get(1), c -> c.getInteger("n") >= 4, 10_000);
+    openPage("ADA-USD", "1");
+    assertEquals(hs, browser.js("return Array.from(document.querySelectorAll('#calibration-horizon option'))"
+        + ".map(o => o.value);"), "a horizon to choose from each configured one");
+    awaitCalibration(hs.get(0));
+
+    new Select(browser.driver.findElement(By.id("calibration-horizon"))).selectByValue(hs.get(1));
+    JsonObject c = awaitCalibration(hs.get(1));
+    String text = text("calibration-text");
+    assertTrue(text.contains("Brier " + String.format(Locale.US, "%.3f", c.getDouble("brier")))
+        && text.contains("n " + c.getInteger("n")) && text.contains(" at " + hs.get(1)), text);
+    assertEquals("ADA-USD", badgeTexts().get("calibration"));
+    assertNoConsoleErrors();
+  }
+
+  /** Waits until the chart plots, per bucket, [mean_p, up_rate] of /scorecard/calibration at {@code horizon}. */
+  private JsonObject awaitCalibration(String horizon) {
+    List<Object> last = new ArrayList<>();
+    return browser.await("the calibration chart of " + horizon + ": " + last, Duration.ofSeconds(75), () -> {
+      try {
+        JsonObject c = svc.json("/scorecard/calibration?symbol=ADA-USD&horizon=" + horizon);
+        List<Object> expected = new ArrayList<>();
+        for (Object b : c.getJsonArray("buckets")) {
+          JsonObject bucket = (JsonObject) b;
+          expected.add(java.util.Arrays.asList(bucket.getDouble("mean_p"), bucket.getDouble("up_rate")));
+        }
+        List<Object> shown = browser.js("const c = tapewatch.calibrationChart;"
+            + "const info = tapewatch.state.calibration;"
+            + "if (!c || !info || info.horizon !== arguments[0]) return null;"
+            + "return c.getOption().series[0].data.map(p => p.map(v => v === null ? null : Number(v)));", horizon);
+        last.clear();
+        last.add(shown);
+        last.add(expected);
+        return shown != null && numbersEqual(expected, shown) ? c : null;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static boolean numbersEqual(List<Object> expected, List<Object> shown) {
+    if (expected.size() != shown.size()) {
+      return false;
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      List<?> e = (List<?>) expected.get(i);
+      List<?> s = (List<?>) shown.get(i);
+      for (int k = 0; k < 2; k++) {
+        Object a = e.get(k);
+        Object b = s.get(k);
+        if (a == null ? b != null : b == null || ((Number) a).doubleValue() != ((Number) b).doubleValue()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private Map<String, Object> chips(String id) {
+    return browser.js("const li = document.querySelector('#findings-list > li[data-id=\"' + arguments[0] + '\"]');"
+        + "if (!li) return null; const out = {};"
+        + "for (const c of li.querySelectorAll('.oc')) out[c.dataset.horizon] = c.dataset.state + ' ' + c.textContent;"
+        + "return out;", id);
+  }
+
+  @Test
+  @Order(14)
+  void anOutcomeOnTheBusTurnsItsChipWithoutARefresh() throws Exception {
+    // Polling paused: the verdicts can only come through the live stream.
+    openPage("BTC-USD", "0");
+    List<String> hs = horizons();
+    String id = publishFinding("BTC-USD", "reversal", "reversal_up", 1, Instant.now());
+    String flat = publishFinding("BTC-USD", "rvol_spike", "rvol_spike", 3.4, Instant.now());
+    Map<String, Object> pending = browser.await("the finding's chips", () -> {
+      Map<String, Object> c = chips(id);
+      return c != null && c.size() == hs.size() ? c : null;
+    });
+    for (String h : hs) {
+      assertEquals("pending " + h, pending.get(h), "pending at " + h);
+    }
+    browser.js("document.querySelector('#findings-list > li[data-id=\"' + arguments[0] + '\"]').__before = true;"
+        + "return null;", id);
+    long refreshesBefore = refreshes();
+
+    publishOutcome(id, "BTC-USD", "reversal", hs.get(0), resolved(12.5, true));
+    browser.await("a hit at " + hs.get(0), () -> ("hit " + hs.get(0) + " ✓ +12.5 bps").equals(chips(id).get(hs.get(0)))
+        ? Boolean.TRUE : null);
+    publishOutcome(id, "BTC-USD", "reversal", hs.get(1), resolved(-3, false));
+    browser.await("a miss at " + hs.get(1), () -> ("miss " + hs.get(1) + " ✗ -3.0 bps").equals(
+        chips(id).get(hs.get(1))) ? Boolean.TRUE : null);
+    publishOutcome(id, "BTC-USD", "reversal", hs.get(2), new JsonObject().put("missed", true));
+    browser.await("missed at " + hs.get(2), () -> ("missed " + hs.get(2) + " missed").equals(chips(id).get(hs.get(2)))
+        ? Boolean.TRUE : null);
+    publishOutcome(flat, "BTC-USD", "rvol_spike", hs.get(0), resolved(7, null));
+    browser.await("the return alone without a direction", () -> {
+      Map<String, Object> c = chips(flat);
+      return c != null && ("neutral " + hs.get(0) + " +7.0 bps").equals(c.get(hs.get(0))) ? Boolean.TRUE : null;
+    });
+
+    Map<String, Object> now = chips(id);
+    assertEquals("pending " + hs.get(3), now.get(hs.get(3)), "the other horizons still pending");
+    assertEquals(Boolean.TRUE, browser.js("return document.querySelector('#findings-list > li[data-id=\"'"
+        + " + arguments[0] + '\"]').__before === true;", id), "the same row, changed in place");
+    assertEquals(refreshesBefore, refreshes(), "no refresh meanwhile");
+    assertEquals(Boolean.TRUE, browser.js(
+        "return tapewatch.state.findings.get(arguments[0]).outcomes[arguments[1]].hit;", id, hs.get(0)),
+        "the verdict kept in the state");
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  @Order(20)
   void readableAtLaptopAndPhoneWidthWithScreenshots() throws Exception {
     openPage("BTC-USD", "5");
+    // The same page as the test before (only its hash changed): it keeps that test's scroll.
+    browser.js("window.scrollTo(0, 0); return null;");
     browser.driver.findElement(By.id("run-now")).click();
     browser.await("run-now results", () -> ((Number) browser.js(
         "return document.querySelectorAll('#run-now-results li').length;")).intValue() == timedAgents
