@@ -3,6 +3,7 @@ package dev.tapewatch.alerts;
 import dev.tapewatch.config.Horizon;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +19,8 @@ record TrackRecord(JsonArray rows) {
   static final long PREFERRED_HORIZON_MS = 15 * 60_000L;
 
   /** Every horizon's row of the agent's label, in the scorecard's order (horizons as configured). */
-  JsonArray of(String agent, String label) {
-    JsonArray found = new JsonArray();
+  List<JsonObject> of(String agent, String label) {
+    List<JsonObject> found = new ArrayList<>();
     for (Object o : rows) {
       JsonObject row = (JsonObject) o;
       if (agent.equals(row.getString("agent")) && label.equals(row.getString("label"))) {
@@ -29,14 +30,26 @@ record TrackRecord(JsonArray rows) {
     return found;
   }
 
+  /** The same rows for a prompt: without symbol, agent and label, which the trigger already names. */
+  JsonArray forPrompt(String agent, String label) {
+    JsonArray brief = new JsonArray();
+    of(agent, label).forEach(row -> {
+      JsonObject r = row.copy();
+      r.remove("symbol");
+      r.remove("agent");
+      r.remove("label");
+      brief.add(r);
+    });
+    return brief;
+  }
+
   /**
    * {@code track record: 58% right at 15m over 112, +4.1 bps edge}; for a label without direction (no hit rate)
    * {@code track record: mean -2.3 bps at 15m over 40}; the edge is left out while the row has no baseline. Empty
    * when the label has no row yet.
    */
   Optional<String> line(String agent, String label) {
-    List<JsonObject> candidates = of(agent, label).stream().map(o -> (JsonObject) o).toList();
-    return candidates.stream()
+    return of(agent, label).stream()
         .min(Comparator.comparingLong(r -> Math.abs(millis(r.getString("horizon")) - PREFERRED_HORIZON_MS)))
         .map(TrackRecord::describe);
   }
