@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,19 @@ class FeedRecordingTest {
     capture = Capture.load();
     trades = capture.feed().stream().filter(FakeCoinbaseExchange.Message::isTrade).count();
     tickers = capture.feed().stream().filter(FakeCoinbaseExchange.Message::isTicker).count();
+  }
+
+  /** The live side: the fake exchange running, and the feed status its client publishes. */
+  private Vertx vertx;
+  private FakeCoinbaseExchange exchange;
+  private AtomicReference<JsonObject> status;
+
+  @BeforeEach
+  void startExchange() throws Exception {
+    vertx = vertx();
+    exchange = new FakeCoinbaseExchange(capture);
+    join(vertx.deployVerticle(exchange));
+    status = feedStatus(vertx);
   }
 
   @AfterEach
@@ -137,10 +151,6 @@ class FeedRecordingTest {
 
   @Test
   void everyMessageIsRecordedAsSentAndTheTapeReplaysToTheSameTrades() throws Exception {
-    Vertx vertx = vertx();
-    FakeCoinbaseExchange exchange = new FakeCoinbaseExchange(capture);
-    join(vertx.deployVerticle(exchange));
-    AtomicReference<JsonObject> status = feedStatus(vertx);
     TapewatchApp app = join(TapewatchApp.start(vertx, live(exchange),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null));
     await("every trade and ticker of the capture received and recorded").atMost(WAIT).until(() ->
@@ -182,10 +192,6 @@ class FeedRecordingTest {
 
   @Test
   void theFileOfAnHourIsFinishedWhenTheHourRollsAndTheNextOneTakesOver() throws Exception {
-    Vertx vertx = vertx();
-    FakeCoinbaseExchange exchange = new FakeCoinbaseExchange(capture);
-    join(vertx.deployVerticle(exchange));
-    AtomicReference<JsonObject> status = feedStatus(vertx);
     AtomicLong clock = new AtomicLong(Instant.parse("2026-12-01T05:59:59.000Z").toEpochMilli());
     String feed = join(vertx.deployVerticle(new CoinbaseFeedVerticle(live(exchange), capture.products(),
         clock::get)));
