@@ -3,7 +3,7 @@ package dev.tapewatch;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
 import dev.tapewatch.config.TapewatchConfig;
-import dev.tapewatch.market.SymbolState;
+import dev.tapewatch.scorecard.BarPrices;
 import dev.tapewatch.scorecard.MinutePrices;
 import dev.tapewatch.scorecard.Sample;
 import dev.tapewatch.scorecard.Scorecard;
@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -137,23 +138,17 @@ public final class BacktestCommand {
             finished.tryComplete();
           }
         }).completion());
-    Map<String, MinutePrices> prices = new HashMap<>();
+    List<Long> lastTrades = new ArrayList<>();
     return listening.compose(v -> TapewatchApp.backtest(vertx, config))
         .compose(v -> finished.future())
         // Each symbol's verticle answers after the batches before it: every outcome the tape resolves is in.
-        .compose(v -> Future.all(config.symbols().stream().map(s -> minutePrices(vertx, s)
-            .onSuccess(p -> prices.put(s, p))).toList()))
-        .map(v -> new Result(List.copyOf(byId.values()), prices));
-  }
-
-  /** A symbol's closed 1m bars up to its last trade: the baseline's prices. */
-  private static Future<MinutePrices> minutePrices(Vertx vertx, String symbol) {
-    var bus = vertx.eventBus();
-    return bus.<JsonObject>request(Addresses.Market.STATUS.of(symbol), new JsonObject())
-        .compose(status -> bus.<JsonObject>request(Addresses.Market.BARS.of(symbol),
-                new JsonObject().put("tf", "1m").put("limit", SymbolState.BARS_KEPT))
-            .map(bars -> MinutePrices.fromBars(bars.body().getJsonArray("bars"),
-                status.body().getLong("last_trade_ms", Long.MIN_VALUE))));
+        .compose(v -> Future.all(config.symbols().stream().map(s -> bus.<JsonObject>request(
+            Addresses.Market.STATUS.of(s), new JsonObject()).onSuccess(status -> lastTrades.add(
+                status.body().getLong("last_trade_ms", Long.MIN_VALUE)))).toList()))
+        // The tape is over at its last trade: every bar up to then is closed.
+        .compose(v -> BarPrices.ask(vertx, new TreeSet<>(config.symbols()),
+            lastTrades.stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE), 10_000))
+        .map(prices -> new Result(List.copyOf(byId.values()), prices));
   }
 
   /** The products a tape trades, in the order they first appear. */

@@ -6,6 +6,7 @@ import dev.tapewatch.config.AlertSettings;
 import dev.tapewatch.config.LlmSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * them, {@link AlertQueue} holds (and under a burst coalesces) them, {@link AlertPacer} spaces the requests. One
  * request is in flight at a time; a message is resent only after a 429, a 5xx or no answer, so nothing is posted
  * twice, and the findings consumer only ever queues, so a slow webhook never slows the findings stream. Any other
- * 4xx means the webhook itself is wrong: it is reported once and nothing more is sent to it.
+ * 4xx means the webhook itself is wrong: it is reported once and nothing more is sent to it. The latest scorecard
+ * rows heard on {@link Addresses#SCORECARD_ROWS} give each alert its label's track record.
  *
  * <p>Publishes its counters on {@link Addresses#ALERTS_STATUS} every second. {@code sent} counts messages (a digest
  * is one); {@code coalesced}, {@code failed}, {@code dropped} and {@code queued} count alerts. The webhook URL's path
@@ -35,6 +37,7 @@ public final class AlertVerticle extends VerticleBase {
   private final AlertQueue queue;
   private final AlertPacer pacer;
   private WebClient client;
+  private TrackRecord record = TrackRecord.NONE;
   private SlackMessage inFlight;
   private int retries;
   private long sent;
@@ -63,7 +66,11 @@ public final class AlertVerticle extends VerticleBase {
     if (settings.webhookUrl().isPresent()) {
       client = WebClient.create(vertx, new WebClientOptions().setUserAgent("tapewatch")
           .setConnectTimeout(settings.timeoutSec() * 1000));
-      ready = vertx.eventBus().<JsonObject>localConsumer(Addresses.FINDINGS, m -> onFinding(m.body())).completion();
+      ready = Future.all(
+          vertx.eventBus().<JsonArray>localConsumer(Addresses.SCORECARD_ROWS, m -> record = new TrackRecord(m.body()))
+              .completion(),
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.FINDINGS, m -> onFinding(m.body())).completion())
+          .mapEmpty();
       LOG.info("Slack alerts to " + settings.redactedWebhook().orElseThrow());
     } else {
       LOG.info("Slack alerts off: " + NO_WEBHOOK);
@@ -84,7 +91,7 @@ public final class AlertVerticle extends VerticleBase {
           dropped++;
           return;
         }
-        coalesced += queue.add(SlackMessage.of(finding, settings.verbose()));
+        coalesced += queue.add(SlackMessage.of(finding, settings.verbose(), record));
         sendNext();
       }
     }

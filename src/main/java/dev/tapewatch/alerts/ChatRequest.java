@@ -11,7 +11,9 @@ final class ChatRequest {
       You are a cautious crypto market analyst. You get one symbol's market context as JSON: the finding that \
       triggered this analysis, multi-timeframe features (tf.1m/5m/15m: mom_bps, px_vs_vwap_bps, rvol, atr, volume, \
       signed_volume, vwap), best bid/ask, last price, taker cumulative volume delta over 2 and 5 minutes (cvd_2m, \
-      cvd_5m), the current position if known, and recent findings of the monitoring agents. Judge the short-term \
+      cvd_5m), the current position if known, recent findings of the monitoring agents, and track_record: how the \
+      trigger's agent and label has done so far over every symbol, per horizon (n resolved outcomes, hit_rate with its \
+      95%% interval, mean_ret_bps, edge_bps over a random entry; empty when nothing is scored yet). Judge the short-term \
       (minutes to an hour) directional bias. Answer with only a JSON object: {"bias": %s, \
       "confidence": number from 0 to 1, "rationale": string of at most 600 characters citing the numbers you used}. \
       Use "%s" with low confidence when the evidence is mixed or missing.""".formatted(
@@ -32,13 +34,15 @@ final class ChatRequest {
   }
 
   /**
-   * {@code {symbol, trigger: {agent, label, score, ts_utc}, market?, position?, recent_findings?}}. A piece whose
-   * source did not answer (null) is left out rather than guessed; with positions known, a symbol without a row is
-   * flat.
+   * {@code {symbol, trigger: {agent, label, score, ts_utc}, track_record: [row], market?, position?,
+   * recent_findings?}}, {@code track_record} being the trigger's label's scorecard rows over every symbol, one per
+   * horizon (see {@link TrackRecord#forPrompt}). A piece whose source did not answer (null) is left out rather than
+   * guessed; with positions known, a symbol without a row is flat.
    */
-  static JsonObject context(String symbol, JsonObject trigger, JsonObject snapshot, JsonObject positions,
-      JsonObject findings) {
-    JsonObject c = new JsonObject().put("symbol", symbol).put("trigger", brief(trigger));
+  static JsonObject context(String symbol, JsonObject trigger, TrackRecord record, JsonObject snapshot,
+      JsonObject positions, JsonObject findings) {
+    JsonObject c = new JsonObject().put("symbol", symbol).put("trigger", brief(trigger))
+        .put("track_record", record.forPrompt(trigger.getString("agent", ""), trigger.getString("label", "")));
     if (snapshot != null) {
       c.put("market", snapshot);
     }

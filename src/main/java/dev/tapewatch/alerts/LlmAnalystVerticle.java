@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The LLM analyst: a strong finding of another agent (see {@link LlmGate}) makes it gather the symbol's snapshot,
- * position and recent findings, ask a Chat Completions model for a bias, and publish a valid answer as an
+ * position, recent findings and the trigger's track record (the latest {@link Addresses#SCORECARD_ROWS}), ask a
+ * Chat Completions model for a bias, and publish a valid answer as an
  * {@link LlmAnalystAgent} finding (score = confidence, label = bias). Failures are counted in the status it publishes every
  * second on {@link Addresses#LLM_STATUS}; they never become findings. Disabled, it listens to nothing.
  */
@@ -35,6 +37,8 @@ public final class LlmAnalystVerticle extends VerticleBase {
   private final LlmStatus status;
   private ChatCompletionsClient client;
   private MessageConsumer<JsonObject> findings;
+  private MessageConsumer<JsonArray> scorecard;
+  private TrackRecord record = TrackRecord.NONE;
   private long statusTimer = -1;
 
   public LlmAnalystVerticle(LlmSettings llm, List<String> symbols) {
@@ -59,10 +63,11 @@ public final class LlmAnalystVerticle extends VerticleBase {
       return Future.failedFuture("LLM_ENABLE=true needs OPENAI_API_KEY");
     }
     client = new ChatCompletionsClient(vertx, llm.baseUrl(), llm.apiKey().get(), llm.timeoutSec() * 1000L);
+    scorecard = vertx.eventBus().localConsumer(Addresses.SCORECARD_ROWS, m -> record = new TrackRecord(m.body()));
     findings = vertx.eventBus().localConsumer(Addresses.FINDINGS, this::onFinding);
     LOG.info("LLM analyst on " + LlmStatus.origin(llm.baseUrl()) + " with " + llm.model()
         + " for " + symbols);
-    return findings.completion();
+    return Future.all(scorecard.completion(), findings.completion());
   }
 
   private void onFinding(Message<JsonObject> m) {
@@ -100,7 +105,7 @@ public final class LlmAnalystVerticle extends VerticleBase {
     Future<JsonObject> positions = ask(Addresses.STORE_POSITIONS, new JsonObject());
     Future<JsonObject> recent = ask(Addresses.STORE_FINDINGS_QUERY,
         new JsonObject().put("symbol", symbol).put("limit", RECENT_FINDINGS));
-    return Future.all(snapshot, positions, recent).map(v -> ChatRequest.context(symbol, trigger, snapshot.result(),
+    return Future.all(snapshot, positions, recent).map(v -> ChatRequest.context(symbol, trigger, record, snapshot.result(),
         positions.result(), recent.result()));
   }
 
@@ -136,6 +141,6 @@ public final class LlmAnalystVerticle extends VerticleBase {
     if (client != null) {
       client.close();
     }
-    return findings == null ? Future.succeededFuture() : findings.unregister();
+    return findings == null ? Future.succeededFuture() : Future.all(scorecard.unregister(), findings.unregister());
   }
 }

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * One payload for Slack's incoming webhook and the alerts it carries. {@code text} is a single readable line
  * (what notifications and clients without blocks show); {@code blocks} hold the same as a section, a context line
- * (time, agent, finding id for looking it up in /findings) and, with ALERT_VERBOSE, the details as a code block. A
+ * (time, agent, finding id for looking it up in /findings) and, with ALERT_VERBOSE, the details as a code block.
+ * When the scorecard has rows for the finding's label, its track record ({@link TrackRecord#line}) ends the text and
+ * the section, so the reader weighs the alert by how the label has done. A
  * digest folds several alerts into "N alerts: ..." when they arrive faster than the webhook may be called.
  */
 record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
@@ -25,7 +27,7 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
     return alerts > 1;
   }
 
-  static SlackMessage of(JsonObject finding, boolean verbose) {
+  static SlackMessage of(JsonObject finding, boolean verbose, TrackRecord record) {
     String agent = finding.getString("agent", "?");
     String label = finding.getString("label", "?");
     String symbol = finding.getString("symbol", "?");
@@ -34,11 +36,13 @@ record SlackMessage(JsonObject payload, List<String> lines, int alerts) {
     String who = label + (label.equals(agent) ? "" : " (" + agent + ")");
     String price = price(details);
     String reason = reason(agent, label, num(finding, "score"), details);
+    String track = record.line(agent, label).orElse(null);
 
     String text = clip(esc(symbol + " " + who + " score " + score + (price == null ? "" : " at " + price)
-        + ": " + reason), TEXT_MAX);
+        + ": " + reason + (track == null ? "" : "; " + track)), TEXT_MAX);
     String section = clip("*" + esc(symbol) + "* " + esc(who) + " · score *" + score + "*"
-        + (price == null ? "" : " · price " + price) + "\n" + esc(reason), TEXT_MAX);
+        + (price == null ? "" : " · price " + price) + "\n" + esc(reason) + (track == null ? "" : "\n" + esc(track)),
+        TEXT_MAX);
     String context = clip(esc(finding.getString("ts_utc", "") + " · " + agent + " · id "
         + finding.getString("id", "?")), TEXT_MAX);
     JsonArray blocks = new JsonArray().add(section(section))

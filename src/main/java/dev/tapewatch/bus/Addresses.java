@@ -52,6 +52,11 @@ public final class Addresses {
   public static final String STORE_STATUS = "store.status";
   /** Request, empty body: /health turns not-ready before anything else stops; answered once it has. */
   public static final String HTTP_STOPPING = "http.stopping";
+  /**
+   * Published on this node only after each scorecard refresh (every {@code SCORECARD_METRICS_SEC}): a JsonArray of
+   * the {@code /scorecard} rows over every symbol ({@code "symbol": "*"}), the track record Slack and the LLM quote.
+   */
+  public static final String SCORECARD_ROWS = "scorecard.rows";
   /** Published every second by the alert verticle: the {@code alerts} section of /health. */
   public static final String ALERTS_STATUS = "alerts.status";
   /** Published every second by the LLM analyst: the {@code llm} section of /health. */

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where market data comes from and how it is fetched: the mode ({@code FEED}), the replay pace, the simulator's seed,
  * the Coinbase Exchange endpoints with the heartbeat timeout of the websocket, and how far a trade's time and id may
- * run ahead of its product's before the trade is held back as a possible bad print.
+ * run ahead of its product's before the trade is held back as a possible bad print, and where the live feed records
+ * its raw messages ({@code RECORD_DIR}, empty when it does not).
  */
 public record FeedSettings(
     FeedMode mode,
@@ -19,7 +20,8 @@ public record FeedSettings(
     URI coinbaseRestUrl,
     int coinbaseHeartbeatTimeoutSec,
     int maxClockSkewSec,
-    int maxTradeIdJump) {
+    int maxTradeIdJump,
+    Optional<Path> recordDir) {
 
   /** {@code clustered}: a replay file belongs to one node, so cluster mode refuses it. */
   static FeedSettings read(ConfigReader r, boolean clustered) {
@@ -42,7 +44,25 @@ public record FeedSettings(
         r.uri("COINBASE_REST_URL", List.of("https", "http")),
         r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300),
         r.integer("MAX_CLOCK_SKEW_SEC", 1, 86_400),
-        r.integer("MAX_TRADE_ID_JUMP", 1, 1_000_000_000));
+        r.integer("MAX_TRADE_ID_JUMP", 1, 1_000_000_000),
+        recordDir(r.raw("RECORD_DIR")));
+  }
+
+  /** Checked at start so a recording that could never be written stops the service rather than drops every hour. */
+  private static Optional<Path> recordDir(String raw) {
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = Path.of(raw);
+    String why = !Files.exists(dir) ? "no such directory"
+        : !Files.isDirectory(dir) ? "not a directory"
+        : !Files.isWritable(dir) ? "not writable"
+        : null;
+    if (why != null) {
+      throw new ConfigException("RECORD_DIR", ConfigException.quote(raw), "a writable directory, or empty (" + why
+          + ")");
+    }
+    return Optional.of(dir);
   }
 
   /** Why a replay could not read {@code path}, checked before anything starts; empty when it can. */

@@ -8,7 +8,7 @@ public record Horizon(String label, long millis) {
   private static final Pattern FORM = Pattern.compile("([1-9][0-9]{0,5})([smh])");
 
   /** {@code <n>s|m|h}; null when {@code spec} is not of that form. */
-  static Horizon parse(String spec) {
+  public static Horizon parse(String spec) {
     Matcher m = FORM.matcher(spec);
     if (!m.matches()) {
       return null;

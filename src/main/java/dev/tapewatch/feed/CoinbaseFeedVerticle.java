@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * silent for {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
  * {@value #SUBSCRIBE_DEADLINE_MS} ms, and fills trade-id gaps from the REST trades endpoint. Before the first
  * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached). In cluster mode it
- * subscribes to this node's share only, and a symbol taken over from a dead node is warmed the same way.
+ * subscribes to this node's share only, and a symbol taken over from a dead node is warmed the same way. With
+ * {@code RECORD_DIR} every message received is recorded as it came ({@link TapeRecorder}).
  */
 public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long SUBSCRIBE_DEADLINE_MS = 5000;
@@ -39,6 +41,8 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
 
   private final TapewatchConfig config;
   private final List<String> initialShare;
+  private final LongSupplier recordClock;
+  private TapeRecorder recorder;
   private MessageConsumer<?> share;
   private FeedStats stats;
   private FeedSink sink;
@@ -60,13 +64,23 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
 
   /** Subscribes to {@code initialShare} (every symbol on a single node, none in cluster mode), then to the node's share. */
   public CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare) {
+    this(config, initialShare, System::currentTimeMillis);
+  }
+
+  /** {@code recordClock} places each recorded message in its hour's file. */
+  CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare, LongSupplier recordClock) {
     this.config = config;
     this.initialShare = initialShare;
+    this.recordClock = recordClock;
   }
 
   @Override
   public Future<?> start() {
     stats = new FeedStats("coinbase", config.symbols());
+    config.feed().recordDir().ifPresent(dir -> {
+      recorder = new TapeRecorder(dir, "coinbase", recordClock);
+      LOG.info("recording the feed to " + dir);
+    });
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     tape = new ExchangeTape(config.symbols(), config.feed(), true, stats, sink, this::backfill);
     tape.own(initialShare);
@@ -202,6 +216,9 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   }
 
   private void onText(String text) {
+    if (recorder != null) {
+      recorder.record(text);
+    }
     long nanos = System.nanoTime();
     lastMessageNanos = nanos;
     FeedMessage m = tape.accept(text, System.currentTimeMillis(), nanos);
@@ -281,7 +298,11 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   }
 
   private void publishStatus() {
-    vertx.eventBus().publish(Addresses.FEED_STATUS, stats.toJson(System.currentTimeMillis()));
+    JsonObject status = stats.toJson(System.currentTimeMillis());
+    if (recorder != null) {
+      status.put("recording", recorder.toJson());
+    }
+    vertx.eventBus().publish(Addresses.FEED_STATUS, status);
   }
 
   @Override
@@ -292,6 +313,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     vertx.cancelTimer(statusTimer);
     Future<Void> closeSocket = socket == null ? Future.succeededFuture() : socket.close();
     rest.close();
-    return closeSocket.eventually(client::close);
+    return closeSocket.eventually(client::close)
+        .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.close(vertx));
   }
 }

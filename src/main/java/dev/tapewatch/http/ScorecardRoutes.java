@@ -3,8 +3,8 @@ package dev.tapewatch.http;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.scorecard.BarPrices;
 import dev.tapewatch.scorecard.Calibration;
-import dev.tapewatch.scorecard.MinutePrices;
 import dev.tapewatch.scorecard.Sample;
 import dev.tapewatch.scorecard.Scorecard;
 import io.vertx.core.Future;
@@ -15,9 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -55,7 +53,8 @@ final class ScorecardRoutes {
     scored(ctx, symbol, agent, since).onSuccess(found -> {
       List<Sample> samples = Sample.of(found.getJsonArray("findings"), chosen);
       long nowMs = System.currentTimeMillis();
-      prices(new TreeSet<>(samples.stream().map(Sample::symbol).toList()), nowMs)
+      BarPrices.ask(vertx, new TreeSet<>(samples.stream().map(Sample::symbol).toList()), nowMs,
+              HttpVerticle.QUERY_TIMEOUT_MS)
           .compose(prices -> vertx.executeBlocking(() -> Scorecard.rows(samples, chosen, prices,
               since == null ? null : since.toEpochMilli()), false))
           .onSuccess(rows -> ctx.json(new JsonObject().put("horizons", new JsonArray(horizonLabels))
@@ -101,16 +100,5 @@ final class ScorecardRoutes {
           HttpVerticle.error(ctx, 503, "findings store did not answer within " + FindingRoutes.STORE_TIMEOUT_MS
               + " ms");
         });
-  }
-
-  /** Each symbol's minute prices from its owner's 1m bars; a symbol whose owner does not answer has none. */
-  private Future<Map<String, MinutePrices>> prices(Set<String> wanted, long nowMs) {
-    Map<String, MinutePrices> prices = new HashMap<>();
-    List<Future<?>> asked = wanted.stream().<Future<?>>map(s -> vertx.eventBus().<JsonObject>request(
-            Addresses.Market.BARS.of(s), new JsonObject().put("tf", "1m").put("limit", 1000),
-            new DeliveryOptions().setSendTimeout(HttpVerticle.QUERY_TIMEOUT_MS))
-        .onSuccess(reply -> prices.put(s, MinutePrices.fromBars(reply.body().getJsonArray("bars"), nowMs))))
-        .toList();
-    return Future.join(asked).otherwiseEmpty().map(v -> prices);
   }
 }

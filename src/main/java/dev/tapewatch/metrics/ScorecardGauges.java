@@ -2,6 +2,7 @@ package dev.tapewatch.metrics;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.ScorecardSettings;
+import dev.tapewatch.scorecard.BarPrices;
 import dev.tapewatch.scorecard.Sample;
 import dev.tapewatch.scorecard.Scorecard;
 import io.micrometer.core.instrument.Gauge;
@@ -15,23 +16,27 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scorecard on /metrics: per agent, label and horizon (no symbol label), the hit rate and the number of resolved
- * outcomes of the rows over every symbol, refreshed every {@code SCORECARD_METRICS_SEC} from the store, the
- * statistics computed on a worker thread. A label of direction 0 has no hit rate gauge; a row gone from the store's
- * answer takes its gauges with it.
+ * outcomes of the rows over every symbol, refreshed every {@code SCORECARD_METRICS_SEC} from the store and the
+ * symbols' 1m bars (for the baseline and edge), the statistics computed on a worker thread. A label of direction 0
+ * has no hit rate gauge; a row gone from the store's answer takes its gauges with it. After each refresh the rows
+ * over every symbol are published on {@link Addresses#SCORECARD_ROWS} for the alerts to quote.
  */
 public final class ScorecardGauges extends VerticleBase {
   static final String HIT_RATE = "tapewatch.scorecard.hit.rate";
   static final String OUTCOMES = "tapewatch.scorecard.outcomes";
   private static final long STORE_TIMEOUT_MS = 10_000;
+  private static final long BARS_TIMEOUT_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(ScorecardGauges.class);
 
   private record Cell(AtomicReference<Double> value, Meter meter) {
@@ -62,9 +67,14 @@ public final class ScorecardGauges extends VerticleBase {
     refreshing = true;
     vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED, new JsonObject(),
             new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-        .compose(reply -> vertx.executeBlocking(() -> Scorecard.rows(
-            Sample.of(reply.body().getJsonArray("findings"), settings.horizons()), settings.horizons(), Map.of(),
-            null), false))
+        .compose(reply -> {
+          List<Sample> samples = Sample.of(reply.body().getJsonArray("findings"), settings.horizons());
+          long nowMs = System.currentTimeMillis();
+          return BarPrices.ask(vertx, new TreeSet<>(samples.stream().map(Sample::symbol).toList()), nowMs,
+                  BARS_TIMEOUT_MS)
+              .compose(prices -> vertx.executeBlocking(() -> Scorecard.rows(samples, settings.horizons(), prices,
+                  null), false));
+        })
         .onSuccess(this::show)
         .onFailure(e -> LOG.debug("scorecard gauges not refreshed: " + e.getMessage()))
         .onComplete(done -> refreshing = false);
@@ -72,11 +82,13 @@ public final class ScorecardGauges extends VerticleBase {
 
   private void show(JsonArray rows) {
     Set<String> seen = new HashSet<>();
+    JsonArray pooled = new JsonArray();
     for (Object o : rows) {
       JsonObject row = (JsonObject) o;
       if (!Scorecard.ALL.equals(row.getString("symbol"))) {
         continue;
       }
+      pooled.add(row);
       Tags tags = Tags.of("agent", row.getString("agent"), "label", row.getString("label"),
           "horizon", row.getString("horizon"));
       set(seen, OUTCOMES, "Resolved outcomes of the agent's label at the horizon, over every symbol", tags,
@@ -94,6 +106,7 @@ public final class ScorecardGauges extends VerticleBase {
         it.remove();
       }
     }
+    vertx.eventBus().publish(Addresses.SCORECARD_ROWS, pooled, new DeliveryOptions().setLocalOnly(true));
   }
 
   private void set(Set<String> seen, String name, String help, Tags tags, double value) {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class AlertQueueTest {
   private static SlackMessage alert(String symbol) {
-    return SlackMessage.of(AlertVerticleTest.rvol(symbol, 5.0), false);
+    return SlackMessage.of(AlertVerticleTest.rvol(symbol, 5.0), false, TrackRecord.NONE);
   }
 
   @Test

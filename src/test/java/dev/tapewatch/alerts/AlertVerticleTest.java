@@ -187,6 +187,32 @@ class AlertVerticleTest {
   }
 
   @Test
+  void eachAlertQuotesTheLatestScorecardRowsOfItsLabel(Vertx vertx, VertxTestContext ctx) {
+    JsonArray first = new JsonArray()
+        .add(SlackMessageTest.row("rvol_spike", "rvol_spike", "15m", 112, 0, null, 4.06, null))
+        .add(SlackMessageTest.row("new_trend", "new_trend_up", "15m", 9, 9, 1.0, 30.0, 25.0));
+    JsonArray second = new JsonArray()
+        .add(SlackMessageTest.row("rvol_spike", "rvol_spike", "15m", 113, 0, null, -0.94, null));
+    FakeSlackWebhook.start(vertx).compose(fake -> deploy(vertx, settings(fake.url())).compose(id -> {
+      publish(vertx, rvol("BTC-USD", 5.0));
+      vertx.eventBus().publish(Addresses.SCORECARD_ROWS, first);
+      publish(vertx, rvol("ETH-USD", 5.0));
+      vertx.eventBus().publish(Addresses.SCORECARD_ROWS, second);
+      publish(vertx, rvol("ADA-USD", 5.0));
+      return eventually(vertx, () -> count("sent") == 3);
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(List.of(
+          "BTC-USD rvol_spike score 5 at 95000.5: 5m volume 5× its recent average",
+          "ETH-USD rvol_spike score 5 at 95000.5: 5m volume 5× its recent average; track record: mean +4.1 bps at "
+              + "15m over 112",
+          "ADA-USD rvol_spike score 5 at 95000.5: 5m volume 5× its recent average; track record: mean -0.9 bps at "
+              + "15m over 113"),
+          fake.delivered().stream().map(AlertVerticleTest::text).toList());
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
   void a429PausesAllSendingForRetryAfterThenDeliversOnce(Vertx vertx, VertxTestContext ctx) {
     JsonObject first = rvol("BTC-USD", 5.0);
     JsonObject second = rvol("ETH-USD", 5.0);

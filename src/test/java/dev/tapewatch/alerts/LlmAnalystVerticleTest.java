@@ -155,6 +155,9 @@ class LlmAnalystVerticleTest {
         .compose(rig -> rig.deploy(true, 300, 5).map(id -> rig))
         .compose(rig -> {
           Future<JsonObject> ok = rig.status(s -> s.getLong("ok") == 1);
+          vertx.eventBus().publish(Addresses.SCORECARD_ROWS, new JsonArray()
+              .add(SlackMessageTest.row("new_trend", "new_trend_up", "15m", 112, 65, 65 / 112.0, 3.9, 4.1))
+              .add(SlackMessageTest.row("new_trend", "new_trend_down", "15m", 50, 40, 0.8, -20.0, 19.0)));
           rig.publish(trigger);
           return ok.compose(s -> rig.settle().map(v -> {
             ctx.verify(() -> {
@@ -171,6 +174,11 @@ class LlmAnalystVerticleTest {
               assertEquals(new JsonObject().put("agent", "new_trend").put("label", "new_trend_up").put("score", 1.42)
                   .put("ts_utc", "2025-03-04T05:06:00Z"), c.getJsonObject("trigger"));
               assertEquals(snapshot("BTC-USD"), c.getJsonObject("market"));
+              assertEquals(new JsonArray("""
+                  [{"horizon": "15m", "n": 112, "hits": 65, "hit_rate": 0.5803571428571429, "hit_rate_ci95": null,
+                    "mean_ret_bps": 3.9, "mean_signed_ret_bps": null, "median_ret_bps": 3.9, "base_n": 0,
+                    "base_hit_rate": null, "base_mean_ret_bps": null, "edge_bps": 4.1}]
+                  """), c.getJsonArray("track_record"));
               assertEquals(new JsonObject().put("status", "long").put("qty", 1.0).put("avg_price", 94_100.0),
                   c.getJsonObject("position"));
               assertEquals(Set.of("agent", "label", "score", "ts_utc"),
@@ -355,6 +363,7 @@ class LlmAnalystVerticleTest {
             assertEquals(snapshot("BTC-USD"), c.getJsonObject("market"));
             assertFalse(c.containsKey("position"));
             assertFalse(c.containsKey("recent_findings"));
+            assertEquals(new JsonArray(), c.getJsonArray("track_record"), "no scorecard refresh heard yet");
           });
           return s;
         }))

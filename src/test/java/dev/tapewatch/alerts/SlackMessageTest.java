@@ -3,6 +3,8 @@ package dev.tapewatch.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.support.ScorecardRow;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ class SlackMessageTest {
   }
 
   private static String text(JsonObject finding) {
-    return SlackMessage.of(finding, false).payload().getString("text");
+    return SlackMessage.of(finding, false, TrackRecord.NONE).payload().getString("text");
   }
 
   @Test
@@ -29,7 +31,7 @@ class SlackMessageTest {
              "text": "*BTC-USD* rvol_spike · score *3.52* · price 95012.015\\n5m volume 3.52× its recent average"}},
            {"type": "context", "elements": [{"type": "mrkdwn",
              "text": "2025-05-01T12:00:00.000Z · rvol_spike · id 0b6f4c52-3f0e-4a57-9d4c-7a1e2f3b4c5d"}]}]}
-        """), SlackMessage.of(f, false).payload());
+        """), SlackMessage.of(f, false, TrackRecord.NONE).payload());
   }
 
   @Test
@@ -77,18 +79,63 @@ class SlackMessageTest {
   @Test
   void verboseDetailsStayUnderSlacksSectionLimit() {
     JsonObject details = new JsonObject().put("p_up", 0.7).put("features", "x".repeat(10_000));
-    SlackMessage m = SlackMessage.of(finding("reversal", "BTC-USD", "reversal_up", 2, details), true);
+    SlackMessage m = SlackMessage.of(finding("reversal", "BTC-USD", "reversal_up", 2, details), true,
+        TrackRecord.NONE);
     String block = m.payload().getJsonArray("blocks").getJsonObject(2).getJsonObject("text").getString("text");
     assertEquals(SlackMessage.TEXT_MAX, block.length());
     assertTrue(block.startsWith("```{") && block.endsWith("…```"), block.substring(0, 20));
     assertTrue(block.contains("\"p_up\" : 0.7"));
   }
 
+  /** A {@code *} row with only what the track record reads made to matter: n, hits, hit rate, mean and edge. */
+  static JsonObject row(String agent, String label, String horizon, int n, int hits, Double hitRate, double mean,
+      Double edge) {
+    return ScorecardRow.of("*", agent, label, horizon, n, hits, hitRate, null, mean, null, mean, 0, null, null, edge);
+  }
+
+  @Test
+  void theTrackRecordOfTheLabelAtTheHorizonNearest15mEndsTheTextAndTheSection() {
+    TrackRecord record = new TrackRecord(new JsonArray()
+        .add(row("new_trend", "new_trend_up", "1m", 130, 70, 70 / 130.0, 1.2, 0.3))
+        .add(row("new_trend", "new_trend_up", "5m", 112, 65, 65 / 112.0, 3.9, 4.1234))
+        .add(row("new_trend", "new_trend_up", "60m", 90, 30, 30 / 90.0, -8.0, -9.96))
+        .add(row("new_trend", "new_trend_down", "15m", 50, 40, 0.8, -20.0, 19.0))
+        .add(row("reversal", "new_trend_up", "15m", 50, 40, 0.8, 20.0, 19.0)));
+    JsonObject f = finding("new_trend", "BTC-USD", "new_trend_up", 1.8, new JsonObject().put("price", 94000));
+    assertEquals(new JsonObject("""
+        {"text": "BTC-USD new_trend_up (new_trend) score 1.8 at 94000: price broke above the 15m VWAP with 5m and 15m \
+        momentum up; track record: 58% right at 5m over 112, +4.1 bps edge",
+         "blocks": [
+           {"type": "section", "text": {"type": "mrkdwn",
+             "text": "*BTC-USD* new_trend_up (new_trend) · score *1.8* · price 94000\\nprice broke above the 15m VWAP \
+        with 5m and 15m momentum up\\ntrack record: 58% right at 5m over 112, +4.1 bps edge"}},
+           {"type": "context", "elements": [{"type": "mrkdwn",
+             "text": "2025-05-01T12:00:00.000Z · new_trend · id 0b6f4c52-3f0e-4a57-9d4c-7a1e2f3b4c5d"}]}]}
+        """), SlackMessage.of(f, false, record).payload());
+  }
+
+  @Test
+  void aLabelWithoutDirectionShowsItsMeanReturnAndARowWithoutBaselineNoEdge() {
+    TrackRecord record = new TrackRecord(new JsonArray()
+        .add(row("rvol_spike", "rvol_spike", "5m", 40, 0, null, -2.34, null))
+        .add(row("rvol_spike", "rvol_spike", "15m", 38, 0, null, 12.06, null))
+        .add(row("new_trend", "new_trend_down", "15m", 7, 3, 3 / 7.0, -1.0, null)));
+    assertEquals("BTC-USD rvol_spike score 3.5: 5m volume 3.5× its recent average; track record: mean +12.1 bps at "
+        + "15m over 38", SlackMessage.of(finding("rvol_spike", "BTC-USD", "rvol_spike", 3.5,
+        new JsonObject().put("rvol", 3.5)), false, record).payload().getString("text"));
+    assertEquals("ETH-USD new_trend_down (new_trend) score 1.2: price broke below the 15m VWAP with 5m and 15m "
+        + "momentum down; track record: 43% right at 15m over 7", SlackMessage.of(finding("new_trend", "ETH-USD",
+        "new_trend_down", 1.2, new JsonObject()), false, record).payload().getString("text"));
+    assertEquals("ETH-USD exit_long (trend_score) score 0.3: trend score turned flat (p_up 0.3)",
+        SlackMessage.of(finding("trend_score", "ETH-USD", "exit_long", 0.3, new JsonObject()), false, record)
+            .payload().getString("text"), "a label without a row yet has no track record line");
+  }
+
   private static SlackMessage digestOf(int n, String symbolPrefix) {
     List<SlackMessage> parts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       parts.add(SlackMessage.of(finding("cvd_divergence", symbolPrefix + i, "cvd_divergence_up", 12.5,
-          new JsonObject()), false));
+          new JsonObject()), false, TrackRecord.NONE));
     }
     return SlackMessage.digest(parts);
   }

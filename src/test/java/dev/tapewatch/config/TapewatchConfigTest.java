@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +127,28 @@ class TapewatchConfigTest {
       assertEquals("FEED", e.variable());
       assertEquals("FEED='replay:" + path + "' is invalid: expected replay:<path> of a readable ndjson or .gz file ("
           + why + ")", e.getMessage());
+    });
+  }
+
+  @Test
+  void aRecordDirMustBeAWritableDirectoryCheckedAtStart(@TempDir Path dir) throws Exception {
+    assertEquals(Optional.empty(), load().feed().recordDir(), "off by default");
+    assertEquals(Optional.of(dir), load("RECORD_DIR", dir.toString()).feed().recordDir());
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+    Files.setPosixFilePermissions(readOnly, java.util.Set.of(PosixFilePermission.OWNER_READ,
+        PosixFilePermission.OWNER_EXECUTE));
+    Map<Path, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(dir.resolve("missing"), "no such directory");
+    cases.put(file, "not a directory");
+    if (!Files.isWritable(readOnly)) {
+      // Root writes anywhere whatever the permissions: the case only holds for another user.
+      cases.put(readOnly, "not writable");
+    }
+    cases.forEach((path, why) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> load("RECORD_DIR", path.toString()));
+      assertEquals("RECORD_DIR='" + path + "' is invalid: expected a writable directory, or empty (" + why + ")",
+          e.getMessage());
     });
   }
 

@@ -142,6 +142,8 @@ final class FakeCoinbaseExchange extends VerticleBase {
     final long openedMs;
     final List<ClientText> received = new CopyOnWriteArrayList<>();
     final AtomicInteger sent = new AtomicInteger();
+    /** Every text sent on this connection, in order, exactly as written to the socket. */
+    final List<String> sentTexts = new CopyOnWriteArrayList<>();
     final AtomicInteger heartbeatsSent = new AtomicInteger();
     volatile long lastSentMs;
     volatile long closedMs;
@@ -411,6 +413,7 @@ final class FakeCoinbaseExchange extends VerticleBase {
 
   private void send(Connection c, String text) {
     c.ws.writeTextMessage(text);
+    c.sentTexts.add(text);
     c.sent.incrementAndGet();
     c.lastSentMs = System.currentTimeMillis();
   }

@@ -1,5 +1,7 @@
 package dev.tapewatch.http;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -170,6 +174,21 @@ class ScorecardEndpointTest {
         .put("label", "trend_score").put("horizon", "1m").put("n", 1).put("brier", 0.49).put("buckets", buckets), c,
         "calibration");
     assertEquals(0, svc.json("/scorecard/calibration?symbol=ETH-USD&horizon=2m").getInteger("n"));
+  }
+
+  @Test
+  void theRowsOverEverySymbolArePublishedWithTheirBaselineForTheAlerts(Vertx vertx) throws Exception {
+    AtomicReference<JsonArray> heard = new AtomicReference<>();
+    vertx.eventBus().<JsonArray>consumer(Addresses.SCORECARD_ROWS, m -> heard.set(m.body())).completion()
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonArray pooled = new JsonArray();
+    svc.json("/scorecard").getJsonArray("rows").forEach(r -> {
+      if ("*".equals(((JsonObject) r).getString("symbol"))) {
+        pooled.add(r);
+      }
+    });
+    await("a scorecard refresh published").atMost(Duration.ofSeconds(10)).until(() -> heard.get() != null);
+    JsonAssert.assertSame(pooled, heard.get(), "published rows");
   }
 
   @Test
