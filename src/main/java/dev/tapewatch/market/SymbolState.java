@@ -17,6 +17,7 @@ public final class SymbolState {
 
   private final String symbol;
   private final TradeRing trades;
+  private LegacySignals legacy;
   private final Map<Timeframe, BarSeries> bars = new EnumMap<>(Timeframe.class);
   private Quote quote;
 
@@ -33,6 +34,7 @@ public final class SymbolState {
   }
 
   public void apply(Trade t) {
+    legacy = null;
     trades.add(t.timeMs(), t.price(), t.size(), t.takerSide(), t.tradeId());
     for (BarSeries series : bars.values()) {
       series.add(t.timeMs(), t.price(), t.size(), t.takerSide());
@@ -85,7 +87,14 @@ public final class SymbolState {
     return TimeframeFeatures.of(series, p);
   }
 
+  /**
+   * Kept until the next trade: they walk the whole trade cache, and every agent due at one time asks for them (on the
+   * tape clock, at every tick of a backtest).
+   */
   public LegacySignals legacySignals() {
-    return LegacySignals.of(trades);
+    if (legacy == null) {
+      legacy = LegacySignals.of(trades);
+    }
+    return legacy;
   }
 }
