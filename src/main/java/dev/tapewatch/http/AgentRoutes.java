@@ -47,7 +47,7 @@ final class AgentRoutes {
   private void runNow(RoutingContext ctx) {
     if (!authorized(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      HttpVerticle.error(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
+      JsonErrors.send(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
       return;
     }
     QueryParams q = new QueryParams(ctx.queryParams(), Set.of("names", "symbol", "insert"));

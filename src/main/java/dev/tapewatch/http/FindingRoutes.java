@@ -63,7 +63,7 @@ final class FindingRoutes {
         .map(reply -> reply.body().getJsonArray("findings"))
         .onFailure(e -> {
           ctx.response().putHeader("Retry-After", "1");
-          HttpVerticle.error(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
+          JsonErrors.send(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
         });
   }
 

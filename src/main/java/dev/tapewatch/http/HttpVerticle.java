@@ -6,6 +6,8 @@ import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.market.SymbolState;
 import dev.tapewatch.tape.Timeframe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +16,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
+  static final int MAX_REQUEST_LINE_BYTES = 4096;
+  static final int MAX_HEADER_BYTES = 8192;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
   private static final List<String> TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::label).toList();
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -71,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
         }));
 
     Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::noBody);
     router.get("/health").handler(ctx -> {
       new QueryParams(ctx.queryParams(), Set.of());
       JsonObject h = health.toJson(System.currentTimeMillis());
@@ -98,14 +105,46 @@ public final class HttpVerticle extends VerticleBase {
     // The page changes with every release: browsers revalidate it rather than keep a day-old copy.
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
-    router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
-    router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
+    router.errorHandler(404, ctx -> JsonErrors.send(ctx, 404, "no such endpoint: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> JsonErrors.send(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
     router.route().failureHandler(this::failure);
 
-    server = vertx.createHttpServer();
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        // A refused body is refused before the client sends it: no "100 Continue" goes out on its own.
+        .setHandle100ContinueAutomatically(false));
+    server.invalidRequestHandler(HttpVerticle::undecodable);
+    server.requestHandler(router);
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
-    ready.add(server.requestHandler(router).listen(config.http().port(), "0.0.0.0"));
+    ready.add(server.listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);
+  }
+
+  /** What Netty could not decode, answered in JSON like every other error rather than with its bare status. */
+  private static void undecodable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      JsonErrors.refuse(request, 414, "request line longer than " + MAX_REQUEST_LINE_BYTES + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      JsonErrors.refuse(request, 431, "request headers larger than " + MAX_HEADER_BYTES + " bytes");
+    } else {
+      JsonErrors.refuse(request, 400, "malformed HTTP request");
+    }
+  }
+
+  /**
+   * No endpoint reads a request body (every parameter is in the query string), so a request that announces one is
+   * refused at once, before any of it is read, and its connection closed.
+   */
+  private static void noBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    if (request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))) {
+      JsonErrors.refuse(request, 413, "no endpoint takes a request body; parameters go in the query string");
+      return;
+    }
+    ctx.next();
   }
 
   private void marketRoute(Router router, String path, Function<String, String> address) {
@@ -134,35 +173,27 @@ public final class HttpVerticle extends VerticleBase {
   private static void unavailable(RoutingContext ctx, String symbol, boolean awaitingOwner, Throwable e) {
     if (awaitingOwner) {
       ctx.response().putHeader("Retry-After", "2");
-      error(ctx, 503, symbol + " has no owner right now (its node left the cluster, or the cluster is still"
+      JsonErrors.send(ctx, 503, symbol + " has no owner right now (its node left the cluster, or the cluster is still"
           + " forming) and another node is taking it over; retry in a few seconds");
       return;
     }
     String why = e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
         ? "did not answer within " + QUERY_TIMEOUT_MS + " ms" : "is not available";
     ctx.response().putHeader("Retry-After", "1");
-    error(ctx, 503, "market state of " + symbol + " " + why);
+    JsonErrors.send(ctx, 503, "market state of " + symbol + " " + why);
   }
 
   private void failure(RoutingContext ctx) {
     Throwable e = ctx.failure();
     if (e instanceof QueryParams.BadRequest bad) {
-      error(ctx, bad.status, bad.getMessage());
+      JsonErrors.send(ctx, bad.status, bad.getMessage());
       return;
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
       LOG.error("request " + ctx.request().path() + " failed", e);
     }
-    error(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
-  }
-
-  static void error(RoutingContext ctx, int status, String message) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", message).encode());
+    JsonErrors.send(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
   }
 
   /** The port actually bound (useful with HTTP_PORT=0). */

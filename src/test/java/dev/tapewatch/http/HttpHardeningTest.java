@@ -1,0 +1,98 @@
+package dev.tapewatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.support.TestService;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What a hostile or broken client gets, driven over raw sockets against the whole service: requests Netty cannot
+ * decode and bodies nobody asked for.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpHardeningTest {
+  private TestService svc;
+
+  @BeforeAll
+  void start() throws Exception {
+    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "42"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    svc.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** An error as every client gets it: the status, {"error": ...} and nothing of the server's insides. */
+  static void assertJsonError(RawHttp.Response r, int status, String fragment) {
+    assertEquals(status, r.status(), r.toString());
+    assertEquals("application/json", r.header("Content-Type"), r.toString());
+    assertEquals(Set.of("error"), r.json().fieldNames(), r.body());
+    assertTrue(r.json().getString("error").contains(fragment), r.body());
+    for (String inside : List.of("Exception", "io.netty", "io.vertx", "dev.tapewatch", "\tat ")) {
+      assertFalse(r.body().contains(inside), "nothing of the server's insides: " + r.body());
+    }
+  }
+
+  @Test
+  void requestLinesNettyCannotDecodeGet400InJsonAndTheConnectionIsClosed() throws Exception {
+    for (String bad : List.of("GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1 extra\r\n\r\n",
+        "GET / HTTP\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nno colon here\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")) {
+      try (RawHttp c = RawHttp.connect(svc.port())) {
+        c.send(bad);
+        assertJsonError(c.read(), 400, "malformed HTTP request");
+        assertTrue(c.closedByServer(RawHttp.READ_TIMEOUT), "closed after: " + bad);
+      }
+    }
+  }
+
+  @Test
+  void aRequestLineOver4KiBGets414InJson() throws Exception {
+    try (RawHttp c = RawHttp.connect(svc.port())) {
+      c.send(RawHttp.get("/signals?symbol=" + "A".repeat(HttpVerticle.MAX_REQUEST_LINE_BYTES)));
+      assertJsonError(c.read(), 414, "request line longer than 4096 bytes");
+      assertTrue(c.closedByServer(RawHttp.READ_TIMEOUT));
+    }
+  }
+
+  @Test
+  void headersOver8KiBGet431InJsonWhetherOneHeaderOrMany() throws Exception {
+    String many = "X-Filler: " + "f".repeat(100) + "\r\n";
+    for (String headers : List.of("X-Big: " + "b".repeat(HttpVerticle.MAX_HEADER_BYTES) + "\r\n",
+        many.repeat(2 * HttpVerticle.MAX_HEADER_BYTES / many.length()))) {
+      try (RawHttp c = RawHttp.connect(svc.port())) {
+        c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n");
+        assertJsonError(c.read(), 431, "request headers larger than 8192 bytes");
+        assertTrue(c.closedByServer(RawHttp.READ_TIMEOUT));
+      }
+    }
+  }
+
+  @Test
+  void aRequestBodyGets413BeforeItIsSentAndTheConnectionIsClosed() throws Exception {
+    for (String framing : List.of("Content-Length: 100000000", "Transfer-Encoding: chunked",
+        "Content-Length: 2\r\nExpect: 100-continue")) {
+      try (RawHttp c = RawHttp.connect(svc.port())) {
+        c.send("POST /agents/run-now?names=trend_score HTTP/1.1\r\nHost: 127.0.0.1\r\n" + framing + "\r\n\r\n");
+        RawHttp.Response r = c.read();
+        assertJsonError(r, 413, "no endpoint takes a request body; parameters go in the query string");
+        assertEquals("close", r.header("Connection"));
+        assertTrue(c.closedByServer(RawHttp.READ_TIMEOUT), framing);
+      }
+    }
+    assertEquals(200, RawHttp.exchange(svc.port(), "POST /agents/run-now?names=trend_score&insert=false HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").status(), "an empty body is no body");
+  }
+}

@@ -1,0 +1,160 @@
+package dev.tapewatch.http;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 written and read by hand over a plain socket on loopback, so that a test can send what no client library
+ * would (a broken request line, a header that never ends) and see exactly what the server answers.
+ */
+final class RawHttp implements Closeable {
+  /** How long a read may block before the test fails: the server answers on loopback in far less. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Socket socket;
+  private final InputStream in;
+
+  /** One answer: the status, the headers (names in lower case) and the body as text. */
+  record Response(int status, Map<String, String> headers, String body) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private RawHttp(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+    this.in = new BufferedInputStream(socket.getInputStream());
+  }
+
+  /** A connection to the service on 127.0.0.1. */
+  static RawHttp connect(int port) throws IOException {
+    return new RawHttp(new Socket("127.0.0.1", port));
+  }
+
+  /**
+   * A connection from another loopback address (127.0.0.2, 127.0.0.3, ...): the server sees another client, with
+   * its own connection count and rate limits.
+   */
+  static RawHttp connectFrom(String localAddress, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port));
+    return new RawHttp(s);
+  }
+
+  /** Sends {@code request} on a new connection, reads the answer and closes. */
+  static Response exchange(int port, String request) throws IOException {
+    try (RawHttp c = connect(port)) {
+      c.send(request);
+      return c.read();
+    }
+  }
+
+  /** {@code GET path} with a Host header and nothing else. */
+  static String get(String path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  }
+
+  void send(String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+  }
+
+  /** The next answer, its body read by Content-Length or chunk by chunk. */
+  Response read() throws IOException {
+    return read(true);
+  }
+
+  /** The next answer to a HEAD request: the headers only, whatever Content-Length says. */
+  Response readHead() throws IOException {
+    return read(false);
+  }
+
+  private Response read(boolean withBody) throws IOException {
+    String statusLine = line();
+    String[] parts = statusLine.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+      throw new IOException("not a status line: " + statusLine);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String h = line(); !h.isEmpty(); h = line()) {
+      int colon = h.indexOf(':');
+      headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if (withBody && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+        body.write(in.readNBytes(size));
+        line();
+      }
+      line();
+    } else if (withBody && headers.containsKey("content-length")) {
+      body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+    }
+    return new Response(Integer.parseInt(parts[1]), headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  /** One line without its CRLF. */
+  String line() throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new EOFException("connection closed after: " + b);
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * True once the server has closed the connection: everything it still sends is read and then the end of the
+   * stream (or a reset) comes. False when the connection is still open after {@code wait}.
+   */
+  boolean closedByServer(Duration wait) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    try {
+      byte[] buf = new byte[8192];
+      while (in.read(buf) >= 0) {
+        // what the server sent before closing is not what is asked here
+      }
+      return true;
+    } catch (SocketTimeoutException open) {
+      return false;
+    } catch (SocketException reset) {
+      return true;
+    } finally {
+      socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+    }
+  }
+
+  Socket socket() {
+    return socket;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
