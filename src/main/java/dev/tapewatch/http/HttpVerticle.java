@@ -115,7 +115,10 @@ public final class HttpVerticle extends VerticleBase {
         // A refused body is refused before the client sends it: no "100 Continue" goes out on its own.
         .setHandle100ContinueAutomatically(false));
     server.invalidRequestHandler(HttpVerticle::undecodable);
-    server.requestHandler(router);
+    server.requestHandler(request -> {
+      SecurityHeaders.add(request.response());
+      router.handle(request);
+    });
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
     ready.add(server.listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);

@@ -28,6 +28,7 @@ final class JsonErrors {
   static void refuse(HttpServerRequest request, int status, String message) {
     Buffer body = body(message);
     HttpServerResponse r = request.response();
+    SecurityHeaders.add(r);
     r.setStatusCode(status).putHeader("Content-Type", "application/json")
         .putHeader("Content-Length", Integer.toString(body.length())).putHeader("Connection", "close");
     r.write(body).onComplete(written -> request.connection().close());

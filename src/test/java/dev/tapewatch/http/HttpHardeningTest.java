@@ -17,11 +17,17 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a hostile or broken client gets, driven over raw sockets against the whole service: requests Netty cannot
- * decode and bodies nobody asked for.
+ * decode, bodies nobody asked for, and the headers every answer carries.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpHardeningTest {
+  static final Map<String, String> SECURITY_HEADERS = Map.of(
+      "content-security-policy", SecurityHeaders.CONTENT_SECURITY_POLICY,
+      "x-content-type-options", "nosniff",
+      "x-frame-options", "DENY",
+      "referrer-policy", "no-referrer");
+
   private TestService svc;
 
   @BeforeAll
@@ -43,6 +49,11 @@ class HttpHardeningTest {
     for (String inside : List.of("Exception", "io.netty", "io.vertx", "dev.tapewatch", "\tat ")) {
       assertFalse(r.body().contains(inside), "nothing of the server's insides: " + r.body());
     }
+    assertSecurityHeaders(r);
+  }
+
+  static void assertSecurityHeaders(RawHttp.Response r) {
+    SECURITY_HEADERS.forEach((name, value) -> assertEquals(value, r.header(name), name + " on " + r));
   }
 
   @Test
@@ -94,5 +105,14 @@ class HttpHardeningTest {
     }
     assertEquals(200, RawHttp.exchange(svc.port(), "POST /agents/run-now?names=trend_score&insert=false HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").status(), "an empty body is no body");
+  }
+
+  @Test
+  void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+    for (String path : List.of("/", "/index.html", "/health", "/signals", "/webjars/echarts/5.3.1/dist/echarts.min.js",
+        "/no/such/thing", "/signals?symbol=NOPE", "/signals?symbol=%zz")) {
+      RawHttp.Response r = RawHttp.exchange(svc.port(), RawHttp.get(path));
+      assertSecurityHeaders(r);
+    }
   }
 }
