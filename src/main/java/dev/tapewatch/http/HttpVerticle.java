@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -26,8 +27,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -98,6 +102,8 @@ public final class HttpVerticle extends VerticleBase {
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
+    // An endpoint asked with another method is a 405 naming the methods it takes, not a search of the static files.
+    allowedMethods(router).forEach((path, allowed) -> router.route(path).handler(ctx -> notAllowed(ctx, allowed)));
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
@@ -106,7 +112,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     router.errorHandler(404, ctx -> JsonErrors.send(ctx, 404, "no such endpoint: " + ctx.request().path()));
-    router.errorHandler(405, ctx -> JsonErrors.send(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
+    // The router's own 405s can only come from the static files now.
+    router.errorHandler(405, ctx -> notAllowed(ctx, "GET, HEAD"));
     router.route().failureHandler(this::failure);
 
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -148,6 +155,25 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     ctx.next();
+  }
+
+  /** Each path routed so far with the methods it takes, as an Allow header lists them. */
+  private static Map<String, String> allowedMethods(Router router) {
+    Map<String, Set<String>> byPath = new TreeMap<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() != null && !route.methods().isEmpty()) {
+        route.methods().forEach(m -> byPath.computeIfAbsent(route.getPath(), p -> new TreeSet<>()).add(m.name()));
+      }
+    }
+    Map<String, String> out = new TreeMap<>();
+    byPath.forEach((path, methods) -> out.put(path, String.join(", ", methods)));
+    return out;
+  }
+
+  private static void notAllowed(RoutingContext ctx, String allowed) {
+    ctx.response().putHeader("Allow", allowed);
+    JsonErrors.send(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path()
+        + "; allowed: " + allowed);
   }
 
   private void marketRoute(Router router, String path, Function<String, String> address) {

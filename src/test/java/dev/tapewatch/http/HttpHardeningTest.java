@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.support.TestService;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +114,33 @@ class HttpHardeningTest {
         "/no/such/thing", "/signals?symbol=NOPE", "/signals?symbol=%zz")) {
       RawHttp.Response r = RawHttp.exchange(svc.port(), RawHttp.get(path));
       assertSecurityHeaders(r);
+    }
+  }
+
+  @Test
+  void aWrongMethodGets405NamingTheMethodsThePathTakes() throws Exception {
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("GET /agents/run-now", "POST");
+    cases.put("PUT /agents/run-now", "POST");
+    cases.put("POST /health", "GET");
+    cases.put("DELETE /findings", "GET");
+    cases.put("HEAD /signals", "GET");
+    cases.put("OPTIONS /findings/stream", "GET");
+    cases.put("POST /", "GET, HEAD");
+    cases.put("PATCH /index.html", "GET, HEAD");
+    cases.put("FOO /webjars/echarts/5.3.1/dist/echarts.min.js", "GET, HEAD");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      try (RawHttp http = RawHttp.connect(svc.port())) {
+        http.send(c.getKey() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        RawHttp.Response r = c.getKey().startsWith("HEAD") ? http.readHead() : http.read();
+        assertEquals(405, r.status(), c.getKey());
+        assertEquals(c.getValue(), r.header("Allow"), c.getKey());
+        if (!c.getKey().startsWith("HEAD")) {
+          String[] request = c.getKey().split(" ");
+          assertJsonError(r, 405, "method " + request[0] + " not allowed on " + request[1] + "; allowed: "
+              + c.getValue());
+        }
+      }
     }
   }
 }
