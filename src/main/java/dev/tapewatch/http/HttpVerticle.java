@@ -119,10 +119,18 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
+        // Plain HTTP/1.1 only: with h2c on, Vert.x makes the connection (and calls the guard) at its first complete
+        // request, so a client that never finishes one would never be seen.
+        .setHttp2ClearTextEnabled(false)
         // A refused body is refused before the client sends it: no "100 Continue" goes out on its own.
         .setHandle100ContinueAutomatically(false));
+    ConnectionGuard guard = new ConnectionGuard(vertx, TimeUnit.SECONDS.toMillis(config.http().idleTimeoutSec()),
+        config.http().maxConnectionsPerIp());
+    server.connectionHandler(guard::opened);
     server.invalidRequestHandler(HttpVerticle::undecodable);
     server.requestHandler(request -> {
+      guard.requested(request);
+      request.response().bodyEndHandler(v -> guard.answered(request.connection()));
       SecurityHeaders.add(request.response());
       router.handle(request);
     });

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -18,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a hostile or broken client gets, driven over raw sockets against the whole service: requests Netty cannot
- * decode, bodies nobody asked for, and the headers every answer carries.
+ * decode, bodies nobody asked for, wrong methods, connections that never finish a request or sit idle, and the
+ * headers every answer carries.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,11 +37,14 @@ class HttpHardeningTest {
       "x-frame-options", "DENY",
       "referrer-policy", "no-referrer");
 
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+
   private TestService svc;
 
   @BeforeAll
   void start() throws Exception {
-    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "42"));
+    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "42", "HTTP_IDLE_TIMEOUT_SEC",
+        Long.toString(IDLE_TIMEOUT.toSeconds())));
   }
 
   @AfterAll
@@ -141,6 +152,55 @@ class HttpHardeningTest {
               + c.getValue());
         }
       }
+    }
+  }
+
+  @Test
+  void slowlorisConnectionsAreClosedTenSecondsAfterOpeningHoweverSlowlyTheyKeepSending() throws Exception {
+    int n = 200;
+    Vertx client = Vertx.vertx();
+    try {
+      NetClient net = client.createNetClient();
+      long[] openedNs = new long[n];
+      long[] closedNs = new long[n];
+      List<NetSocket> sockets = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        NetSocket s = net.connect(svc.port(), "127.0.0.1").toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        openedNs[k] = System.nanoTime();
+        s.closeHandler(v -> closedNs[k] = System.nanoTime());
+        s.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        sockets.add(s);
+      }
+      // A header line every second: each byte would reset an idle timeout (here 2 s), not the head deadline.
+      long trickle = client.setPeriodic(1000, id -> sockets.forEach(s -> s.write("X-Slow: " + id + "\r\n")));
+      Awaitility.await("every slowloris connection closed by the server").atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Arrays.stream(closedNs).allMatch(t -> t != 0));
+      client.cancelTimer(trickle);
+      for (int i = 0; i < n; i++) {
+        long heldMs = (closedNs[i] - openedNs[i]) / 1_000_000;
+        assertTrue(heldMs >= ConnectionGuard.HEAD_TIMEOUT_MS - 500 && heldMs < ConnectionGuard.HEAD_TIMEOUT_MS + 5000,
+            "connection " + i + " held " + heldMs + " ms");
+      }
+      assertEquals(200, RawHttp.exchange(svc.port(), RawHttp.get("/health")).status(), "others are still served");
+    } finally {
+      client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeoutCountedFromItsLastAnswer() throws Exception {
+    try (RawHttp c = RawHttp.connect(svc.port())) {
+      c.send(RawHttp.get("/health"));
+      assertEquals(200, c.read().status());
+      c.send(RawHttp.get("/agents"));
+      assertEquals(200, c.read().status(), "the connection is kept alive between requests");
+      long answeredNs = System.nanoTime();
+      assertTrue(c.closedByServer(IDLE_TIMEOUT.plusSeconds(5)), "closed once idle");
+      long idleMs = (System.nanoTime() - answeredNs) / 1_000_000;
+      assertTrue(idleMs >= IDLE_TIMEOUT.toMillis() - 200, "not before the idle timeout: " + idleMs + " ms");
     }
   }
 }

@@ -1,0 +1,77 @@
+package dev.tapewatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.support.TestService;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What each client may do, over raw sockets against a service with a small connection cap. Each test speaks from a
+ * loopback address of its own (127.0.0.x), which the service counts as a client of its own.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpAccessTest {
+  static final int MAX_CONNECTIONS = 8;
+
+  private TestService svc;
+
+  @BeforeAll
+  void start() throws Exception {
+    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "7",
+        "MAX_CONNECTIONS_PER_IP", Integer.toString(MAX_CONNECTIONS)));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    svc.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** GET /health from {@code address} on a connection of its own: 200, or an exception when it is refused. */
+  private int health(String address) throws IOException {
+    try (RawHttp c = RawHttp.connectFrom(address, svc.port())) {
+      c.send(RawHttp.get("/health"));
+      return c.read().status();
+    }
+  }
+
+  @Test
+  void oneAddressHoldsAtMostMaxConnectionsPerIpAndAnotherIsNotAffected() throws Exception {
+    List<RawHttp> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < MAX_CONNECTIONS; i++) {
+        RawHttp c = RawHttp.connectFrom("127.0.0.4", svc.port());
+        c.send(RawHttp.get("/health"));
+        assertEquals(200, c.read().status(), "connection " + (i + 1) + " of " + MAX_CONNECTIONS);
+        held.add(c);
+      }
+      try (RawHttp over = RawHttp.connectFrom("127.0.0.4", svc.port())) {
+        assertTrue(over.closedByServer(Duration.ofSeconds(5)), "one more is closed at once, long before any deadline");
+      }
+      assertEquals(200, health("127.0.0.5"), "another address is served");
+      for (RawHttp c : held) {
+        c.send(RawHttp.get("/health"));
+        assertEquals(200, c.read().status(), "the connections held are still served");
+      }
+      held.remove(0).close();
+      Awaitility.await("a connection from 127.0.0.4 once one of its connections closed").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> health("127.0.0.4") == 200);
+    } finally {
+      for (RawHttp c : held) {
+        c.close();
+      }
+    }
+  }
+}
