@@ -13,9 +13,19 @@ import java.util.Map;
  * that sends its headers a byte at a time (slowloris) cannot stretch them; while a request is being answered none
  * runs, so a long answer such as the findings stream is never taken for an idle connection. Used on the HTTP
  * verticle's event loop only.
+ *
+ * <p>A client that stops reading is another matter: closing its connection waits until what was written has gone
+ * out, which is never. Such a connection is dropped outright by the server's write-idle timeout
+ * ({@link #writeStallTimeoutSec}), which fires when no write has completed for that long.
  */
 final class ConnectionGuard {
   static final long HEAD_TIMEOUT_MS = 10_000;
+  /**
+   * How much longer than the idle timeout a connection may go without a completed write: more than an answer takes
+   * to start (run-now waits up to 10 s for the agents) and than the findings stream's ping interval (15 s), so that
+   * only a client that stopped reading reaches it.
+   */
+  static final int WRITE_STALL_GRACE_SEC = 20;
 
   private final Vertx vertx;
   private final long idleTimeoutMs;
@@ -37,6 +47,11 @@ final class ConnectionGuard {
     this.vertx = vertx;
     this.idleTimeoutMs = idleTimeoutMs;
     this.maxPerAddress = maxPerAddress;
+  }
+
+  /** The server's write-idle timeout for an idle timeout of {@code idleTimeoutSec}. */
+  static int writeStallTimeoutSec(int idleTimeoutSec) {
+    return idleTimeoutSec + WRITE_STALL_GRACE_SEC;
   }
 
   /** A new connection: closed at once when its address already holds as many as it may, else given its deadline. */

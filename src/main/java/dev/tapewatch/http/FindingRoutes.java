@@ -87,7 +87,7 @@ final class FindingRoutes {
   /**
    * Server-Sent Events: every new finding (of {@code ?symbol=} and {@code ?agent=} when given) as one {@code event:
    * finding} whose data is the finding's JSON, and a comment every {@value #KEEP_ALIVE_MS} ms so that idle
-   * connections survive proxies. Outbound only; the stream ends when the client goes away.
+   * connections survive proxies. Outbound only; the stream ends when the client goes away or stops reading.
    */
   private void stream(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), Set.of("symbol", "agent"));
@@ -101,17 +101,31 @@ final class FindingRoutes {
     MessageConsumer<JsonObject> findings = vertx.eventBus().consumer(Addresses.FINDINGS, m -> {
       JsonObject f = m.body();
       if ((symbol == null || symbol.equals(f.getString("symbol")))
-          && (agent == null || agent.equals(f.getString("agent"))) && !r.writeQueueFull()) {
-        r.write("event: finding\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+          && (agent == null || agent.equals(f.getString("agent")))) {
+        send(ctx, "event: finding\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
       }
     });
     // The first line says the stream is live: in a cluster, once every node knows to send this one the findings.
-    findings.completion().onComplete(registered -> r.write(": tapewatch findings\n\n"));
-    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> r.write(": keep-alive\n\n"));
+    findings.completion().onComplete(registered -> send(ctx, ": tapewatch findings\n\n"));
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> send(ctx, ": keep-alive\n\n"));
     r.closeHandler(v -> {
       vertx.cancelTimer(keepAlive);
       findings.unregister();
     });
+  }
+
+  /**
+   * Writes to the stream, or ends it when what was written before has not gone out yet: a client that reads too
+   * slowly (a frozen tab, a stalled network) would otherwise have every finding queued for it in memory. The close
+   * takes effect once the client has read what is queued, and a page that reconnects fetches what it missed; one
+   * that never reads again is dropped by the server's write-idle timeout (see {@link ConnectionGuard}).
+   */
+  private static void send(RoutingContext ctx, String event) {
+    if (ctx.response().writeQueueFull()) {
+      ctx.request().connection().close();
+    } else {
+      ctx.response().write(event);
+    }
   }
 
   /** RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled. */

@@ -122,6 +122,7 @@ public final class HttpVerticle extends VerticleBase {
         // Plain HTTP/1.1 only: with h2c on, Vert.x makes the connection (and calls the guard) at its first complete
         // request, so a client that never finishes one would never be seen.
         .setHttp2ClearTextEnabled(false)
+        .setWriteIdleTimeout(ConnectionGuard.writeStallTimeoutSec(config.http().idleTimeoutSec()))
         // A refused body is refused before the client sends it: no "100 Continue" goes out on its own.
         .setHandle100ContinueAutomatically(false));
     ConnectionGuard guard = new ConnectionGuard(vertx, TimeUnit.SECONDS.toMillis(config.http().idleTimeoutSec()),

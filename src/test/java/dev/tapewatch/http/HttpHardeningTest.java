@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a hostile or broken client gets, driven over raw sockets against the whole service: requests Netty cannot
- * decode, bodies nobody asked for, wrong methods, connections that never finish a request or sit idle, and the
- * headers every answer carries.
+ * decode, bodies nobody asked for, wrong methods, connections that never finish a request or sit idle, stream
+ * clients that stop reading, and the headers every answer carries.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,6 +46,8 @@ class HttpHardeningTest {
       "referrer-policy", "no-referrer");
 
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+  static final Pattern ACTIVE_REQUESTS =
+      Pattern.compile("(?m)^vertx_http_server_active_requests\\{method=\"([A-Z]+)\"} (\\S+)$");
 
   private TestService svc;
 
@@ -50,6 +60,16 @@ class HttpHardeningTest {
   @AfterAll
   void stop() throws Exception {
     svc.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code vertx_http_server_active_requests} by method, read from /metrics (the scrape itself counts as a GET). */
+  private Map<String, Double> activeRequests() throws IOException {
+    Map<String, Double> out = new TreeMap<>();
+    Matcher m = ACTIVE_REQUESTS.matcher(RawHttp.exchange(svc.port(), RawHttp.get("/metrics")).body());
+    while (m.find()) {
+      out.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return out;
   }
 
   /** An error as every client gets it: the status, {"error": ...} and nothing of the server's insides. */
@@ -201,6 +221,47 @@ class HttpHardeningTest {
       assertTrue(c.closedByServer(IDLE_TIMEOUT.plusSeconds(5)), "closed once idle");
       long idleMs = (System.nanoTime() - answeredNs) / 1_000_000;
       assertTrue(idleMs >= IDLE_TIMEOUT.toMillis() - 200, "not before the idle timeout: " + idleMs + " ms");
+    }
+  }
+
+  @Test
+  void theFindingsStreamOutlivesTheIdleTimeoutWithAPingEvery15SecondsAndAClientThatStopsReadingIsDropped()
+      throws Exception {
+    String details = "x".repeat(256 * 1024);
+    int published = 100;
+    try (RawHttp reading = RawHttp.connect(svc.port());
+        RawHttp stalled = RawHttp.connectWithReceiveBuffer(svc.port(), 4096)) {
+      reading.send(RawHttp.get("/findings/stream?symbol=BTC-USD"));
+      RawHttp.Response head = reading.readHead();
+      assertEquals(200, head.status());
+      assertEquals("text/event-stream; charset=utf-8", head.header("Content-Type"));
+      assertSecurityHeaders(head);
+      reading.awaitLine(": tapewatch findings", RawHttp.READ_TIMEOUT);
+      long openNs = System.nanoTime();
+
+      stalled.send(RawHttp.get("/findings/stream?symbol=ETH-USD"));
+      assertEquals(200, stalled.readHead().status());
+      stalled.awaitLine(": tapewatch findings", RawHttp.READ_TIMEOUT);
+      for (int i = 0; i < published; i++) {
+        svc.vertx().eventBus().publish(Addresses.FINDINGS, new JsonObject().put("id", UUID.randomUUID().toString())
+            .put("ts_utc", Instant.now().toString()).put("agent", "trend_score").put("symbol", "ETH-USD")
+            .put("score", 0.5).put("label", "trend_score").put("details", new JsonObject().put("pad", details)));
+      }
+
+      reading.awaitLine(": keep-alive", Duration.ofMillis(FindingRoutes.KEEP_ALIVE_MS).plusSeconds(5));
+      long pingMs = (System.nanoTime() - openNs) / 1_000_000;
+      assertTrue(pingMs >= FindingRoutes.KEEP_ALIVE_MS - 1000, "the ping comes every 15 s: " + pingMs + " ms");
+      assertTrue(pingMs > IDLE_TIMEOUT.toMillis(), "the stream is not an idle connection");
+      reading.close();
+
+      // Not a byte of the stalled stream is read until the server has let it go: its request leaves the
+      // active-requests gauge, where the scrape that reads the gauge is then the only GET.
+      Awaitility.await("the stalled stream dropped").pollInterval(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(ConnectionGuard.writeStallTimeoutSec((int) IDLE_TIMEOUT.toSeconds()) + 10))
+          .until(this::activeRequests, active -> active.getOrDefault("GET", 0.0) == 1.0);
+      long received = stalled.drain(RawHttp.READ_TIMEOUT);
+      assertTrue(received < (long) published * details.length() / 2,
+          "dropped once its writes backed up, after " + received + " bytes");
     }
   }
 }

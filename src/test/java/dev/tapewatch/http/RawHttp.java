@@ -62,6 +62,17 @@ final class RawHttp implements Closeable {
     return new RawHttp(s);
   }
 
+  /**
+   * A connection whose receive buffer holds only {@code bytes}: once the test stops reading, the server's writes back
+   * up after a few megabytes at most, as they would for a client that stopped reading.
+   */
+  static RawHttp connectWithReceiveBuffer(int port, int bytes) throws IOException {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(bytes);
+    s.connect(new InetSocketAddress("127.0.0.1", port));
+    return new RawHttp(s);
+  }
+
   /** Sends {@code request} on a new connection, reads the answer and closes. */
   static Response exchange(int port, String request) throws IOException {
     try (RawHttp c = connect(port)) {
@@ -128,25 +139,49 @@ final class RawHttp implements Closeable {
     return b.toString();
   }
 
-  /**
-   * True once the server has closed the connection: everything it still sends is read and then the end of the
-   * stream (or a reset) comes. False when the connection is still open after {@code wait}.
-   */
-  boolean closedByServer(Duration wait) throws IOException {
-    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+  /** Reads lines until {@code expected} comes; fails when none comes for {@code wait}. */
+  void awaitLine(String expected, Duration wait) throws IOException {
+    socket.setSoTimeout((int) wait.toMillis());
     try {
-      byte[] buf = new byte[8192];
-      while (in.read(buf) >= 0) {
-        // what the server sent before closing is not what is asked here
+      while (!line().equals(expected)) {
+        // the lines before it are not what is awaited
       }
-      return true;
-    } catch (SocketTimeoutException open) {
-      return false;
-    } catch (SocketException reset) {
-      return true;
     } finally {
       socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
     }
+  }
+
+  /**
+   * True once the server has closed the connection: everything it still sends is read and then the end of the
+   * stream (or a reset) comes. False when nothing comes for {@code wait} and the connection is still open.
+   */
+  boolean closedByServer(Duration wait) throws IOException {
+    try {
+      drain(wait);
+      return true;
+    } catch (SocketTimeoutException open) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads and counts everything the server still sends until it closes the connection (or resets it); throws
+   * {@link SocketTimeoutException} when nothing comes for {@code wait} and the connection is still open.
+   */
+  long drain(Duration wait) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    long total = 0;
+    try {
+      byte[] buf = new byte[65536];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        total += n;
+      }
+    } catch (SocketException reset) {
+      // closed as well
+    } finally {
+      socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+    }
+    return total;
   }
 
   Socket socket() {
