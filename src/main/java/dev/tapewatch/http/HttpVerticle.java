@@ -82,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::noBody);
+    router.route().handler(new OriginPolicy(config.http().allowedOrigins()));
     router.get("/health").handler(ctx -> {
       new QueryParams(ctx.queryParams(), Set.of());
       JsonObject h = health.toJson(System.currentTimeMillis());

@@ -18,20 +18,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What each client may do, over raw sockets against a service with a small connection cap. Each test speaks from a
- * loopback address of its own (127.0.0.x), which the service counts as a client of its own.
+ * What each client may do, over raw sockets against a service with an admin token, one allowed other site and a small
+ * connection cap. Each test speaks from a loopback address of its own (127.0.0.x), which the service counts as a
+ * client of its own.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpAccessTest {
   static final int MAX_CONNECTIONS = 8;
+  static final String TOKEN = "s3cret-Token";
+  static final String OPS = "https://ops.example.com";
+  static final String RUN_NOW = "/agents/run-now?names=trend_score&symbol=ETH-USD&insert=false";
 
   private TestService svc;
 
   @BeforeAll
   void start() throws Exception {
-    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "7",
-        "MAX_CONNECTIONS_PER_IP", Integer.toString(MAX_CONNECTIONS)));
+    svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "7", "ADMIN_TOKEN", TOKEN,
+        "ALLOWED_ORIGINS", OPS, "MAX_CONNECTIONS_PER_IP", Integer.toString(MAX_CONNECTIONS)));
   }
 
   @AfterAll
@@ -73,5 +77,46 @@ class HttpAccessTest {
         c.close();
       }
     }
+  }
+
+  /** {@code request} sent from {@code address} on a connection of its own. */
+  private RawHttp.Response exchangeFrom(String address, String request) throws IOException {
+    try (RawHttp c = RawHttp.connectFrom(address, svc.port())) {
+      c.send(request);
+      return c.read();
+    }
+  }
+
+  private String host() {
+    return "Host: 127.0.0.1:" + svc.port();
+  }
+
+  @Test
+  void anAllowedSiteGetsCorsAnswersAndStillNeedsTheToken() throws Exception {
+    RawHttp.Response preflight = exchangeFrom("127.0.0.6", RawHttp.request("OPTIONS", RUN_NOW, host(),
+        "Origin: " + OPS, "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: authorization"));
+    assertEquals(204, preflight.status());
+    assertEquals(OPS, preflight.header("Access-Control-Allow-Origin"));
+    assertEquals("GET,POST", preflight.header("Access-Control-Allow-Methods"));
+    assertEquals("Authorization", preflight.header("Access-Control-Allow-Headers"));
+
+    RawHttp.Response ran = exchangeFrom("127.0.0.6", RawHttp.request("POST", RUN_NOW, host(), "Origin: " + OPS,
+        "Authorization: Bearer " + TOKEN));
+    assertEquals(200, ran.status(), ran.body());
+    assertEquals(OPS, ran.header("Access-Control-Allow-Origin"));
+    assertEquals("Retry-After", ran.header("Access-Control-Expose-Headers"));
+    RawHttp.Response noToken = exchangeFrom("127.0.0.6", RawHttp.request("POST", RUN_NOW, host(), "Origin: " + OPS));
+    HttpHardeningTest.assertJsonError(noToken, 401, "Authorization: Bearer <ADMIN_TOKEN>");
+    assertEquals(OPS, noToken.header("Access-Control-Allow-Origin"), "the page may read why");
+    assertEquals(OPS, exchangeFrom("127.0.0.6", RawHttp.request("GET", "/health", host(), "Origin: " + OPS))
+        .header("Access-Control-Allow-Origin"));
+  }
+
+  @Test
+  void anotherSitesPostIsRefusedEvenWithTheToken() throws Exception {
+    HttpHardeningTest.assertJsonError(exchangeFrom("127.0.0.7", RawHttp.request("POST", RUN_NOW, host(),
+        "Origin: https://evil.example", "Authorization: Bearer " + TOKEN)), 403, "cross-site request refused");
+    HttpHardeningTest.assertJsonError(exchangeFrom("127.0.0.7", RawHttp.request("POST", RUN_NOW, host(),
+        "Origin: https://ops.example.com:8443", "Authorization: Bearer " + TOKEN)), 403, "cross-site request refused");
   }
 }

@@ -264,4 +264,30 @@ class HttpHardeningTest {
           "dropped once its writes backed up, after " + received + " bytes");
     }
   }
+
+  @Test
+  void aStateChangingRequestFromAnotherSitesPageIsRefusedEvenWithoutAnAdminToken() throws Exception {
+    String runNow = "/agents/run-now?names=trend_score&symbol=BTC-USD&insert=false";
+    String host = "Host: 127.0.0.1:" + svc.port();
+    for (String foreign : List.of("https://evil.example", "null", "http://127.0.0.1", "http://localhost:" + svc.port(),
+        "http://127.0.0.1:" + svc.port() + ".evil.example", "not an origin")) {
+      assertJsonError(RawHttp.exchange(svc.port(), RawHttp.request("POST", runNow, host, "Origin: " + foreign)), 403,
+          "cross-site request refused: the page's origin is neither this service nor one of ALLOWED_ORIGINS");
+    }
+    assertEquals(200, RawHttp.exchange(svc.port(), RawHttp.request("POST", runNow, host,
+        "Origin: http://127.0.0.1:" + svc.port())).status(), "the service's own page");
+    assertEquals(200, RawHttp.exchange(svc.port(), RawHttp.request("POST", runNow, "Host: LOCALHOST:" + svc.port(),
+        "Origin: http://localhost:" + svc.port())).status(), "its own page under another name");
+    assertEquals(200, RawHttp.exchange(svc.port(), RawHttp.request("POST", runNow, host)).status(),
+        "no Origin: not a browser page (curl, a script)");
+
+    RawHttp.Response read = RawHttp.exchange(svc.port(), RawHttp.request("GET", "/health", host,
+        "Origin: https://evil.example"));
+    assertEquals(200, read.status(), "reading changes nothing");
+    assertEquals(null, read.header("Access-Control-Allow-Origin"), "CORS is off: the other page cannot read it");
+    RawHttp.Response preflight = RawHttp.exchange(svc.port(), RawHttp.request("OPTIONS", runNow, host,
+        "Origin: https://evil.example", "Access-Control-Request-Method: POST"));
+    assertEquals(405, preflight.status());
+    assertEquals(null, preflight.header("Access-Control-Allow-Origin"));
+  }
 }

@@ -83,7 +83,16 @@ final class RawHttp implements Closeable {
 
   /** {@code GET path} with a Host header and nothing else. */
   static String get(String path) {
-    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    return request("GET", path, "Host: 127.0.0.1");
+  }
+
+  /** {@code method path} with {@code headers} (each "Name: value"; a Host among them). */
+  static String request(String method, String path, String... headers) {
+    StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+    for (String h : headers) {
+      b.append(h).append("\r\n");
+    }
+    return b.append("\r\n").toString();
   }
 
   void send(String text) throws IOException {
