@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,8 @@ final class AgentRoutes {
   private final HealthView health;
   private final List<String> symbols;
   private final List<String> agentNames;
-  private final Optional<Secret> adminToken;
+  /** SHA-256 of ADMIN_TOKEN; empty when none is set. */
+  private final Optional<byte[]> tokenDigest;
 
   AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames,
       Optional<Secret> adminToken) {
@@ -32,7 +34,7 @@ final class AgentRoutes {
     this.health = health;
     this.symbols = symbols;
     this.agentNames = agentNames;
-    this.adminToken = adminToken;
+    this.tokenDigest = adminToken.map(t -> sha256(t.reveal()));
   }
 
   void mount(Router router) {
@@ -74,12 +76,26 @@ final class AgentRoutes {
     });
   }
 
+  /**
+   * {@code Bearer <token>}, the scheme in any case (scheme names are case-insensitive, RFC 9110). The token is
+   * compared as a SHA-256 digest with {@link MessageDigest#isEqual}: the time taken tells neither where a guess
+   * first differs nor how long the token is.
+   */
   private boolean authorized(String header) {
-    if (adminToken.isEmpty()) {
+    if (tokenDigest.isEmpty()) {
       return true;
     }
-    String expected = "Bearer " + adminToken.get().reveal();
-    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8));
+    String h = header == null ? "" : header.trim();
+    int space = h.indexOf(' ');
+    return space > 0 && h.substring(0, space).equalsIgnoreCase("Bearer")
+        && MessageDigest.isEqual(sha256(h.substring(space + 1).trim()), tokenDigest.get());
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 }

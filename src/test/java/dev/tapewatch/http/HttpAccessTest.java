@@ -119,4 +119,22 @@ class HttpAccessTest {
     HttpHardeningTest.assertJsonError(exchangeFrom("127.0.0.7", RawHttp.request("POST", RUN_NOW, host(),
         "Origin: https://ops.example.com:8443", "Authorization: Bearer " + TOKEN)), 403, "cross-site request refused");
   }
+
+  @Test
+  void theBearerSchemeIsMatchedInAnyCaseAndTheTokenExactly() throws Exception {
+    for (String accepted : List.of("Bearer " + TOKEN, "bearer " + TOKEN, "BEARER " + TOKEN, "Bearer   " + TOKEN)) {
+      RawHttp.Response r = exchangeFrom("127.0.0.8", RawHttp.request("POST", RUN_NOW, host(),
+          "Authorization: " + accepted));
+      assertEquals(200, r.status(), accepted + ": " + r.body());
+      assertEquals(true, r.json().getBoolean("ok"), r.body());
+    }
+    for (String refused : List.of("Bearer " + TOKEN.toLowerCase(), "Bearer " + TOKEN + "x",
+        "Bearer " + TOKEN.substring(1), "Basic " + TOKEN, "Bearer" + TOKEN, "Bearer", TOKEN)) {
+      RawHttp.Response r = exchangeFrom("127.0.0.8", RawHttp.request("POST", RUN_NOW, host(),
+          "Authorization: " + refused));
+      HttpHardeningTest.assertJsonError(r, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
+      assertEquals("Bearer", r.header("WWW-Authenticate"), refused);
+    }
+    assertEquals(401, exchangeFrom("127.0.0.8", RawHttp.request("POST", RUN_NOW, host())).status(), "no header");
+  }
 }
