@@ -1,7 +1,7 @@
 package dev.tapewatch.http;
 
 import dev.tapewatch.bus.Addresses;
-import dev.tapewatch.config.Secret;
+import dev.tapewatch.config.HttpSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,13 +28,15 @@ final class AgentRoutes {
   /** SHA-256 of ADMIN_TOKEN; empty when none is set. */
   private final Optional<byte[]> tokenDigest;
 
-  AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames,
-      Optional<Secret> adminToken) {
+  private final RateLimiter runNowLimit;
+
+  AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames, HttpSettings http) {
     this.vertx = vertx;
     this.health = health;
     this.symbols = symbols;
     this.agentNames = agentNames;
-    this.tokenDigest = adminToken.map(t -> sha256(t.reveal()));
+    this.tokenDigest = http.adminToken().map(t -> sha256(t.reveal()));
+    this.runNowLimit = new RateLimiter(http.runNowPerMin());
   }
 
   void mount(Router router) {
@@ -47,6 +49,15 @@ final class AgentRoutes {
 
   /** {@code {ok, ran: [name], results: [{agent, symbol, finding?, error?}]}}; ok is false when any result is an error. */
   private void runNow(RoutingContext ctx) {
+    // Counted before the token is checked, so that guessing it is slowed down as well.
+    long waitMs = runNowLimit.delayMs(ctx.request().remoteAddress().hostAddress(), System.currentTimeMillis());
+    if (waitMs > 0) {
+      long seconds = (waitMs + 999) / 1000;
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      JsonErrors.send(ctx, 429, "at most " + runNowLimit.perMinute() + " run-now requests a minute from one address;"
+          + " retry in " + seconds + " s");
+      return;
+    }
     if (!authorized(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       JsonErrors.send(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");

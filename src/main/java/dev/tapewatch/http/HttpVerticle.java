@@ -101,7 +101,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/bars", Addresses::bars, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
-    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);
+    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     // An endpoint asked with another method is a 405 naming the methods it takes, not a search of the static files.
     allowedMethods(router).forEach((path, allowed) -> router.route(path).handler(ctx -> notAllowed(ctx, allowed)));

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpAccessTest {
   static final int MAX_CONNECTIONS = 8;
+  /** Enough for the most run-now requests one test makes from its address (the bearer checks). */
+  static final int RUN_NOW_PER_MIN = 12;
   static final String TOKEN = "s3cret-Token";
   static final String OPS = "https://ops.example.com";
   static final String RUN_NOW = "/agents/run-now?names=trend_score&symbol=ETH-USD&insert=false";
@@ -35,7 +37,8 @@ class HttpAccessTest {
   @BeforeAll
   void start() throws Exception {
     svc = TestService.startWithVertxMetrics(Map.of("SIM_SEED", "7", "ADMIN_TOKEN", TOKEN,
-        "ALLOWED_ORIGINS", OPS, "MAX_CONNECTIONS_PER_IP", Integer.toString(MAX_CONNECTIONS)));
+        "ALLOWED_ORIGINS", OPS, "MAX_CONNECTIONS_PER_IP", Integer.toString(MAX_CONNECTIONS),
+        "RUN_NOW_PER_MIN", Integer.toString(RUN_NOW_PER_MIN)));
   }
 
   @AfterAll
@@ -136,5 +139,26 @@ class HttpAccessTest {
       assertEquals("Bearer", r.header("WWW-Authenticate"), refused);
     }
     assertEquals(401, exchangeFrom("127.0.0.8", RawHttp.request("POST", RUN_NOW, host())).status(), "no header");
+  }
+
+  @Test
+  void runNowIsLimitedPerAddressWith429AndRetryAfter() throws Exception {
+    String authorized = "Authorization: Bearer " + TOKEN;
+    for (int i = 0; i < RUN_NOW_PER_MIN; i++) {
+      assertEquals(200, exchangeFrom("127.0.0.9", RawHttp.request("POST", RUN_NOW, host(), authorized)).status(),
+          "request " + (i + 1) + " of the burst");
+    }
+    RawHttp.Response limited = exchangeFrom("127.0.0.9", RawHttp.request("POST", RUN_NOW, host(), authorized));
+    HttpHardeningTest.assertJsonError(limited, 429, "at most 12 run-now requests a minute from one address; retry in");
+    long retryAfter = Long.parseLong(limited.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60 / RUN_NOW_PER_MIN, "Retry-After: " + retryAfter);
+    assertEquals(429, exchangeFrom("127.0.0.9", RawHttp.request("POST", RUN_NOW, host())).status(),
+        "a request without the token counts too, so that guessing it is slowed down");
+    assertEquals(200, exchangeFrom("127.0.0.10", RawHttp.request("POST", RUN_NOW, host(), authorized)).status(),
+        "another address has its own allowance");
+    assertEquals(200, exchangeFrom("127.0.0.9", RawHttp.get("/agents")).status(), "only run-now is limited");
+    Awaitility.await("run-now from 127.0.0.9 once Retry-After has passed")
+        .atMost(Duration.ofSeconds(retryAfter + 5)).pollInterval(Duration.ofMillis(250))
+        .until(() -> exchangeFrom("127.0.0.9", RawHttp.request("POST", RUN_NOW, host(), authorized)).status() == 200);
   }
 }
