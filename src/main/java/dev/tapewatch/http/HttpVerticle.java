@@ -132,7 +132,14 @@ public final class HttpVerticle extends VerticleBase {
     server.invalidRequestHandler(HttpVerticle::undecodable);
     server.requestHandler(request -> {
       guard.requested(request);
-      request.response().bodyEndHandler(v -> guard.answered(request.connection()));
+      request.response().bodyEndHandler(v -> {
+        guard.answered(request.connection());
+        // The static handler pauses a request while it looks for the file and, for HEAD, answers without resuming
+        // it: unread to its end, the request would stay in vertx_http_server_active_requests for good.
+        if (!request.isEnded()) {
+          request.resume();
+        }
+      });
       SecurityHeaders.add(request.response());
       router.handle(request);
     });

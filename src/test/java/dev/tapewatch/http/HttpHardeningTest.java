@@ -290,4 +290,39 @@ class HttpHardeningTest {
     assertEquals(405, preflight.status());
     assertEquals(null, preflight.header("Access-Control-Allow-Origin"));
   }
+
+  @Test
+  void theActiveRequestsGaugeReturnsToZeroAfterEveryKindOfAnswer() throws Exception {
+    Map<String, Integer> answers = new LinkedHashMap<>();
+    answers.put(RawHttp.request("HEAD", "/", "Host: 127.0.0.1"), 200);
+    answers.put(RawHttp.request("HEAD", "/webjars/echarts/5.3.1/dist/echarts.min.js", "Host: 127.0.0.1"), 200);
+    answers.put(RawHttp.request("HEAD", "/health", "Host: 127.0.0.1"), 405);
+    answers.put(RawHttp.get("/health"), 200);
+    answers.put(RawHttp.get("/no/such/thing"), 404);
+    answers.put(RawHttp.get("/signals?symbol=NOPE"), 404);
+    answers.put(RawHttp.get("/signals?symbol=%zz"), 400);
+    answers.put(RawHttp.request("POST", "/health", "Host: 127.0.0.1"), 405);
+    answers.put(RawHttp.request("POST", "/agents/run-now", "Host: 127.0.0.1", "Content-Length: 5000"), 413);
+    answers.put(RawHttp.get("/" + "u".repeat(HttpVerticle.MAX_REQUEST_LINE_BYTES)), 414);
+    answers.put(RawHttp.request("GET", "/", "Host: 127.0.0.1", "X-Big: " + "h".repeat(HttpVerticle.MAX_HEADER_BYTES)),
+        431);
+    answers.put("GARBAGE\r\n\r\n", 400);
+    for (Map.Entry<String, Integer> a : answers.entrySet()) {
+      try (RawHttp c = RawHttp.connect(svc.port())) {
+        c.send(a.getKey());
+        RawHttp.Response r = a.getKey().startsWith("HEAD") ? c.readHead() : c.read();
+        assertEquals(a.getValue(), r.status(), a.getKey().lines().findFirst().orElseThrow());
+      }
+    }
+    try (RawHttp c = RawHttp.connect(svc.port())) {
+      c.send(RawHttp.request("HEAD", "/index.html", "Host: 127.0.0.1"));
+      assertEquals(200, c.readHead().status());
+      c.send(RawHttp.get("/health"));
+      assertEquals(200, c.read().status(), "a HEAD answer leaves its connection ready for the next request");
+    }
+    Awaitility.await("no request left active but the scrape").atMost(RawHttp.READ_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(this::activeRequests, active -> active.entrySet().stream()
+            .allMatch(e -> e.getValue() == (e.getKey().equals("GET") ? 1.0 : 0.0)));
+  }
 }
