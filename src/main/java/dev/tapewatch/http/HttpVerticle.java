@@ -117,7 +117,18 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> notAllowed(ctx, "GET, HEAD"));
     router.route().failureHandler(this::failure);
 
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = createServer(router);
+    List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
+    ready.add(server.listen(config.http().port(), "0.0.0.0"));
+    return Future.all(ready);
+  }
+
+  /**
+   * The server in front of the router: HTTP/1.x with bounded request lines and headers, every connection watched by
+   * a {@link ConnectionGuard}, and the security headers on every answer.
+   */
+  private HttpServer createServer(Router router) {
+    HttpServer s = vertx.createHttpServer(new HttpServerOptions()
         .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         // Plain HTTP/1.1 only: with h2c on, Vert.x makes the connection (and calls the guard) at its first complete
@@ -128,9 +139,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(false));
     ConnectionGuard guard = new ConnectionGuard(vertx, TimeUnit.SECONDS.toMillis(config.http().idleTimeoutSec()),
         config.http().maxConnectionsPerIp());
-    server.connectionHandler(guard::opened);
-    server.invalidRequestHandler(HttpVerticle::undecodable);
-    server.requestHandler(request -> {
+    s.connectionHandler(guard::opened);
+    s.invalidRequestHandler(HttpVerticle::undecodable);
+    s.requestHandler(request -> {
       guard.requested(request);
       request.response().bodyEndHandler(v -> {
         guard.answered(request.connection());
@@ -143,9 +154,7 @@ public final class HttpVerticle extends VerticleBase {
       SecurityHeaders.add(request.response());
       router.handle(request);
     });
-    List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
-    ready.add(server.listen(config.http().port(), "0.0.0.0"));
-    return Future.all(ready);
+    return s;
   }
 
   /** What Netty could not decode, answered in JSON like every other error rather than with its bare status. */
