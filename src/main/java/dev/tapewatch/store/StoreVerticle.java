@@ -295,10 +295,12 @@ public final class StoreVerticle extends VerticleBase {
       request.reply(answer(List.copyOf(recent), q, "memory"));
       return;
     }
+    // The buffer is read before the SELECT: a batch that commits after the SELECT's snapshot but before its answer
+    // has left the buffer by then, and would be in neither.
+    List<JsonObject> all = new ArrayList<>(pending);
     withTimeout(pool.preparedQuery(Queries.SELECT_FINDINGS).execute(Tuple.of(q.symbol(),
             q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
         .onSuccess(rows -> {
-          List<JsonObject> all = new ArrayList<>(pending);
           rows.forEach(r -> all.add(findingOf(r)));
           request.reply(answer(all, q, "postgres"));
         })
