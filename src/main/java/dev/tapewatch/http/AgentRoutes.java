@@ -1,7 +1,7 @@
 package dev.tapewatch.http;
 
 import dev.tapewatch.bus.Addresses;
-import dev.tapewatch.config.Secret;
+import dev.tapewatch.config.HttpSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,15 +25,18 @@ final class AgentRoutes {
   private final HealthView health;
   private final List<String> symbols;
   private final List<String> agentNames;
-  private final Optional<Secret> adminToken;
+  /** SHA-256 of ADMIN_TOKEN; empty when none is set. */
+  private final Optional<byte[]> tokenDigest;
 
-  AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames,
-      Optional<Secret> adminToken) {
+  private final RateLimiter runNowLimit;
+
+  AgentRoutes(Vertx vertx, HealthView health, List<String> symbols, List<String> agentNames, HttpSettings http) {
     this.vertx = vertx;
     this.health = health;
     this.symbols = symbols;
     this.agentNames = agentNames;
-    this.adminToken = adminToken;
+    this.tokenDigest = http.adminToken().map(t -> sha256(t.reveal()));
+    this.runNowLimit = new RateLimiter(http.runNowPerMin());
   }
 
   void mount(Router router) {
@@ -45,9 +49,18 @@ final class AgentRoutes {
 
   /** {@code {ok, ran: [name], results: [{agent, symbol, finding?, error?}]}}; ok is false when any result is an error. */
   private void runNow(RoutingContext ctx) {
+    // Counted before the token is checked, so that guessing it is slowed down as well.
+    long waitMs = runNowLimit.delayMs(ctx.request().remoteAddress().hostAddress(), System.currentTimeMillis());
+    if (waitMs > 0) {
+      long seconds = (waitMs + 999) / 1000;
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      JsonErrors.send(ctx, 429, "at most " + runNowLimit.perMinute() + " run-now requests a minute from one address;"
+          + " retry in " + seconds + " s");
+      return;
+    }
     if (!authorized(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      HttpVerticle.error(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
+      JsonErrors.send(ctx, 401, "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>");
       return;
     }
     QueryParams q = new QueryParams(ctx.queryParams(), Set.of("names", "symbol", "insert"));
@@ -74,12 +87,26 @@ final class AgentRoutes {
     });
   }
 
+  /**
+   * {@code Bearer <token>}, the scheme in any case (scheme names are case-insensitive, RFC 9110). The token is
+   * compared as a SHA-256 digest with {@link MessageDigest#isEqual}: the time taken tells neither where a guess
+   * first differs nor how long the token is.
+   */
   private boolean authorized(String header) {
-    if (adminToken.isEmpty()) {
+    if (tokenDigest.isEmpty()) {
       return true;
     }
-    String expected = "Bearer " + adminToken.get().reveal();
-    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8));
+    String h = header == null ? "" : header.trim();
+    int space = h.indexOf(' ');
+    return space > 0 && h.substring(0, space).equalsIgnoreCase("Bearer")
+        && MessageDigest.isEqual(sha256(h.substring(space + 1).trim()), tokenDigest.get());
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 }

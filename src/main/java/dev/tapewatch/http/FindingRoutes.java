@@ -63,7 +63,7 @@ final class FindingRoutes {
         .map(reply -> reply.body().getJsonArray("findings"))
         .onFailure(e -> {
           ctx.response().putHeader("Retry-After", "1");
-          HttpVerticle.error(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
+          JsonErrors.send(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
         });
   }
 
@@ -87,7 +87,7 @@ final class FindingRoutes {
   /**
    * Server-Sent Events: every new finding (of {@code ?symbol=} and {@code ?agent=} when given) as one {@code event:
    * finding} whose data is the finding's JSON, and a comment every {@value #KEEP_ALIVE_MS} ms so that idle
-   * connections survive proxies. Outbound only; the stream ends when the client goes away.
+   * connections survive proxies. Outbound only; the stream ends when the client goes away or stops reading.
    */
   private void stream(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), Set.of("symbol", "agent"));
@@ -98,12 +98,12 @@ final class FindingRoutes {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
-    MessageConsumer<JsonObject> findings = relay(Addresses.FINDINGS, "finding", symbol, agent, r);
-    MessageConsumer<JsonObject> outcomes = relay(Addresses.FINDING_OUTCOMES, "outcome", symbol, agent, r);
+    MessageConsumer<JsonObject> findings = relay(Addresses.FINDINGS, "finding", symbol, agent, ctx);
+    MessageConsumer<JsonObject> outcomes = relay(Addresses.FINDING_OUTCOMES, "outcome", symbol, agent, ctx);
     // The first line says the stream is live: in a cluster, once every node knows to send this one the findings.
     Future.all(findings.completion(), outcomes.completion())
-        .onComplete(registered -> r.write(": tapewatch findings\n\n"));
-    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> r.write(": keep-alive\n\n"));
+        .onComplete(registered -> send(ctx, ": tapewatch findings\n\n"));
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> send(ctx, ": keep-alive\n\n"));
     r.closeHandler(v -> {
       vertx.cancelTimer(keepAlive);
       findings.unregister();
@@ -116,14 +116,29 @@ final class FindingRoutes {
    * finding's (an outcome carries its finding's id).
    */
   private MessageConsumer<JsonObject> relay(String address, String event, String symbol, String agent,
-      HttpServerResponse r) {
+      RoutingContext ctx) {
     return vertx.eventBus().consumer(address, m -> {
       JsonObject f = m.body();
       if ((symbol == null || symbol.equals(f.getString("symbol")))
-          && (agent == null || agent.equals(f.getString("agent"))) && !r.writeQueueFull()) {
-        r.write("event: " + event + "\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+          && (agent == null || agent.equals(f.getString("agent")))) {
+        send(ctx, "event: " + event + "\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
       }
     });
+  }
+
+
+  /**
+   * Writes to the stream, or ends it when what was written before has not gone out yet: a client that reads too
+   * slowly (a frozen tab, a stalled network) would otherwise have every finding queued for it in memory. The close
+   * takes effect once the client has read what is queued, and a page that reconnects fetches what it missed; one
+   * that never reads again is dropped by the server's write-idle timeout (see {@link ConnectionGuard}).
+   */
+  private static void send(RoutingContext ctx, String event) {
+    if (ctx.response().writeQueueFull()) {
+      ctx.request().connection().close();
+    } else {
+      ctx.response().write(event);
+    }
   }
 
   /** RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled. */

@@ -6,6 +6,8 @@ import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.market.SymbolState;
 import dev.tapewatch.tape.Timeframe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,7 +16,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -22,8 +27,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
+  static final int MAX_REQUEST_LINE_BYTES = 4096;
+  static final int MAX_HEADER_BYTES = 8192;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
   private static final List<String> TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::label).toList();
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -71,6 +81,8 @@ public final class HttpVerticle extends VerticleBase {
         }));
 
     Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::noBody);
+    router.route().handler(new OriginPolicy(config.http().allowedOrigins()));
     router.get("/health").handler(ctx -> {
       new QueryParams(ctx.queryParams(), Set.of());
       JsonObject h = health.toJson(System.currentTimeMillis());
@@ -89,9 +101,11 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/bars", Addresses.Market.BARS::of, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
-    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http().adminToken()).mount(router);
+    new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     new ScorecardRoutes(vertx, config.symbols(), config.scorecard().horizons()).mount(router);
+    // An endpoint asked with another method is a 405 naming the methods it takes, not a search of the static files.
+    allowedMethods(router).forEach((path, allowed) -> router.route(path).handler(ctx -> notAllowed(ctx, allowed)));
     // Front-end libraries come from WebJars on the classpath, so the page needs no build step and no copied file.
     // The files are UTF-8 whatever the JVM's default charset: without LANG, Java 17 would announce US-ASCII.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
@@ -99,14 +113,94 @@ public final class HttpVerticle extends VerticleBase {
     // The page changes with every release: browsers revalidate it rather than keep a day-old copy.
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
-    router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path()));
-    router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed here"));
+    router.errorHandler(404, ctx -> JsonErrors.send(ctx, 404, "no such endpoint: " + ctx.request().path()));
+    // The router's own 405s can only come from the static files now.
+    router.errorHandler(405, ctx -> notAllowed(ctx, "GET, HEAD"));
     router.route().failureHandler(this::failure);
 
-    server = vertx.createHttpServer();
+    server = createServer(router);
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
-    ready.add(server.requestHandler(router).listen(config.http().port(), "0.0.0.0"));
+    ready.add(server.listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);
+  }
+
+  /**
+   * The server in front of the router: HTTP/1.x with bounded request lines and headers, every connection watched by
+   * a {@link ConnectionGuard}, and the security headers on every answer.
+   */
+  private HttpServer createServer(Router router) {
+    HttpServer s = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        // Plain HTTP/1.1 only: with h2c on, Vert.x makes the connection (and calls the guard) at its first complete
+        // request, so a client that never finishes one would never be seen.
+        .setHttp2ClearTextEnabled(false)
+        .setWriteIdleTimeout(ConnectionGuard.writeStallTimeoutSec(config.http().idleTimeoutSec()))
+        // A refused body is refused before the client sends it: no "100 Continue" goes out on its own.
+        .setHandle100ContinueAutomatically(false));
+    ConnectionGuard guard = new ConnectionGuard(vertx, TimeUnit.SECONDS.toMillis(config.http().idleTimeoutSec()),
+        config.http().maxConnectionsPerIp());
+    s.connectionHandler(guard::opened);
+    s.invalidRequestHandler(HttpVerticle::undecodable);
+    s.requestHandler(request -> {
+      guard.requested(request);
+      request.response().bodyEndHandler(v -> {
+        guard.answered(request.connection());
+        // The static handler pauses a request while it looks for the file and, for HEAD, answers without resuming
+        // it: unread to its end, the request would stay in vertx_http_server_active_requests for good.
+        if (!request.isEnded()) {
+          request.resume();
+        }
+      });
+      SecurityHeaders.add(request.response());
+      router.handle(request);
+    });
+    return s;
+  }
+
+  /** What Netty could not decode, answered in JSON like every other error rather than with its bare status. */
+  private static void undecodable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      JsonErrors.refuse(request, 414, "request line longer than " + MAX_REQUEST_LINE_BYTES + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      JsonErrors.refuse(request, 431, "request headers larger than " + MAX_HEADER_BYTES + " bytes");
+    } else {
+      JsonErrors.refuse(request, 400, "malformed HTTP request");
+    }
+  }
+
+  /**
+   * No endpoint reads a request body (every parameter is in the query string), so a request that announces one is
+   * refused at once, before any of it is read, and its connection closed.
+   */
+  private static void noBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    if (request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))) {
+      JsonErrors.refuse(request, 413, "no endpoint takes a request body; parameters go in the query string");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Each path routed so far with the methods it takes, as an Allow header lists them. */
+  private static Map<String, String> allowedMethods(Router router) {
+    Map<String, Set<String>> byPath = new TreeMap<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() != null && !route.methods().isEmpty()) {
+        route.methods().forEach(m -> byPath.computeIfAbsent(route.getPath(), p -> new TreeSet<>()).add(m.name()));
+      }
+    }
+    Map<String, String> out = new TreeMap<>();
+    byPath.forEach((path, methods) -> out.put(path, String.join(", ", methods)));
+    return out;
+  }
+
+  private static void notAllowed(RoutingContext ctx, String allowed) {
+    ctx.response().putHeader("Allow", allowed);
+    JsonErrors.send(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path()
+        + "; allowed: " + allowed);
   }
 
   private void marketRoute(Router router, String path, Function<String, String> address) {
@@ -135,35 +229,27 @@ public final class HttpVerticle extends VerticleBase {
   private static void unavailable(RoutingContext ctx, String symbol, boolean awaitingOwner, Throwable e) {
     if (awaitingOwner) {
       ctx.response().putHeader("Retry-After", "2");
-      error(ctx, 503, symbol + " has no owner right now (its node left the cluster, or the cluster is still"
+      JsonErrors.send(ctx, 503, symbol + " has no owner right now (its node left the cluster, or the cluster is still"
           + " forming) and another node is taking it over; retry in a few seconds");
       return;
     }
     String why = e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
         ? "did not answer within " + QUERY_TIMEOUT_MS + " ms" : "is not available";
     ctx.response().putHeader("Retry-After", "1");
-    error(ctx, 503, "market state of " + symbol + " " + why);
+    JsonErrors.send(ctx, 503, "market state of " + symbol + " " + why);
   }
 
   private void failure(RoutingContext ctx) {
     Throwable e = ctx.failure();
     if (e instanceof QueryParams.BadRequest bad) {
-      error(ctx, bad.status, bad.getMessage());
+      JsonErrors.send(ctx, bad.status, bad.getMessage());
       return;
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
       LOG.error("request " + ctx.request().path() + " failed", e);
     }
-    error(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
-  }
-
-  static void error(RoutingContext ctx, int status, String message) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", message).encode());
+    JsonErrors.send(ctx, status, status >= 500 ? "internal error" : "request failed with status " + status);
   }
 
   /** The port actually bound (useful with HTTP_PORT=0). */

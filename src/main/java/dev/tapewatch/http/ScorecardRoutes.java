@@ -70,7 +70,7 @@ final class ScorecardRoutes {
     Horizon horizon = chosen(horizonLabel == null ? horizonLabels.get(0) : horizonLabel).get(0);
     Calibration.Reading reading = Calibration.reading().orElse(null);
     if (reading == null) {
-      HttpVerticle.error(ctx, 404, "no agent declares a probability reading to calibrate");
+      JsonErrors.send(ctx, 404, "no agent declares a probability reading to calibrate");
       return;
     }
     scored(ctx, symbol, reading.agent(), null).onSuccess(found -> vertx.executeBlocking(() -> {
@@ -97,7 +97,7 @@ final class ScorecardRoutes {
         .map(reply -> reply.body())
         .onFailure(e -> {
           ctx.response().putHeader("Retry-After", "1");
-          HttpVerticle.error(ctx, 503, "findings store did not answer within " + FindingRoutes.STORE_TIMEOUT_MS
+          JsonErrors.send(ctx, 503, "findings store did not answer within " + FindingRoutes.STORE_TIMEOUT_MS
               + " ms");
         });
   }

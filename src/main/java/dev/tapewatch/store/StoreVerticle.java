@@ -378,17 +378,19 @@ public final class StoreVerticle extends VerticleBase {
       request.reply(answer(q.take(recent.newestFirst()), "memory"));
       return;
     }
+    // The buffer is read before the SELECT: a batch that commits after the SELECT's snapshot but before its answer
+    // has left the buffer by then, and would be in neither. The unwritten findings are few while the database answers.
+    List<Kept> candidates = new ArrayList<>();
+    pending.forEach(f -> {
+      Kept k = Kept.of(f);
+      if (q.matches(k)) {
+        candidates.add(k);
+      }
+    });
     withTimeout(pool.preparedQuery(Queries.SELECT_FINDINGS).execute(Tuple.of(q.symbol(),
             q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
         .onSuccess(rows -> {
-          // The unwritten findings are few while the database answers; the rows come newest first and at most limit.
-          List<Kept> candidates = new ArrayList<>();
-          pending.forEach(f -> {
-            Kept k = Kept.of(f);
-            if (q.matches(k)) {
-              candidates.add(k);
-            }
-          });
+          // The rows come newest first and at most limit.
           rows.forEach(r -> candidates.add(keptOf(r)));
           // Stable: of a finding both unwritten and already in a row (its write just committed), or heard twice, the
           // first copy is the one answered.

@@ -43,6 +43,10 @@ class TapewatchConfigTest {
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), c.symbols());
     assertEquals("BTC-USD", c.defaultSymbol());
     assertEquals(8080, c.http().port());
+    assertEquals(60, c.http().idleTimeoutSec());
+    assertEquals(List.of(), c.http().allowedOrigins());
+    assertEquals(256, c.http().maxConnectionsPerIp());
+    assertEquals(30, c.http().runNowPerMin());
     assertEquals(FeedMode.Kind.SIM, c.feed().mode().kind());
     assertEquals("sim", c.feed().mode().label());
     assertEquals(50_000, c.market().tradesMax());
@@ -181,6 +185,19 @@ class TapewatchConfigTest {
   }
 
   @Test
+  void allowedOriginsAreReadAsBrowsersWriteThem() {
+    HttpSettings http = load("ALLOWED_ORIGINS", " HTTPS://Ops.Example.com:443 , http://localhost:3000,http://[::1]:80")
+        .http();
+    assertEquals(List.of("https://ops.example.com", "http://localhost:3000", "http://[::1]"),
+        http.allowedOrigins().stream().map(WebOrigin::toString).toList());
+    WebOrigin ops = http.allowedOrigins().get(0);
+    assertTrue(ops.hosts("OPS.example.com", -1), "no port in Host: the scheme's default");
+    assertTrue(ops.hosts("ops.example.com", 443));
+    assertFalse(ops.hosts("ops.example.com", 8443));
+    assertFalse(ops.hosts("ops.example.com.evil.test", -1));
+  }
+
+  @Test
   void unrelatedEnvironmentVariablesAreIgnored() {
     TapewatchConfig c = load("PATH", "/usr/bin", "symbol", "", "HTTP_PORT_X", "nope", "FOO", "bar");
     assertEquals(TapewatchConfig.load(Map.of()), c);
@@ -222,6 +239,12 @@ class TapewatchConfigTest {
     a.add(Arguments.of("TS_INTERVAL", "15s", integer + "1 to 86400"));
     a.add(Arguments.of("MACRO_WINDOW_MINUTES", "721", integer + "1 to 720"));
     a.add(Arguments.of("LLM_MIN_INTERVAL", "-5", integer + "0 to 86400"));
+    a.add(Arguments.of("HTTP_IDLE_TIMEOUT_SEC", "0", integer + "1 to 3600"));
+    a.add(Arguments.of("HTTP_IDLE_TIMEOUT_SEC", "60s", integer + "1 to 3600"));
+    a.add(Arguments.of("MAX_CONNECTIONS_PER_IP", "0", integer + "1 to 100000"));
+    a.add(Arguments.of("MAX_CONNECTIONS_PER_IP", "unlimited", integer + "1 to 100000"));
+    a.add(Arguments.of("RUN_NOW_PER_MIN", "0", integer + "1 to 6000"));
+    a.add(Arguments.of("RUN_NOW_PER_MIN", "1.5", integer + "1 to 6000"));
     for (String v : List.of("fast", "-1", "NaN", "Infinity", "1e400", "1,5", "")) {
       a.add(Arguments.of("REPLAY_SPEED", v, decimal + "0.0 to 1000000.0"));
     }
@@ -271,6 +294,12 @@ class TapewatchConfigTest {
     }
     a.add(Arguments.of("COINBASE_REST_URL", "", "a non-empty value"));
     a.add(Arguments.of("OPENAI_MODEL", "", "a non-empty value"));
+    // origins
+    for (String v : List.of("*", "null", "ops.example.com", "https://ops.example.com/", "https://ops.example.com/app",
+        "https://ops.example.com?x=1", "https://user@ops.example.com", "ftp://ops.example.com", "https://",
+        "https://a.example.com,,https://b.example.com", "https://a.example.com;https://b.example.com")) {
+      a.add(Arguments.of("ALLOWED_ORIGINS", v, "a comma list of origins like https://ops.example.com"));
+    }
     // cluster
     a.add(Arguments.of("CLUSTER", "maybe", bool));
     a.add(Arguments.of("CLUSTER_DISCOVERY", "multicast", "tcp or kubernetes"));

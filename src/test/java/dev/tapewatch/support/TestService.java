@@ -2,6 +2,8 @@ package dev.tapewatch.support;
 
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,9 +33,23 @@ public final class TestService {
 
   /** Starts the service with {@code env} over the defaults and an unused HTTP port; waits until it listens. */
   public static TestService start(Vertx vertx, Map<String, String> env) throws Exception {
+    return start(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), env);
+  }
+
+  /**
+   * The same on a Vert.x of its own that reports its HTTP server, event bus and pools to the /metrics the service
+   * serves, as in production; the caller closes it ({@code vertx().close()}).
+   */
+  public static TestService startWithVertxMetrics(Map<String, String> env) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return start(TapewatchApp.vertxWithMetrics(registry), registry, env);
+  }
+
+  private static TestService start(Vertx vertx, PrometheusMeterRegistry registry, Map<String, String> env)
+      throws Exception {
     Map<String, String> all = new HashMap<>(env);
     all.put("HTTP_PORT", Integer.toString(freePort()));
-    int port = TapewatchApp.deploy(vertx, TapewatchConfig.load(all))
+    int port = TapewatchApp.start(vertx, TapewatchConfig.load(all), registry, null).map(TapewatchApp::port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new TestService(vertx, port);
   }

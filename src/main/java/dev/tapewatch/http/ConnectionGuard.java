@@ -1,0 +1,106 @@
+package dev.tapewatch.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one client may hold of the server: a number of connections per address, and time. A connection must bring a
+ * complete request head within {@link #HEAD_TIMEOUT_MS} of opening, and once answered its next one within the idle
+ * timeout, or it is closed. Both deadlines run from a fixed instant, not from the last byte received, so a client
+ * that sends its headers a byte at a time (slowloris) cannot stretch them; while a request is being answered none
+ * runs, so a long answer such as the findings stream is never taken for an idle connection. Used on the HTTP
+ * verticle's event loop only.
+ *
+ * <p>A client that stops reading is another matter: closing its connection waits until what was written has gone
+ * out, which is never. Such a connection is dropped outright by the server's write-idle timeout
+ * ({@link #writeStallTimeoutSec}), which fires when no write has completed for that long.
+ */
+final class ConnectionGuard {
+  static final long HEAD_TIMEOUT_MS = 10_000;
+  /**
+   * How much longer than the idle timeout a connection may go without a completed write: more than an answer takes
+   * to start (run-now waits up to 10 s for the agents) and than the findings stream's ping interval (15 s), so that
+   * only a client that stopped reading reaches it.
+   */
+  static final int WRITE_STALL_GRACE_SEC = 20;
+
+  private final Vertx vertx;
+  private final long idleTimeoutMs;
+  private final int maxPerAddress;
+  private final Map<String, Integer> openByAddress = new HashMap<>();
+  private final Map<HttpConnection, Tracked> connections = new HashMap<>();
+
+  private static final class Tracked {
+    final String address;
+    long deadline = -1;
+    int unanswered;
+
+    Tracked(String address) {
+      this.address = address;
+    }
+  }
+
+  ConnectionGuard(Vertx vertx, long idleTimeoutMs, int maxPerAddress) {
+    this.vertx = vertx;
+    this.idleTimeoutMs = idleTimeoutMs;
+    this.maxPerAddress = maxPerAddress;
+  }
+
+  /** The server's write-idle timeout for an idle timeout of {@code idleTimeoutSec}. */
+  static int writeStallTimeoutSec(int idleTimeoutSec) {
+    return idleTimeoutSec + WRITE_STALL_GRACE_SEC;
+  }
+
+  /** A new connection: closed at once when its address already holds as many as it may, else given its deadline. */
+  void opened(HttpConnection connection) {
+    String address = connection.remoteAddress().hostAddress();
+    int open = openByAddress.getOrDefault(address, 0);
+    if (open >= maxPerAddress) {
+      connection.close();
+      return;
+    }
+    openByAddress.put(address, open + 1);
+    Tracked t = new Tracked(address);
+    connections.put(connection, t);
+    connection.closeHandler(v -> closed(connection));
+    expire(connection, t, HEAD_TIMEOUT_MS);
+  }
+
+  /** A request head arrived complete: no deadline runs until it is answered. */
+  void requested(HttpServerRequest request) {
+    Tracked t = connections.get(request.connection());
+    if (t != null) {
+      t.unanswered++;
+      cancel(t);
+    }
+  }
+
+  /** An answer was sent: once nothing is left to answer, the next request must come within the idle timeout. */
+  void answered(HttpConnection connection) {
+    Tracked t = connections.get(connection);
+    if (t != null && --t.unanswered == 0) {
+      expire(connection, t, idleTimeoutMs);
+    }
+  }
+
+  private void expire(HttpConnection connection, Tracked t, long afterMs) {
+    cancel(t);
+    t.deadline = vertx.setTimer(afterMs, id -> connection.close());
+  }
+
+  private void cancel(Tracked t) {
+    if (t.deadline >= 0) {
+      vertx.cancelTimer(t.deadline);
+      t.deadline = -1;
+    }
+  }
+
+  private void closed(HttpConnection connection) {
+    Tracked t = connections.remove(connection);
+    cancel(t);
+    openByAddress.computeIfPresent(t.address, (a, n) -> n == 1 ? null : n - 1);
+  }
+}
