@@ -74,7 +74,9 @@ public final class BacktestCommand {
     settings.put("LLM_ENABLE", "false");
     settings.put("CLUSTER", "false");
     settings.putIfAbsent("LOG_LEVEL", "WARN");
-    settings.putIfAbsent("SYMBOL", String.join(",", products(tape)));
+    if (!settings.containsKey("SYMBOL")) {
+      settings.put("SYMBOL", String.join(",", products(tape)));
+    }
     TapewatchConfig config = Main.configuration(settings);
     Logging.configure(config.logs());
     Files.createDirectories(dir);
@@ -134,7 +136,10 @@ public final class BacktestCommand {
           boolean done = m.body().getBoolean("replay_finished", false);
           progress.println("backtest: " + m.body().getLong("messages", 0L) + " messages read"
               + (done ? ", tape finished" : ""));
-          if (done) {
+          String error = m.body().getString("last_error");
+          if (done && error != null) {
+            finished.tryFail("the replay stopped: " + error);
+          } else if (done) {
             finished.tryComplete();
           }
         }).completion());
@@ -143,8 +148,13 @@ public final class BacktestCommand {
         .compose(v -> finished.future())
         // Each symbol's verticle answers after the batches before it: every outcome the tape resolves is in.
         .compose(v -> Future.all(config.symbols().stream().map(s -> bus.<JsonObject>request(
-            Addresses.Market.STATUS.of(s), new JsonObject()).onSuccess(status -> lastTrades.add(
-                status.body().getLong("last_trade_ms", Long.MIN_VALUE)))).toList()))
+            Addresses.Market.STATUS.of(s), new JsonObject()).onSuccess(status -> {
+              // Null for a symbol the tape never traded.
+              Long last = status.body().getLong("last_trade_ms");
+              if (last != null) {
+                lastTrades.add(last);
+              }
+            })).toList()))
         // The tape is over at its last trade: every bar up to then is closed.
         .compose(v -> BarPrices.ask(vertx, new TreeSet<>(config.symbols()),
             lastTrades.stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE), 10_000))

@@ -63,9 +63,9 @@ class CommandsTest {
     assertTrue(first.err().contains("tape finished"), first.err());
     List<JsonObject> found = findings(dir.resolve("one/findings.ndjson"));
     // TS_INTERVAL 15 s over the hour from 2026-01-01T00:00:00Z: a reading per symbol at every 15 s from 00:00:15 to
-    // 01:00:00, the time of the tape's last tickers.
+    // 00:59:45, the last before the tape's last trade (its last tickers, at 01:00:00, do not keep the clock).
     long readings = found.stream().filter(f -> f.getString("label").equals("trend_score")).count();
-    assertEquals(2 * 240, readings);
+    assertEquals(2 * 239, readings);
     for (JsonObject f : found) {
       assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details", "ref_price", "outcomes"),
           f.fieldNames());
@@ -94,6 +94,12 @@ class CommandsTest {
     Run second = tapewatch(Map.of(), "backtest", "tape.ndjson.gz", "--out", "two");
     assertEquals(0, second.exit(), second.err());
     assertEquals(withoutIds(found), withoutIds(findings(dir.resolve("two/findings.ndjson"))), "deterministic");
+
+    // A symbol the tape never trades has no findings and no baseline, and spoils nothing.
+    Run untraded = tapewatch(Map.of("SYMBOL", "BTC-USD,ETH-USD,XRP-USD"), "backtest", "tape.ndjson.gz", "--out",
+        "three");
+    assertEquals(0, untraded.exit(), untraded.err());
+    assertEquals(withoutIds(found), withoutIds(findings(dir.resolve("three/findings.ndjson"))));
   }
 
   private static List<String> withoutIds(List<JsonObject> findings) {

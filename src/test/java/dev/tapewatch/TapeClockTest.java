@@ -89,21 +89,42 @@ class TapeClockTest {
   }
 
   @Test
-  void agentsRunAtTheTapesTimesSeeTheTapeUpToThemAndGiveTheSameFindingsAtAnySpeed() throws Exception {
-    Path tape = tape();
-    Map<String, TreeMap<Long, Double>> prices = prices(tape);
-    List<JsonObject> fast = replayFindings(tape, "0");
-    long last = START + (TRADES - 1) * 2_200L + 700;
-
-    List<Long> readings = fast.stream().filter(f -> f.getString("agent").equals("trend_score")
-            && f.getString("label").equals("trend_score") && f.getString("symbol").equals("BTC-USD"))
+  void aQuoteStampedFarAwayNeitherStartsNorMovesTheClock() throws Exception {
+    Path clean = tape();
+    List<String> lines = new ArrayList<>();
+    // Stray tickers before the first trade: one from 2099, one from 1970.
+    for (String time : List.of("2099-01-01T00:00:00Z", "1970-01-02T00:00:00Z")) {
+      lines.add(new JsonObject().put("type", "ticker").put("product_id", "BTC-USD").put("best_bid", "99999")
+          .put("best_ask", "100001").put("time", time).encode());
+    }
+    lines.addAll(Files.readAllLines(clean));
+    Path poisoned = Files.write(dir.resolve("poisoned.ndjson"), lines);
+    List<Long> readings = replayFindings(poisoned, "0").stream()
+        .filter(f -> f.getString("label").equals("trend_score") && f.getString("symbol").equals("BTC-USD"))
         .map(f -> Instant.parse(f.getString("ts_utc")).toEpochMilli()).sorted().toList();
-    // TS_INTERVAL 15 s: one reading at every multiple of 15 s from the first trade (10:00:03) to the last (10:07:21).
+    assertEquals(expectedReadings(), readings, "the same tape times as without the stray quotes");
+  }
+
+  /** TS_INTERVAL 15 s: one reading at every multiple of 15 s from the first trade (10:00:03) to the last (10:07:21). */
+  private static List<Long> expectedReadings() {
+    long last = START + (TRADES - 1) * 2_200L + 700;
     List<Long> expected = new ArrayList<>();
     for (long t = START - 3_000 + 15_000; t <= last; t += 15_000) {
       expected.add(t);
     }
-    assertEquals(expected, readings);
+    return expected;
+  }
+
+  @Test
+  void agentsRunAtTheTapesTimesSeeTheTapeUpToThemAndGiveTheSameFindingsAtAnySpeed() throws Exception {
+    Path tape = tape();
+    Map<String, TreeMap<Long, Double>> prices = prices(tape);
+    List<JsonObject> fast = replayFindings(tape, "0");
+
+    List<Long> readings = fast.stream().filter(f -> f.getString("agent").equals("trend_score")
+            && f.getString("label").equals("trend_score") && f.getString("symbol").equals("BTC-USD"))
+        .map(f -> Instant.parse(f.getString("ts_utc")).toEpochMilli()).sorted().toList();
+    assertEquals(expectedReadings(), readings);
 
     for (JsonObject f : fast) {
       long t = Instant.parse(f.getString("ts_utc")).toEpochMilli();

@@ -112,10 +112,12 @@ public final class AgentVerticle extends VerticleBase {
     if (added.isEmpty()) {
       return done;
     }
-    if (entry.agent().remembers()) {
+    // On the tape clock the tape is the whole history: findings and postures of another run (an earlier replay, the
+    // live service) would make two replays of one tape differ.
+    if (entry.agent().remembers() && clock == AgentClock.WALL) {
       done = done.compose(v -> recall(added));
     }
-    if (entry.agent().descriptor().keepsPosture()) {
+    if (entry.agent().descriptor().keepsPosture() && clock == AgentClock.WALL) {
       done = done.compose(v -> restorePostures(added));
     }
     return done.compose(v -> Future.join(added.stream().filter(s -> share.contains(s) && !ready.containsKey(s))
@@ -190,7 +192,12 @@ public final class AgentVerticle extends VerticleBase {
           .put("symbol", symbol).put("error", "disabled (" + entry.disabledBy() + ")"))));
       return;
     }
-    long nowMs = clock == AgentClock.TAPE && lastTickMs >= 0 ? lastTickMs : System.currentTimeMillis();
+    if (clock == AgentClock.TAPE && lastTickMs < 0) {
+      request.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("agent", entry.name())
+          .put("symbol", symbol).put("error", "no tape time yet: the replay has not reached this agent's first run"))));
+      return;
+    }
+    long nowMs = clock == AgentClock.TAPE ? lastTickMs : System.currentTimeMillis();
     runAll(symbol, insert, nowMs).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
   }
 

@@ -62,7 +62,6 @@ public final class FeedSink {
   }
 
   public void quote(Quote q, long receivedNanos) {
-    advanceTo(q.timeMs());
     Pending p = pending.get(q.symbol());
     if (p.isEmpty()) {
       p.firstNanos = receivedNanos;
@@ -71,12 +70,18 @@ public final class FeedSink {
   }
 
   /**
-   * On the tape clock, before anything of time {@code t} is delivered: every agent due at a tape time before t runs,
-   * after everything up to that time has been delivered.
+   * On the tape clock, before a trade of time {@code t} is delivered: every agent due at a tape time before t runs,
+   * after everything up to that time has been delivered. Trades keep the clock, quotes do not: a quote cannot start it
+   * or move it, whatever its stamp. A jump of more than {@link TapeClock#MAX_SILENT_GAP_MS} (a tape with a long hole,
+   * or a first trade stamped far from the rest) runs no tick over the gap: the clock starts again at t.
    */
   private void advanceTo(long t) {
     if (clock == null) {
       return;
+    }
+    if (t - clock.next(t) > TapeClock.MAX_SILENT_GAP_MS) {
+      flush();
+      clock.restartAt(t);
     }
     while (clock.next(t) < t) {
       flush();
@@ -85,7 +90,7 @@ public final class FeedSink {
     newestMs = Math.max(newestMs, t);
   }
 
-  /** At the end of a tape on the tape clock: the agents due up to its newest time run too. */
+  /** At the end of a tape on the tape clock: the agents due up to its newest trade run too. */
   void finish() {
     if (clock == null || newestMs == Long.MIN_VALUE) {
       return;

@@ -4,6 +4,9 @@ import dev.tapewatch.bus.Addresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +18,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class TapeClock {
   static final long NEVER = Long.MAX_VALUE;
+  /**
+   * The longest stretch of tape without trades that agents still run through tick by tick (every agent, every symbol,
+   * at every due time): beyond it the clock starts again at the next trade, so one trade stamped years away cannot
+   * make millions of runs.
+   */
+  static final long MAX_SILENT_GAP_MS = 6 * 3_600_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(TapeClock.class);
   private static final long UNASKED = Long.MIN_VALUE;
   /** A tick runs every due agent on every symbol: generous, but bounded so a wedged agent cannot hang the replay. */
   private static final long TICK_TIMEOUT_MS = 120_000;
@@ -32,6 +42,13 @@ final class TapeClock {
       next = ask(new JsonObject().put("from_ms", firstMs));
     }
     return next;
+  }
+
+  /** Skips the ticks before {@code tMs}: the next is the first due at or after it. */
+  void restartAt(long tMs) {
+    LOG.warn("tape clock: no trade from " + Instant.ofEpochMilli(next) + " to " + Instant.ofEpochMilli(tMs)
+        + "; agents do not run over that gap");
+    next = ask(new JsonObject().put("from_ms", tMs));
   }
 
   /** Runs the agents due at {@link #next} and learns the time after. */

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class SymbolVerticle extends VerticleBase {
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
   private static final Logger LOG = LoggerFactory.getLogger(SymbolVerticle.class);
+  /** How far back a symbol taken up looks for owed outcomes: an outage up to a day still marks them missed. */
+  static final long RECALL_MS = 86_400_000L;
 
   private final SymbolState state;
   private final List<Horizon> horizons;
@@ -92,7 +94,7 @@ public final class SymbolVerticle extends VerticleBase {
    * that cannot answer leaves them unresolved, which the log says.
    */
   private Future<Void> recallOutcomes(long startedMs) {
-    long since = startedMs - horizons.get(horizons.size() - 1).millis();
+    long since = startedMs - Math.max(horizons.get(horizons.size() - 1).millis(), RECALL_MS);
     return vertx.eventBus().<JsonObject>request(Addresses.STORE_OUTCOMES_PENDING, new JsonObject()
             .put("symbol", state.symbol()).put("since", Instant.ofEpochMilli(since).toString()),
             new DeliveryOptions().setSendTimeout(10_000))

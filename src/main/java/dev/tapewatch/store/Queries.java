@@ -53,15 +53,19 @@ final class Queries {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
       ON CONFLICT (id) DO NOTHING""";
 
-  /** $1 id, $2 horizon label, $3 the outcome: one horizon of a finding resolved. */
+  /**
+   * $1 id, $2 horizon label, $3 the outcome: one horizon of a finding resolved. The first resolution stands: after a
+   * takeover the new owner may mark missed what the old one had priced and not yet written.
+   */
   static final String UPDATE_OUTCOME = """
       UPDATE findings SET outcomes = jsonb_set(coalesce(outcomes, '{}'::jsonb), ARRAY[$2::text], $3::jsonb)
-      WHERE id = $1""";
+      WHERE id = $1 AND coalesce(outcomes -> $2::text, 'null'::jsonb) = 'null'::jsonb""";
 
-  /** $1 symbol, $2 since: the findings that may still be owed outcomes. */
+  /** $1 symbol, $2 since: the findings still owed an outcome. */
   static final String SELECT_OWED = """
       SELECT id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes FROM findings
       WHERE symbol = $1 AND ts_utc >= $2 AND outcomes IS NOT NULL
+        AND EXISTS (SELECT 1 FROM jsonb_each(outcomes) o WHERE o.value = 'null'::jsonb)
       ORDER BY ts_utc""";
 
   /** A replayed older change never overwrites a newer one. */

@@ -195,15 +195,25 @@ public final class StoreVerticle extends VerticleBase {
    */
   private void outcome(JsonObject resolved) {
     JsonObject kept = recent.byId(resolved.getString("id"));
+    String horizon = resolved.getString("horizon");
     if (kept != null) {
       JsonObject outcomes = kept.getJsonObject("outcomes");
       if (outcomes == null) {
         outcomes = new JsonObject();
         kept.put("outcomes", outcomes);
       }
-      outcomes.put(resolved.getString("horizon"), resolved.getJsonObject("outcome"));
+      // The first resolution stands: after a takeover the new owner may miss what the old one priced.
+      if (outcomes.getValue(horizon) == null) {
+        outcomes.put(horizon, resolved.getJsonObject("outcome"));
+      }
     }
     if (pool != null) {
+      if (pendingOutcomes.size() >= capacity) {
+        JsonObject oldest = pendingOutcomes.removeFirst();
+        dropped++;
+        LOG.atWarn().addKeyValue("finding_id", oldest.getString("id"))
+            .log("outcomes buffer full (" + capacity + "): dropped the oldest unwritten outcome");
+      }
       pendingOutcomes.addLast(resolved);
       flush();
     }
@@ -410,11 +420,12 @@ public final class StoreVerticle extends VerticleBase {
       request.reply(scoredAnswer(q, recent.newestFirst(), "memory"));
       return;
     }
+    // Read before the SELECT, as in query(): a batch committing meanwhile is then in one or the other.
+    List<Kept> candidates = new ArrayList<>();
+    pending.forEach(f -> candidates.add(Kept.of(f)));
     withTimeout(pool.preparedQuery(Queries.SELECT_SCORED).execute(Tuple.of(q.symbol(),
             q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
         .onSuccess(rows -> {
-          List<Kept> candidates = new ArrayList<>();
-          pending.forEach(f -> candidates.add(Kept.of(f)));
           rows.forEach(r -> candidates.add(keptOf(r)));
           candidates.sort(Kept.NEWEST_FIRST);
           request.reply(scoredAnswer(q, candidates.iterator(), "postgres"));
@@ -573,11 +584,12 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<Void> drain(long deadlineNanos) {
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() && pendingOutcomes.isEmpty()) {
       return Future.succeededFuture();
     }
     if (System.nanoTime() > deadlineNanos) {
-      LOG.atError().addKeyValue("unwritten", pending.size()).log("shutdown grace over: findings were not written");
+      LOG.atError().addKeyValue("unwritten", pending.size()).addKeyValue("unwritten_outcomes", pendingOutcomes.size())
+          .log("shutdown grace over: findings and outcomes were not written");
       return Future.succeededFuture();
     }
     return writeOldest()

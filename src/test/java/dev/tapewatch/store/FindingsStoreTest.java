@@ -271,6 +271,20 @@ class FindingsStoreTest {
     JsonObject shown = svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0);
     assertEquals(id, shown.getString("id"));
     assertEquals(hit, shown.getJsonObject("outcomes").getJsonObject("5m"));
+
+    // A second resolution of the same horizon (a new owner after a takeover marking it missed) changes nothing; a
+    // later horizon's first resolution still lands.
+    JsonObject missed = new JsonObject().put("missed", true);
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
+        .put("agent", "trend_score").put("horizon", "5m").put("outcome", missed));
+    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
+        .put("agent", "trend_score").put("horizon", "15m").put("outcome", missed));
+    Row after = awaitRows("SELECT outcomes::text FROM findings WHERE id = '" + id + "' AND outcomes->'15m' <> 'null'")
+        .get(0);
+    assertEquals(new JsonObject().putNull("1m").put("5m", hit).put("15m", missed).putNull("60m"),
+        new JsonObject(after.getString(0)), "the first resolution stands");
+    assertEquals(hit, svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0)
+        .getJsonObject("outcomes").getJsonObject("5m"));
     // The scorecard's read: from the table (the finding is written, nothing is pending), the scored finding only.
     JsonObject scored = vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED,
             new JsonObject().put("agent", "trend_score").put("symbol", "ETH-USD"))
