@@ -2,6 +2,7 @@ package dev.tapewatch;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.feed.ReplayFeedVerticle;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.scorecard.BarPrices;
 import dev.tapewatch.scorecard.MinutePrices;
@@ -15,8 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code tapewatch backtest TAPE [--out DIR]}: the same agents, with the same settings from the environment, over a
@@ -164,9 +162,7 @@ public final class BacktestCommand {
   /** The products a tape trades, in the order they first appear. */
   static List<String> products(Path tape) throws IOException {
     Set<String> seen = new LinkedHashSet<>();
-    InputStream raw = Files.newInputStream(tape);
-    InputStream in = tape.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+    try (BufferedReader r = ReplayFeedVerticle.open(tape)) {
       String line;
       while ((line = r.readLine()) != null) {
         int at = line.indexOf("\"product_id\":\"");

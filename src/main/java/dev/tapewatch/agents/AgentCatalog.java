@@ -76,6 +76,11 @@ public final class AgentCatalog {
     return descriptor(agent).flatMap(d -> d.label(label));
   }
 
+  /** The side a finding of this agent and label calls for its score; 0 for a label no agent declares. */
+  public static int direction(String agent, String label, double score) {
+    return label(agent, label).map(l -> l.direction().of(score)).orElse(0);
+  }
+
   /**
    * The floor of each agent's signals for an alert: its descriptor's default, overridden by ALERT_MIN_SCORES, whose
    * keys must be agents that have a floor.

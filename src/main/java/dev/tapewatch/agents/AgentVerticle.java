@@ -188,17 +188,20 @@ public final class AgentVerticle extends VerticleBase {
   private void runNow(String symbol, Message<JsonObject> request) {
     boolean insert = request.body().getBoolean("insert", true);
     if (!entry.enabled()) {
-      request.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("agent", entry.name())
-          .put("symbol", symbol).put("error", "disabled (" + entry.disabledBy() + ")"))));
+      refuse(request, symbol, "disabled (" + entry.disabledBy() + ")");
       return;
     }
     if (clock == AgentClock.TAPE && lastTickMs < 0) {
-      request.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("agent", entry.name())
-          .put("symbol", symbol).put("error", "no tape time yet: the replay has not reached this agent's first run"))));
+      refuse(request, symbol, "no tape time yet: the replay has not reached this agent's first run");
       return;
     }
     long nowMs = clock == AgentClock.TAPE ? lastTickMs : System.currentTimeMillis();
     runAll(symbol, insert, nowMs).onSuccess(results -> request.reply(new JsonObject().put("results", results)));
+  }
+
+  private void refuse(Message<JsonObject> request, String symbol, String why) {
+    request.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("agent", entry.name())
+        .put("symbol", symbol).put("error", why))));
   }
 
   /**

@@ -25,7 +25,7 @@ public final class FindingAnnouncer {
    * price or outcomes rather than holding it back.
    */
   public static Future<JsonObject> announce(Vertx vertx, Finding f, boolean commit) {
-    int direction = AgentCatalog.label(f.agent(), f.label()).map(l -> l.direction().of(f.score())).orElse(0);
+    int direction = AgentCatalog.direction(f.agent(), f.label(), f.score());
     JsonObject open = new JsonObject().put("id", f.id().toString()).put("agent", f.agent())
         .put("ts_ms", f.tsUtc().toEpochMilli()).put("direction", direction).put("open", commit);
     return vertx.eventBus().<JsonObject>request(Addresses.Market.OUTCOMES_OPEN.of(f.symbol()), open,

@@ -118,7 +118,8 @@ public final class ReplayFeedVerticle extends VerticleBase {
     return null;
   }
 
-  private static BufferedReader open(Path path) throws IOException {
+  /** A recorded tape's lines, plain or gzipped by the file's name: what a replay, and a backtest, read. */
+  public static BufferedReader open(Path path) throws IOException {
     InputStream raw = Files.newInputStream(path);
     InputStream in = path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);

@@ -4,6 +4,7 @@ import dev.tapewatch.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -58,9 +59,15 @@ final class FindingRoutes {
     String agent = q.oneOf("agent", agentNames);
     JsonObject request = new JsonObject().put("symbol", symbol).put("limit", limit)
         .put("since", since == null ? null : since.toString()).put("agent", agent);
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_QUERY, request,
+    return askStore(vertx, ctx, Addresses.STORE_FINDINGS_QUERY, request)
+        .map(reply -> reply.getJsonArray("findings"));
+  }
+
+  /** A request to the findings store; a store that does not answer gives the client a 503 with Retry-After. */
+  static Future<JsonObject> askStore(Vertx vertx, RoutingContext ctx, String address, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(address, request,
             new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-        .map(reply -> reply.body().getJsonArray("findings"))
+        .map(Message::body)
         .onFailure(e -> {
           ctx.response().putHeader("Retry-After", "1");
           JsonErrors.send(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");

@@ -9,7 +9,6 @@ import dev.tapewatch.scorecard.Sample;
 import dev.tapewatch.scorecard.Scorecard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -92,13 +91,6 @@ final class ScorecardRoutes {
   private Future<JsonObject> scored(RoutingContext ctx, String symbol, String agent, Instant since) {
     JsonObject request = new JsonObject().put("symbol", symbol).put("agent", agent)
         .put("since", since == null ? null : since.toString());
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED, request,
-            new DeliveryOptions().setSendTimeout(FindingRoutes.STORE_TIMEOUT_MS))
-        .map(reply -> reply.body())
-        .onFailure(e -> {
-          ctx.response().putHeader("Retry-After", "1");
-          JsonErrors.send(ctx, 503, "findings store did not answer within " + FindingRoutes.STORE_TIMEOUT_MS
-              + " ms");
-        });
+    return FindingRoutes.askStore(vertx, ctx, Addresses.STORE_FINDINGS_SCORED, request);
   }
 }

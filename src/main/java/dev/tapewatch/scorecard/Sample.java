@@ -29,7 +29,7 @@ public record Sample(String symbol, String agent, String label, String horizon, 
       String agent = f.getString("agent");
       String label = f.getString("label");
       double score = f.getDouble("score", 0.0);
-      int direction = AgentCatalog.label(agent, label).map(l -> l.direction().of(score)).orElse(0);
+      int direction = AgentCatalog.direction(agent, label, score);
       long ts = Instant.parse(f.getString("ts_utc")).toEpochMilli();
       for (Horizon h : horizons) {
         if (outcomes.getValue(h.label()) instanceof JsonObject outcome

@@ -126,13 +126,7 @@ public final class StoreVerticle extends VerticleBase {
       applyPosture(finding);
       return;
     }
-    if (pending.size() >= capacity) {
-      JsonObject oldest = pending.removeFirst();
-      dropped++;
-      LOG.atWarn().addKeyValue("dropped", dropped).addKeyValue("finding_id", oldest.getString("id"))
-          .log("findings buffer full (" + capacity + "): dropped the oldest");
-    }
-    pending.addLast(finding);
+    buffer(pending, finding, "findings");
     flush();
   }
 
@@ -189,6 +183,17 @@ public final class StoreVerticle extends VerticleBase {
     return chain;
   }
 
+  /** Waits {@code item} for the database; a full buffer drops its oldest, counted and logged, never silently. */
+  private void buffer(Deque<JsonObject> buffer, JsonObject item, String what) {
+    if (buffer.size() >= capacity) {
+      JsonObject oldest = buffer.removeFirst();
+      dropped++;
+      LOG.atWarn().addKeyValue("dropped", dropped).addKeyValue("finding_id", oldest.getString("id"))
+          .log(what + " buffer full (" + capacity + "): dropped the oldest");
+    }
+    buffer.addLast(item);
+  }
+
   /**
    * Puts a resolved outcome on its finding: the kept copy at once (an unwritten finding is then inserted with it),
    * the table's row with the next write, after the inserts that write makes.
@@ -208,13 +213,7 @@ public final class StoreVerticle extends VerticleBase {
       }
     }
     if (pool != null) {
-      if (pendingOutcomes.size() >= capacity) {
-        JsonObject oldest = pendingOutcomes.removeFirst();
-        dropped++;
-        LOG.atWarn().addKeyValue("finding_id", oldest.getString("id"))
-            .log("outcomes buffer full (" + capacity + "): dropped the oldest unwritten outcome");
-      }
-      pendingOutcomes.addLast(resolved);
+      buffer(pendingOutcomes, resolved, "outcomes");
       flush();
     }
   }
@@ -252,17 +251,12 @@ public final class StoreVerticle extends VerticleBase {
         if (!open.isEmpty()) {
           owed.add(new JsonObject().put("id", f.getString("id")).put("agent", f.getString("agent"))
               .put("ts_utc", f.getString("ts_utc")).put("ref_price", f.getDouble("ref_price"))
-              .put("direction", direction(f)).put("horizons", new JsonArray(open)));
+              .put("direction", AgentCatalog.direction(f.getString("agent"), f.getString("label"),
+                  f.getDouble("score", 0.0))).put("horizons", new JsonArray(open)));
         }
       });
       request.reply(new JsonObject().put("pending", owed));
     });
-  }
-
-  /** The direction its agent declared for the finding's label; 0 for a label no agent declares. */
-  private static int direction(JsonObject f) {
-    return AgentCatalog.label(f.getString("agent"), f.getString("label"))
-        .map(l -> l.direction().of(f.getDouble("score", 0.0))).orElse(0);
   }
 
   /** Writes the oldest buffered findings; on failure retries later with backoff, on success goes on. */
