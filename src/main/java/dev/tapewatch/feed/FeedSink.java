@@ -1,5 +1,6 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects a feed's trades and quotes per symbol and sends each symbol's share as one {@link MarketBatch} on
+ * Collects a feed's trades, quotes and book changes per symbol and sends each symbol's share as one {@link MarketBatch} on
  * {@link #flush()}, so a burst costs one event-bus message per symbol rather than one per trade. Used by one thread.
  */
 public final class FeedSink {
@@ -30,6 +31,7 @@ public final class FeedSink {
     final String address;
     List<Trade> trades = new ArrayList<>();
     List<Quote> quotes = new ArrayList<>();
+    List<BookUpdate> books = new ArrayList<>();
     long firstNanos;
 
     Pending(String address) {
@@ -37,7 +39,7 @@ public final class FeedSink {
     }
 
     boolean isEmpty() {
-      return trades.isEmpty() && quotes.isEmpty();
+      return trades.isEmpty() && quotes.isEmpty() && books.isEmpty();
     }
   }
 
@@ -67,6 +69,14 @@ public final class FeedSink {
       p.firstNanos = receivedNanos;
     }
     p.quotes.add(q);
+  }
+
+  public void book(BookUpdate b, long receivedNanos) {
+    Pending p = pending.get(b.symbol());
+    if (p.isEmpty()) {
+      p.firstNanos = receivedNanos;
+    }
+    p.books.add(b);
   }
 
   /**
@@ -104,9 +114,10 @@ public final class FeedSink {
   public void flush() {
     for (Pending p : pending.values()) {
       if (!p.isEmpty()) {
-        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.firstNanos), LOCAL);
+        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.books, p.firstNanos), LOCAL);
         p.trades = new ArrayList<>();
         p.quotes = new ArrayList<>();
+        p.books = new ArrayList<>();
       }
     }
   }
