@@ -21,6 +21,11 @@ public final class Addresses {
   public static final String MARKET_STATUS = "market.status";
   /** Published every second by the feed: the feed status JSON shown under {@code feed} in /health. */
   public static final String FEED_STATUS = "feed.status";
+  /**
+   * Published on this node only by a symbol's verticle whose book cannot be trusted (crossed, or an update before
+   * its snapshot): {@code {symbol, reason}}. The feed asks the exchange for a fresh snapshot of that product.
+   */
+  public static final String FEED_BOOK_RESYNC = "feed.book.resync";
   /** Every finding, published: {@code {id, ts_utc, agent, symbol, score, label, details}}. */
   public static final String FINDINGS = "findings";
   /** Published by each agent after every run: its registry entry (see AgentStatus). */
@@ -100,7 +105,7 @@ public final class Addresses {
    * symbol in lower case.
    */
   public enum Market {
-    /** Send, local: a {@link dev.tapewatch.tape.MarketBatch} of trades and quotes. */
+    /** Send, local: a {@link dev.tapewatch.tape.MarketBatch} of trades, quotes and book changes. */
     EVENTS("events"),
     /** Send, local: a {@link dev.tapewatch.tape.CandleSeed} for the warm-up. */
     CANDLES("candles"),
