@@ -68,6 +68,8 @@ public final class BacktestCommand {
     settings.put("AGENT_CLOCK", "tape");
     settings.put("REPLAY_SPEED", "0");
     settings.put("DATABASE_URL", "");
+    // A backtest's findings are its output files, not the node's record.
+    settings.put("STORE", "memory");
     settings.put("ALERT_WEBHOOK_URL", "");
     settings.put("LLM_ENABLE", "false");
     settings.put("CLUSTER", "false");

@@ -15,14 +15,17 @@ import io.vertx.core.json.JsonObject;
  */
 public final class FindingAnnouncer {
   static final long OPEN_TIMEOUT_MS = 2000;
+  /** Appends are forced to disk in batches; a store that takes longer than this is not making them durable. */
+  static final long DURABLE_TIMEOUT_MS = 10_000;
 
   private FindingAnnouncer() {
   }
 
   /**
-   * The finding as announced; with {@code commit} its outcomes are opened and it is published on
-   * {@link Addresses#FINDINGS}. A symbol verticle that does not answer leaves the finding without a reference
-   * price or outcomes rather than holding it back.
+   * The finding as announced; with {@code commit} its outcomes are opened, it is made durable by the store and only
+   * then published on {@link Addresses#FINDINGS}: the future fails, and nothing is published, when the store cannot
+   * make it durable. A symbol verticle that does not answer leaves the finding without a reference price or outcomes
+   * rather than holding it back.
    */
   public static Future<JsonObject> announce(Vertx vertx, Finding f, boolean commit) {
     int direction = AgentCatalog.direction(f.agent(), f.label(), f.score());
@@ -36,10 +39,12 @@ public final class FindingAnnouncer {
           return f.toJson().put("ref_price", reply.body().getDouble("ref_price")).put("outcomes", outcomes);
         })
         .otherwise(e -> f.toJson().putNull("ref_price").putNull("outcomes"))
-        .onSuccess(json -> {
-          if (commit) {
-            vertx.eventBus().publish(Addresses.FINDINGS, json);
-          }
-        });
+        .compose(json -> !commit ? Future.succeededFuture(json)
+            : vertx.eventBus().request(Addresses.STORE_FINDINGS_APPEND, json,
+                    new DeliveryOptions().setSendTimeout(DURABLE_TIMEOUT_MS))
+                .map(durable -> {
+                  vertx.eventBus().publish(Addresses.FINDINGS, json);
+                  return json;
+                }));
   }
 }

@@ -40,7 +40,22 @@ public final class Addresses {
    * [label]}]}}: the outcomes still owed to findings made since then, for a symbol's verticle taking it up.
    */
   public static final String STORE_OUTCOMES_PENDING = "store.outcomes.pending";
-  /** Request {@code {symbol?, limit, since?, agent?}} → {@code {findings: [...], source}}, newest first. */
+  /**
+   * Request, this node only: a finding as it is to be announced → {@code {seq}} once it is durable (forced to disk
+   * in the outbox; {@code seq} null with STORE=memory). Nothing publishes a finding on {@link #FINDINGS}, alerts it
+   * or answers with it before this answer; a failure means it was not made durable and is not announced.
+   */
+  public static final String STORE_FINDINGS_APPEND = "store.findings.append";
+  /** Request, this node only: an outcome as published on {@link #FINDING_OUTCOMES} → {@code {seq}} once durable. */
+  public static final String STORE_OUTCOMES_APPEND = "store.outcomes.append";
+  /** Send, this node only: a closed one-minute bar as {@code MinuteBar} JSON, to be stored. */
+  public static final String STORE_BARS_APPEND = "store.bars.append";
+  /** Request {@code {symbol, since_ms}} → {@code {bars: [MinuteBar JSON]}}, oldest first: a symbol's stored bars. */
+  public static final String STORE_BARS_RECENT = "store.bars.recent";
+  /**
+   * Request {@code {symbol?, limit, since?, before?, agent?}} → {@code {findings: [...], source}}, newest first;
+   * {@code before} (exclusive) pages back.
+   */
   public static final String STORE_FINDINGS_QUERY = "store.findings.query";
   /**
    * Request {@code {symbol?, agent?, since?}} → {@code {findings: [...], source, truncated}}: the findings with at
@@ -53,7 +68,10 @@ public final class Addresses {
   public static final String STORE_POSITIONS = "store.positions";
   /** Request → {@code {ok: true}} or {@code {ok: false, error}}. */
   public static final String STORE_DB_HEALTH = "store.db-health";
-  /** Published every second by the store: {@code {mode, connected, buffered, dropped, written, ...}}. */
+  /**
+   * Published every second by the store: {@code {mode, connected, buffered, dropped, written, ..., outbox: {depth,
+   * oldest_age_sec, bytes, dropped, torn_bytes}}}.
+   */
   public static final String STORE_STATUS = "store.status";
   /** Request, empty body: /health turns not-ready before anything else stops; answered once it has. */
   public static final String HTTP_STOPPING = "http.stopping";

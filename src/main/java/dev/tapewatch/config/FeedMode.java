@@ -22,6 +22,14 @@ public record FeedMode(Kind kind, Path replayPath) {
     throw new ConfigException("FEED", ConfigException.quote(raw), ACCEPTED);
   }
 
+  /**
+   * A live exchange's market, whose closed bars are worth keeping: a simulator makes up a new history at each start
+   * and a replay's bars belong to its tape, so splicing stored bars into either would mix two markets.
+   */
+  public boolean isLive() {
+    return kind == Kind.COINBASE;
+  }
+
   /** The name shown in /health: sim, coinbase or replay. */
   public String label() {
     return kind.name().toLowerCase();

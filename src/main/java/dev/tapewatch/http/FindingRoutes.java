@@ -23,7 +23,7 @@ final class FindingRoutes {
   static final long STORE_TIMEOUT_MS = 3000;
   static final long KEEP_ALIVE_MS = 15_000;
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details\r\n";
-  private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "agent");
+  private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "before", "agent");
 
   private final Vertx vertx;
   private final List<String> symbols;
@@ -56,9 +56,11 @@ final class FindingRoutes {
     String symbol = q.optionalSymbol(symbols);
     int limit = q.integer("limit", 50, 1, 1000);
     Instant since = q.instant("since");
+    Instant before = q.instant("before");
     String agent = q.oneOf("agent", agentNames);
     JsonObject request = new JsonObject().put("symbol", symbol).put("limit", limit)
-        .put("since", since == null ? null : since.toString()).put("agent", agent);
+        .put("since", since == null ? null : since.toString())
+        .put("before", before == null ? null : before.toString()).put("agent", agent);
     return askStore(vertx, ctx, Addresses.STORE_FINDINGS_QUERY, request)
         .map(reply -> reply.getJsonArray("findings"));
   }

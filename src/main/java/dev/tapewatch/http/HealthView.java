@@ -161,9 +161,9 @@ final class HealthView {
     }
     JsonObject d = storeStatus.copy();
     if ("memory".equals(d.getString("mode"))) {
-      d.put("note", "no DATABASE_URL: findings are kept in memory only");
+      d.put("note", "STORE=memory: findings are kept in memory only and forgotten when the process stops");
     } else if (!d.getBoolean("connected", false)) {
-      d.put("note", "database down: findings kept in memory and written when it is back");
+      d.put("note", "store down: findings wait in the outbox on disk and are written when it is back");
     }
     return d;
   }

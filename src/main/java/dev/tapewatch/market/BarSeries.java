@@ -1,5 +1,6 @@
 package dev.tapewatch.market;
 
+import dev.tapewatch.tape.MinuteBar;
 import dev.tapewatch.tape.Side;
 
 /**
@@ -123,6 +124,71 @@ public final class BarSeries {
     priceVolume[s] = v * (h + l + c) / 3.0;
     signedVolume[s] = 0;
     trades[s] = 0;
+  }
+
+  /**
+   * Restores a stored minute bar into this series (a minute, five or fifteen wide) at start-up: bars must come oldest
+   * first and after every kept bucket but the newest, into which a bar of the same bucket is merged; older ones are
+   * ignored. Unlike a candle, the stored bar carries its VWAP sum, signed volume and trade times, so the baselines
+   * come back as they were.
+   */
+  public void restore(MinuteBar m) {
+    long b = Math.floorDiv(m.startMs(), widthMs);
+    int s;
+    if (count > 0 && bucket[slot(count - 1)] == b) {
+      s = slot(count - 1);
+      if (trades[s] == 0 && volume[s] == 0) {
+        set(s, m);
+        return;
+      }
+      high[s] = Math.max(high[s], m.high());
+      low[s] = Math.min(low[s], m.low());
+      if (m.firstMs() < firstTime[s]) {
+        open[s] = m.open();
+        firstTime[s] = m.firstMs();
+      }
+      if (m.lastMs() >= lastTime[s]) {
+        close[s] = m.close();
+        lastTime[s] = m.lastMs();
+      }
+      volume[s] += m.volume();
+      priceVolume[s] += m.priceVolume();
+      signedVolume[s] += m.signedVolume();
+      trades[s] += m.trades();
+      return;
+    }
+    if (count > 0) {
+      long current = bucket[slot(count - 1)];
+      if (b < current) {
+        return;
+      }
+      double previousClose = close[slot(count - 1)];
+      for (long k = Math.max(current + 1, b - capacity + 1); k < b; k++) {
+        append(k, previousClose);
+      }
+    }
+    append(b, m.close());
+    set(slot(count - 1), m);
+  }
+
+  private void set(int s, MinuteBar m) {
+    open[s] = m.open();
+    high[s] = m.high();
+    low[s] = m.low();
+    close[s] = m.close();
+    volume[s] = m.volume();
+    priceVolume[s] = m.priceVolume();
+    signedVolume[s] = m.signedVolume();
+    trades[s] = m.trades();
+    firstTime[s] = m.firstMs();
+    lastTime[s] = m.lastMs();
+  }
+
+  /** Bar i as a stored minute bar of {@code symbol}. */
+  public MinuteBar minuteBar(String symbol, int i) {
+    int s = slot(i);
+    return new MinuteBar(symbol, bucket[s] * widthMs, open[s], high[s], low[s], close[s], volume[s], priceVolume[s],
+        signedVolume[s], trades[s], firstTime[s], lastTime[s]);
   }
 
   private void append(long b, double flatPrice) {

@@ -4,6 +4,7 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
 import dev.tapewatch.tape.CandleSeed;
 import dev.tapewatch.tape.MarketBatch;
+import dev.tapewatch.tape.MinuteBar;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Timeframe;
 import dev.tapewatch.tape.Trade;
@@ -39,6 +40,9 @@ public final class SymbolVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SymbolVerticle.class);
   /** How far back a symbol taken up looks for owed outcomes: an outage up to a day still marks them missed. */
   static final long RECALL_MS = 86_400_000L;
+  static final long DURABLE_TIMEOUT_MS = 10_000;
+  /** How far back the stored bars are reloaded: the longest baseline, 21 fifteen-minute bars, and some. */
+  static final long BARS_RELOAD_MS = 6 * 3_600_000L;
 
   private final SymbolState state;
   private final List<Horizon> horizons;
@@ -48,12 +52,20 @@ public final class SymbolVerticle extends VerticleBase {
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, String> encoded = new HashMap<>();
+  private final boolean keepsBars;
+  /** The start of the newest closed minute bar handed to the store (or reloaded from it). */
+  private long keptBarStartMs = Long.MIN_VALUE;
   private long statusTimer;
 
-  /** {@code horizons}: when the outcomes of this symbol's findings are measured, shortest first. */
-  public SymbolVerticle(String symbol, int tradesMax, List<Horizon> horizons, MeterRegistry registry) {
+  /**
+   * {@code horizons}: when the outcomes of this symbol's findings are measured, shortest first. {@code keepsBars}:
+   * the closed minute bars are stored, and reloaded at start so that the baselines are there at once (a live feed).
+   */
+  public SymbolVerticle(String symbol, int tradesMax, List<Horizon> horizons, boolean keepsBars,
+      MeterRegistry registry) {
     this.state = new SymbolState(symbol, tradesMax);
     this.horizons = horizons;
+    this.keepsBars = keepsBars;
     this.registry = registry;
     this.latency = Timer.builder("tapewatch.trade.to.features.latency")
         .description("From a trade's arrival at the feed to its symbol's bars and features being updated")
@@ -66,6 +78,36 @@ public final class SymbolVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // The stored bars go in before any trade: a restored bar older than the newest kept one would be ignored.
+    return (keepsBars ? reloadBars(System.currentTimeMillis()) : Future.succeededFuture()).compose(v -> listen());
+  }
+
+  /** Restores the symbol's stored minute bars of the last hours into every timeframe; a store that fails is logged. */
+  private Future<Void> reloadBars(long nowMs) {
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_BARS_RECENT, new JsonObject()
+            .put("symbol", state.symbol()).put("since_ms", nowMs - BARS_RELOAD_MS),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .map(reply -> {
+          JsonArray bars = reply.body().getJsonArray("bars");
+          for (Object o : bars) {
+            MinuteBar bar = MinuteBar.fromJson((JsonObject) o);
+            for (Timeframe tf : Timeframe.values()) {
+              state.bars(tf).restore(bar);
+            }
+            keptBarStartMs = bar.startMs();
+          }
+          LOG.atInfo().addKeyValue("symbol", state.symbol()).addKeyValue("bars", bars.size())
+              .log("minute bars reloaded from the store");
+          return (Void) null;
+        })
+        .otherwise(e -> {
+          LOG.atWarn().addKeyValue("symbol", state.symbol())
+              .log("stored bars not reloaded, the baselines build up again: " + e.getMessage());
+          return null;
+        });
+  }
+
+  private Future<?> listen() {
     EventBus bus = vertx.eventBus();
     String symbol = state.symbol();
     MessageConsumer<MarketBatch> events = bus.localConsumer(Addresses.Market.EVENTS.of(symbol), this::onBatch);
@@ -129,10 +171,35 @@ public final class SymbolVerticle extends VerticleBase {
         .put("horizons", new JsonArray(horizons.stream().map(Horizon::label).toList()));
   }
 
+  /**
+   * Each outcome is made durable by the store before it is published; one the store cannot keep is logged and not
+   * published, as a finding would not be.
+   */
   private void publish(List<OutcomeBook.Resolved> resolved) {
     for (OutcomeBook.Resolved r : resolved) {
-      vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", r.id())
-          .put("symbol", state.symbol()).put("agent", r.agent()).put("horizon", r.label()).put("outcome", r.outcome()));
+      JsonObject outcome = new JsonObject().put("id", r.id()).put("symbol", state.symbol()).put("agent", r.agent())
+          .put("horizon", r.label()).put("outcome", r.outcome());
+      vertx.eventBus().request(Addresses.STORE_OUTCOMES_APPEND, outcome,
+              new DeliveryOptions().setSendTimeout(DURABLE_TIMEOUT_MS))
+          .onSuccess(durable -> vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, outcome))
+          .onFailure(e -> LOG.atError().addKeyValue("symbol", state.symbol()).addKeyValue("finding_id", r.id())
+              .addKeyValue("horizon", r.label()).log("outcome not made durable, not published: " + e.getMessage()));
+    }
+  }
+
+  /** Hands the minute bars closed since the last call to the store. */
+  private void keepClosedBars() {
+    BarSeries m1 = state.bars(Timeframe.M1);
+    int newest = m1.size() - 1;
+    int i = newest;
+    while (i > 0 && m1.startMs(i - 1) > keptBarStartMs) {
+      i--;
+    }
+    for (; i < newest; i++) {
+      if (m1.trades(i) > 0) {
+        vertx.eventBus().send(Addresses.STORE_BARS_APPEND, m1.minuteBar(state.symbol(), i).toJson());
+      }
+      keptBarStartMs = m1.startMs(i);
     }
   }
 
@@ -159,6 +226,9 @@ public final class SymbolVerticle extends VerticleBase {
       state.apply(q);
     }
     if (!batch.trades().isEmpty()) {
+      if (keepsBars) {
+        keepClosedBars();
+      }
       if (outcomes.size() > 0) {
         publish(outcomes.resolve(state.trades(), state.lastTradeTimeMs()));
       }

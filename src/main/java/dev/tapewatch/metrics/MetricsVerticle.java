@@ -117,10 +117,18 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void store(JsonObject s) {
-    meters.gauge("tapewatch.findings.buffered", "Findings waiting in memory for the database", Tags.empty(),
-        num(s, "buffered"));
-    meters.counter("tapewatch.findings.dropped", "Findings dropped from a full buffer", Tags.empty(),
-        num(s, "dropped"));
+    meters.gauge("tapewatch.findings.buffered", "Outbox entries (findings, outcomes, bars) waiting for the store",
+        Tags.empty(), num(s, "buffered"));
+    meters.counter("tapewatch.findings.dropped", "Outbox entries dropped unwritten because the outbox was full",
+        Tags.empty(), num(s, "dropped"));
+    JsonObject outbox = s.getJsonObject("outbox");
+    if (outbox != null) {
+      meters.gauge("tapewatch.outbox.depth", "Entries in the outbox on disk not yet in the store", Tags.empty(),
+          num(outbox, "depth"));
+      meters.gauge("tapewatch.outbox.oldest.age.seconds", "Age of the oldest entry waiting in the outbox (0: none)",
+          Tags.empty(), outbox.getValue("oldest_age_sec") instanceof Number n ? n.doubleValue() : 0);
+      meters.gauge("tapewatch.outbox.bytes", "Size of the outbox on disk", Tags.empty(), num(outbox, "bytes"));
+    }
     meters.counter("tapewatch.findings.written", "Findings written to the database", Tags.empty(),
         num(s, "written"));
     meters.counter("tapewatch.db.write.failures", "Failed database writes (retried)", Tags.empty(),

@@ -15,19 +15,26 @@ import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A read of the findings: optional symbol, since and agent filters, newest first, at most {@code limit}. */
-record FindingQuery(String symbol, Instant since, String agent, int limit) {
+/**
+ * A read of the findings: optional symbol, since (inclusive), before (exclusive: the next page of a newest-first
+ * listing) and agent filters, newest first, at most {@code limit}.
+ */
+record FindingQuery(String symbol, Instant since, Instant before, String agent, int limit) {
 
   static FindingQuery fromJson(JsonObject j) {
-    String since = j.getString("since");
-    return new FindingQuery(j.getString("symbol"), since == null ? null : Instant.parse(since), j.getString("agent"),
-        j.getInteger("limit", 50));
+    return new FindingQuery(j.getString("symbol"), instant(j.getString("since")), instant(j.getString("before")),
+        j.getString("agent"), j.getInteger("limit", 50));
+  }
+
+  private static Instant instant(String iso) {
+    return iso == null ? null : Instant.parse(iso);
   }
 
   boolean matches(Kept k) {
     return (symbol == null || symbol.equals(k.finding().getString("symbol")))
         && (agent == null || agent.equals(k.finding().getString("agent")))
-        && (since == null || !k.ts().isBefore(since));
+        && (since == null || !k.ts().isBefore(since))
+        && (before == null || k.ts().isBefore(before));
   }
 
   /**
@@ -35,8 +42,8 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
    * the limit or at the first finding older than since, so that a query costs what it returns rather than what is
    * kept.
    */
-  List<JsonObject> take(Iterator<Kept> newestFirst) {
-    List<JsonObject> out = new ArrayList<>();
+  List<Kept> take(Iterator<Kept> newestFirst) {
+    List<Kept> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     while (out.size() < limit && newestFirst.hasNext()) {
       Kept k = newestFirst.next();
@@ -44,10 +51,52 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
         break;
       }
       if (matches(k) && ids.add(k.id())) {
-        out.add(k.finding());
+        out.add(k);
       }
     }
     return out;
+  }
+
+  /** The findings of {@code newestFirst} with a resolved outcome, in the same order. */
+  static Iterator<Kept> scoredOnly(Iterator<Kept> newestFirst) {
+    return new Iterator<>() {
+      private Kept next = advance();
+
+      private Kept advance() {
+        while (newestFirst.hasNext()) {
+          Kept k = newestFirst.next();
+          if (hasResolvedOutcome(k.finding())) {
+            return k;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Kept next() {
+        Kept k = next;
+        next = advance();
+        return k;
+      }
+    };
+  }
+
+  /** At least one horizon resolved with a return (not pending, not missed). */
+  static boolean hasResolvedOutcome(JsonObject finding) {
+    JsonObject outcomes = finding.getJsonObject("outcomes");
+    return outcomes != null && outcomes.stream().anyMatch(e -> e.getValue() instanceof JsonObject o
+        && o.getValue("ret_bps") instanceof Number);
+  }
+
+  /** At least one horizon still unresolved. */
+  static boolean isOwed(JsonObject finding) {
+    JsonObject outcomes = finding.getJsonObject("outcomes");
+    return outcomes != null && outcomes.fieldNames().stream().anyMatch(h -> outcomes.getValue(h) == null);
   }
 
   /** A finding with its time parsed once, where it is kept, rather than at each comparison of each query. */
@@ -77,7 +126,7 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
     /** A finding heard twice is kept once. */
     void add(JsonObject finding) {
       Kept k = Kept.of(finding);
-      if (newestFirst.contains(k)) {
+      if (byId.containsKey(k.id())) {
         return;
       }
       if (arrivals.size() >= capacity) {
@@ -90,9 +139,28 @@ record FindingQuery(String symbol, Instant since, String agent, int limit) {
       byId.put(k.id(), finding);
     }
 
-    /** The kept finding with this id, or null: an outcome updates it in place. */
-    JsonObject byId(String id) {
-      return byId.get(id);
+    boolean contains(String id) {
+      return byId.containsKey(id);
+    }
+
+    /**
+     * Puts a resolved outcome {@code {id, horizon, outcome}} on its kept finding, if kept. The first resolution
+     * stands: after a takeover the new owner may miss what the old one priced.
+     */
+    void resolve(JsonObject resolved) {
+      JsonObject kept = byId.get(resolved.getString("id"));
+      if (kept == null) {
+        return;
+      }
+      JsonObject outcomes = kept.getJsonObject("outcomes");
+      if (outcomes == null) {
+        outcomes = new JsonObject();
+        kept.put("outcomes", outcomes);
+      }
+      String horizon = resolved.getString("horizon");
+      if (outcomes.getValue(horizon) == null) {
+        outcomes.put(horizon, resolved.getJsonObject("outcome"));
+      }
     }
 
     int size() {

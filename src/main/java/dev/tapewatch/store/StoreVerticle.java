@@ -1,104 +1,116 @@
 package dev.tapewatch.store;
 
-import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.agents.AgentCatalog;
-import dev.tapewatch.agents.LabelSpec.Role;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.StoreSettings;
+import dev.tapewatch.config.StoreSettings.Kind;
 import dev.tapewatch.store.FindingQuery.Kept;
+import dev.tapewatch.tape.MinuteBar;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DB verticle. Subscribes to the findings stream and writes every finding to PostgreSQL in batches, in order,
- * with posture changes upserted into position_state in the same transaction. While the database is down or a write
- * fails, findings wait in a bounded in-memory buffer ({@code RECENT_FINDINGS}) and are retried with backoff; the
- * insert is idempotent on the finding's id, so an ambiguous failure never doubles a row. A full buffer drops its
- * oldest finding and counts it. Without {@code DATABASE_URL} the last {@code RECENT_FINDINGS} findings are kept in
- * memory and served from there.
+ * Owns the outbox and the write path. A finding (with the position change it may carry), an outcome or a closed
+ * bar is appended to the outbox in DATA_DIR and forced to disk before the request that brought it is answered, so
+ * whatever is announced after that answer survives a crash; appends that arrive while a force is under way share
+ * the next one. The outbox is then fed to the store (PostgreSQL or the embedded SQLite database) in order, a batch
+ * at a time, and each entry leaves it once the store has it; while the store is down they wait there, and at start
+ * whatever a previous run left is sent first. With {@code STORE=memory} there is no outbox and nothing outlives the
+ * process.
+ *
+ * <p>Reads go to the store, merged with what is announced but not yet written, or, while it does not answer, to
+ * the newest findings kept in memory ({@code RECENT_FINDINGS}).
  */
 public final class StoreVerticle extends VerticleBase {
   static final int BATCH_MAX = 500;
-  static final long QUERY_TIMEOUT_MS = 2000;
   static final long BACKOFF_FIRST_MS = 250;
   static final long BACKOFF_MAX_MS = 10_000;
+  static final long RETENTION_PERIOD_MS = 600_000;
+  static final int PRUNE_BATCH = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final StoreSettings settings;
-  private final int capacity;
-  private final Deque<JsonObject> pending = new ArrayDeque<>();
-  /** Outcomes resolved and not yet written, {@code {id, horizon, outcome}}, in the order they came. */
-  private final Deque<JsonObject> pendingOutcomes = new ArrayDeque<>();
   private final FindingQuery.Recent recent;
-  private final Map<String, JsonObject> positions = new LinkedHashMap<>();
+  /** Findings appended by this run and not yet in the store, oldest first: what a read adds to the store's answer. */
+  private final Deque<Unwritten> unwritten = new ArrayDeque<>();
+  /** Position changes appended by this run and not yet in the store. */
+  private final Map<String, Position> unwrittenPositions = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private Pool pool;
+  /** Appends waiting for the next force, each with the request to answer once it is durable. */
+  private List<Append> appendQueue = new ArrayList<>();
+  private Database db;
+  private Outbox outbox;
+  private boolean appending;
   private boolean schemaReady;
   private boolean connected;
-  private boolean flushing;
+  private boolean writing;
   private boolean probing;
   private long writeAttempts;
   private boolean stopping;
   private long retryTimer = -1;
   private int failedAttempts;
   private long written;
-  private long dropped;
   private long writeFailures;
   private long writeBatches;
   private long writeNanos;
   private String lastError;
   private long statusTimer;
+  private long retentionTimer;
+
+  private record Unwritten(long seq, Kept kept) {
+  }
+
+  /** One entry for the outbox: {@code {finding}}, {@code {outcome}} or {@code {bar}}. */
+  private record Append(JsonObject entry, Promise<Long> durable) {
+  }
 
   public StoreVerticle(StoreSettings settings) {
     this.settings = settings;
-    this.capacity = settings.recentFindings();
-    this.recent = new FindingQuery.Recent(capacity);
+    this.recent = new FindingQuery.Recent(settings.recentFindings());
   }
 
   @Override
   public Future<?> start() {
-    settings.databaseUrl().ifPresent(url -> pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(4))
-        .with(new NetClientOptions().setConnectTimeout((int) QUERY_TIMEOUT_MS))
-        .connectingTo(PgConnectOptions.fromUri(url.reveal()))
-        .using(vertx)
-        .build());
-    var bus = vertx.eventBus();
-    // With a database each node writes the findings it produced, so each is written once cluster-wide; in memory
-    // every node keeps every finding, so that /findings on any node shows them all.
-    consumers.add(pool != null ? bus.<JsonObject>localConsumer(Addresses.FINDINGS, m -> accept(m.body()))
-        : bus.<JsonObject>consumer(Addresses.FINDINGS, m -> accept(m.body())));
-    // An outcome is resolved by the symbol's owner, which after a takeover is not the finding's maker: with a
-    // database the owner's node writes it; in memory every node keeps it, as it keeps every finding.
-    consumers.add(pool != null ? bus.<JsonObject>localConsumer(Addresses.FINDING_OUTCOMES, m -> outcome(m.body()))
-        : bus.<JsonObject>consumer(Addresses.FINDING_OUTCOMES, m -> outcome(m.body())));
+    db = switch (settings.kind()) {
+      case POSTGRES -> new PgDatabase(vertx, settings.databaseUrl().orElseThrow());
+      case SQLITE -> new SqliteDatabase(vertx, settings.dataDir());
+      case MEMORY -> new MemoryDatabase(recent);
+    };
+    EventBus bus = vertx.eventBus();
+    boolean memory = settings.kind() == Kind.MEMORY;
+    // In memory every node keeps every finding and outcome, so that /findings on any node shows them all; with a
+    // store each node writes what it announced, so each is written once cluster-wide.
+    consumers.add(memory ? bus.<JsonObject>consumer(Addresses.FINDINGS, m -> heard(m.body()))
+        : bus.<JsonObject>localConsumer(Addresses.FINDINGS, m -> heard(m.body())));
+    if (memory) {
+      consumers.add(bus.<JsonObject>consumer(Addresses.FINDING_OUTCOMES, m -> recent.resolve(m.body())));
+    }
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_APPEND,
+        m -> answerDurable(m, memory ? null : new JsonObject().put("finding", m.body()))));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_OUTCOMES_APPEND,
+        m -> answerDurable(m, memory ? null : new JsonObject().put("outcome", m.body()))));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_BARS_APPEND, m -> barClosed(m.body())));
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_BARS_RECENT, this::recentBars));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_OUTCOMES_PENDING, this::owed));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_QUERY, this::query));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.STORE_FINDINGS_SCORED, this::scored));
@@ -108,114 +120,293 @@ public final class StoreVerticle extends VerticleBase {
       probe();
       publishStatus();
     });
+    retentionTimer = vertx.setPeriodic(RETENTION_PERIOD_MS, id -> prune());
     Future<?> registered = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    if (pool == null) {
-      LOG.info("no DATABASE_URL: findings are kept in memory (last " + capacity + ")");
+    if (memory) {
+      LOG.info("STORE=memory: findings are kept in memory (last " + settings.recentFindings()
+          + ") and forgotten when the process stops");
       return registered;
     }
-    // A database that is down at start is not fatal: the flush loop migrates once it answers.
-    return registered.compose(v -> migrate().recover(e -> {
-      noteFailure(e);
-      return Future.succeededFuture();
-    }));
-  }
-
-  private void accept(JsonObject finding) {
-    recent.add(finding);
-    if (pool == null) {
-      applyPosture(finding);
-      return;
-    }
-    buffer(pending, finding, "findings");
-    flush();
-  }
-
-  /** A posture change is its agent's new position_state row, written with the finding. */
-  private static boolean isPostureChange(JsonObject finding) {
-    return AgentCatalog.label(finding.getString("agent"), finding.getString("label"))
-        .filter(l -> l.role() == Role.POSTURE_CHANGE).isPresent();
-  }
-
-  private void applyPosture(JsonObject finding) {
-    if (isPostureChange(finding)) {
-      JsonObject d = finding.getJsonObject("details");
-      positions.put(finding.getString("symbol"), new JsonObject()
-          .put("symbol", finding.getString("symbol"))
-          .put("status", d.getString("status"))
-          .put("qty", d.getDouble("qty"))
-          .put("avg_price", d.getDouble("avg_price"))
-          .put("updated_at", finding.getString("ts_utc"))
-          .put("last_action", d.getString("last_action"))
-          .put("last_conf", d.getDouble("last_conf")));
-    }
-  }
-
-  private Future<Void> migrate() {
-    return pool.withTransaction(conn -> conn.query(Queries.MIGRATION_LOCK).execute()
-            .compose(v -> conn.query(Queries.CREATE_MIGRATIONS_TABLE).execute())
-            .compose(v -> conn.query(Queries.APPLIED_VERSIONS).execute())
-            .compose(rows -> {
-              Set<Integer> applied = new HashSet<>();
-              rows.forEach(r -> applied.add(r.getInteger(0)));
-              Future<Void> chain = Future.succeededFuture();
-              for (int i = 0; i < Queries.MIGRATIONS.size(); i++) {
-                int version = i + 1;
-                if (!applied.contains(version)) {
-                  List<String> statements = Queries.MIGRATIONS.get(i);
-                  chain = chain.compose(v -> runAll(conn, statements))
-                      .compose(v -> conn.preparedQuery(Queries.RECORD_VERSION).execute(Tuple.of(version)))
-                      .mapEmpty();
-                }
-              }
-              return chain;
-            }))
+    return registered.compose(v -> openOutbox())
+        // A database that is down at start is not fatal: the write loop migrates once it answers.
+        .compose(v -> migrate().recover(e -> {
+          noteFailure(e);
+          return Future.succeededFuture();
+        }))
         .onSuccess(v -> {
-          schemaReady = true;
-          connected = true;
+          LOG.atInfo().addKeyValue("store", db.mode()).addKeyValue("data_dir", settings.dataDir().toString())
+              .addKeyValue("outbox_waiting", outbox.depth()).log("store ready");
+          writeLoop();
+          prune();
         });
   }
 
-  private static Future<Void> runAll(SqlConnection conn, List<String> statements) {
-    Future<Void> chain = Future.succeededFuture();
-    for (String sql : statements) {
-      chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
-    }
-    return chain;
+  /** Opens the outbox and keeps what a previous run left unwritten among the findings reads can see. */
+  private Future<Void> openOutbox() {
+    return vertx.executeBlocking(() -> {
+      Outbox box = Outbox.open(settings.dataDir().resolve("outbox"), settings.outboxMaxBytes());
+      List<Outbox.Entry> left = box.peek(settings.recentFindings());
+      return new Object[] {box, left};
+    }, true).map(opened -> {
+      outbox = (Outbox) opened[0];
+      @SuppressWarnings("unchecked")
+      List<Outbox.Entry> left = (List<Outbox.Entry>) opened[1];
+      for (Outbox.Entry e : left) {
+        keep(e.seq(), new JsonObject(e.text()));
+      }
+      if (outbox.depth() > 0) {
+        LOG.atInfo().addKeyValue("waiting", outbox.depth())
+            .log("outbox: entries a previous run left unwritten are sent to the store first");
+      }
+      return null;
+    });
   }
 
-  /** Waits {@code item} for the database; a full buffer drops its oldest, counted and logged, never silently. */
-  private void buffer(Deque<JsonObject> buffer, JsonObject item, String what) {
-    if (buffer.size() >= capacity) {
-      JsonObject oldest = buffer.removeFirst();
-      dropped++;
-      LOG.atWarn().addKeyValue("dropped", dropped).addKeyValue("finding_id", oldest.getString("id"))
-          .log(what + " buffer full (" + capacity + "): dropped the oldest");
-    }
-    buffer.addLast(item);
+  private Future<Void> migrate() {
+    return db.migrate().onSuccess(v -> {
+      schemaReady = true;
+      connected = true;
+    });
   }
 
   /**
-   * Puts a resolved outcome on its finding: the kept copy at once (an unwritten finding is then inserted with it),
-   * the table's row with the next write, after the inserts that write makes.
+   * Answers the request once {@code entry} is in the outbox on disk ({@code {seq}}), or fails it (500) when it
+   * cannot be; with no outbox (memory), at once.
    */
-  private void outcome(JsonObject resolved) {
-    JsonObject kept = recent.byId(resolved.getString("id"));
-    String horizon = resolved.getString("horizon");
-    if (kept != null) {
-      JsonObject outcomes = kept.getJsonObject("outcomes");
-      if (outcomes == null) {
-        outcomes = new JsonObject();
-        kept.put("outcomes", outcomes);
+  private void answerDurable(Message<JsonObject> request, JsonObject entry) {
+    if (entry == null) {
+      request.reply(new JsonObject().putNull("seq"));
+      return;
+    }
+    append(entry).onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.reply(new JsonObject().put("seq", ar.result()));
+      } else {
+        request.fail(500, "not made durable: " + ar.cause().getMessage());
       }
-      // The first resolution stands: after a takeover the new owner may miss what the old one priced.
-      if (outcomes.getValue(horizon) == null) {
-        outcomes.put(horizon, resolved.getJsonObject("outcome"));
+    });
+  }
+
+  /**
+   * A finding published without going through the outbox (in memory mode, every one; otherwise one another part
+   * published on its own) is kept all the same.
+   */
+  private void heard(JsonObject finding) {
+    if (recent.contains(finding.getString("id"))) {
+      return;
+    }
+    if (settings.kind() == Kind.MEMORY) {
+      recent.add(finding);
+      Position.of(finding).ifPresent(p -> db.positions().upsert(List.of(p)));
+      return;
+    }
+    append(new JsonObject().put("finding", finding));
+  }
+
+  private void barClosed(JsonObject bar) {
+    if (settings.kind() == Kind.MEMORY) {
+      db.bars().insert(List.of(MinuteBar.fromJson(bar)));
+    } else {
+      append(new JsonObject().put("bar", bar));
+    }
+  }
+
+  /** Queues an entry for the outbox; the future completes with its sequence number once it is on disk. */
+  private Future<Long> append(JsonObject entry) {
+    if (stopping) {
+      return Future.failedFuture("the store is stopping");
+    }
+    Promise<Long> durable = Promise.promise();
+    appendQueue.add(new Append(entry, durable));
+    forceQueued();
+    return durable.future();
+  }
+
+  /** Writes and forces everything queued in one go; what arrives meanwhile waits for the next. */
+  private void forceQueued() {
+    if (appending || appendQueue.isEmpty() || outbox == null) {
+      return;
+    }
+    appending = true;
+    List<Append> batch = appendQueue;
+    appendQueue = new ArrayList<>();
+    List<byte[]> payloads = batch.stream().map(a -> a.entry().encode().getBytes(StandardCharsets.UTF_8)).toList();
+    long now = System.currentTimeMillis();
+    vertx.executeBlocking(() -> outbox.append(payloads, now), true).onComplete(ar -> {
+      appending = false;
+      if (ar.succeeded()) {
+        long seq = ar.result() - batch.size();
+        for (Append a : batch) {
+          keep(++seq, a.entry());
+          a.durable().complete(seq);
+        }
+        writeLoop();
+      } else {
+        LOG.atError().addKeyValue("entries", batch.size())
+            .log("outbox: entries could not be made durable: " + ar.cause().getMessage());
+        batch.forEach(a -> a.durable().fail(ar.cause()));
+      }
+      forceQueued();
+    });
+  }
+
+  /** What an outbox entry changes in the reads before the store has it. */
+  private void keep(long seq, JsonObject entry) {
+    JsonObject finding = entry.getJsonObject("finding");
+    if (finding != null) {
+      Kept k = Kept.of(finding);
+      recent.add(finding);
+      unwritten.addLast(new Unwritten(seq, k));
+      while (unwritten.size() > settings.recentFindings()) {
+        unwritten.removeFirst();
+      }
+      Position.of(finding).ifPresent(p -> unwrittenPositions.merge(p.symbol(), p,
+          (old, now) -> old.updatedAt().isAfter(now.updatedAt()) ? old : now));
+    }
+    JsonObject outcome = entry.getJsonObject("outcome");
+    if (outcome != null) {
+      recent.resolve(outcome);
+    }
+  }
+
+  /** Feeds the outbox to the store, a batch at a time; on failure retries later with backoff. */
+  private void writeLoop() {
+    if (stopping || writing || retryTimer >= 0 || outbox == null || outbox.depth() == 0) {
+      return;
+    }
+    writing = true;
+    writeOldest().onComplete(ar -> {
+      writing = false;
+      if (ar.succeeded()) {
+        writeLoop();
+      } else {
+        long delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << Math.min(failedAttempts, 10));
+        failedAttempts++;
+        retryTimer = vertx.setTimer(delay, id -> {
+          retryTimer = -1;
+          writeLoop();
+        });
+      }
+    });
+  }
+
+  /** Writes the oldest entries of the outbox (up to a batch) and acknowledges them once the store has them. */
+  private Future<Void> writeOldest() {
+    writeAttempts++;
+    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
+    return ready.compose(v -> vertx.executeBlocking(() -> outbox.peek(BATCH_MAX), true))
+        .compose(entries -> {
+          if (entries.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          long startNanos = System.nanoTime();
+          return write(entries)
+              .compose(v -> vertx.executeBlocking(() -> {
+                outbox.acknowledge(entries.get(entries.size() - 1).seq());
+                return null;
+              }, true))
+              .onSuccess(v -> {
+                long last = entries.get(entries.size() - 1).seq();
+                while (!unwritten.isEmpty() && unwritten.peekFirst().seq() <= last) {
+                  unwritten.removeFirst();
+                }
+                written += entries.size();
+                writeBatches++;
+                writeNanos += System.nanoTime() - startNanos;
+                connected = true;
+                failedAttempts = 0;
+              })
+              .mapEmpty();
+        })
+        .onFailure(this::noteFailure)
+        .mapEmpty();
+  }
+
+  /** The findings, then their position changes, then the outcomes (whose findings may be among them), then bars. */
+  private Future<Void> write(List<Outbox.Entry> entries) {
+    List<JsonObject> findings = new ArrayList<>();
+    List<Position> positions = new ArrayList<>();
+    List<JsonObject> outcomes = new ArrayList<>();
+    List<MinuteBar> bars = new ArrayList<>();
+    for (Outbox.Entry e : entries) {
+      JsonObject entry = new JsonObject(e.text());
+      JsonObject finding = entry.getJsonObject("finding");
+      if (finding != null) {
+        findings.add(finding);
+        Position.of(finding).ifPresent(positions::add);
+      } else if (entry.containsKey("outcome")) {
+        outcomes.add(entry.getJsonObject("outcome"));
+      } else if (entry.containsKey("bar")) {
+        bars.add(MinuteBar.fromJson(entry.getJsonObject("bar")));
       }
     }
-    if (pool != null) {
-      buffer(pendingOutcomes, resolved, "outcomes");
-      flush();
+    return db.findings().insert(findings)
+        .compose(v -> db.positions().upsert(positions))
+        .compose(v -> db.findings().resolve(outcomes))
+        .compose(v -> db.bars().insert(bars))
+        .onSuccess(v -> positions.forEach(p -> unwrittenPositions.remove(p.symbol(), p)));
+  }
+
+  /**
+   * With nothing to write, no write would notice the store go down or come back: then a ping every second keeps
+   * {@code connected} (and /health) true to it.
+   */
+  private void probe() {
+    if (probing || writing || stopping || outbox != null && outbox.depth() > 0) {
+      return;
     }
+    probing = true;
+    long writesBefore = writeAttempts;
+    (schemaReady ? db.ping() : migrate()).onComplete(done -> {
+      probing = false;
+      // A write that ended meanwhile knows better than this ping.
+      if (writeAttempts != writesBefore) {
+        return;
+      }
+      if (done.succeeded()) {
+        connected = true;
+      } else {
+        markDown(done.cause());
+      }
+    });
+  }
+
+  private void noteFailure(Throwable e) {
+    markDown(e);
+    writeFailures++;
+  }
+
+  private void markDown(Throwable e) {
+    if (connected || lastError == null) {
+      LOG.warn(db.mode() + " store unavailable, findings wait in the outbox: " + e.getMessage());
+    }
+    connected = false;
+    lastError = String.valueOf(e.getMessage());
+  }
+
+  /** Deletes findings and bars older than RETENTION_DAYS, a batch at a time, each batch its own statement. */
+  private void prune() {
+    if (stopping || settings.kind() == Kind.MEMORY) {
+      return;
+    }
+    Instant before = Instant.now().minus(Duration.ofDays(settings.retentionDays()));
+    pruneAll(n -> db.findings().prune(before, PRUNE_BATCH), 0)
+        .compose(findings -> pruneAll(n -> db.bars().prune(before.toEpochMilli(), PRUNE_BATCH), 0)
+            .onSuccess(bars -> {
+              if (findings + bars > 0) {
+                LOG.atInfo().addKeyValue("findings", findings).addKeyValue("bars", bars)
+                    .addKeyValue("retention_days", settings.retentionDays()).log("pruned");
+              }
+            }))
+        .onFailure(e -> LOG.debug("retention: store unavailable, pruned later: " + e.getMessage()));
+  }
+
+  private Future<Integer> pruneAll(Function<Integer, Future<Integer>> batch, int total) {
+    if (stopping) {
+      return Future.succeededFuture(total);
+    }
+    return batch.apply(PRUNE_BATCH).compose(n -> n < PRUNE_BATCH ? Future.succeededFuture(total + n)
+        : pruneAll(batch, total + n));
   }
 
   /** The findings of a symbol since a time whose outcomes are not all resolved, for its verticle to take up. */
@@ -232,358 +423,208 @@ public final class StoreVerticle extends VerticleBase {
         byId.put(k.id(), k.finding());
       }
     }
-    Future<Void> fromTable = pool == null ? Future.succeededFuture()
-        : withTimeout(pool.preparedQuery(Queries.SELECT_OWED).execute(Tuple.of(symbol, since.atOffset(ZoneOffset.UTC))))
-            .map(rows -> {
-              rows.forEach(r -> byId.putIfAbsent(r.getUUID("id").toString(), keptOf(r).finding()));
-              return (Void) null;
-            });
-    fromTable.onFailure(e -> LOG.atWarn().addKeyValue("symbol", symbol)
-            .log("outcomes owed before this start not read from the database: " + e.getMessage()))
+    Future<Void> fromStore = settings.kind() == Kind.MEMORY ? Future.succeededFuture()
+        : db.findings().owed(symbol, since).map(rows -> {
+          rows.forEach(k -> byId.putIfAbsent(k.id(), k.finding()));
+          return (Void) null;
+        });
+    fromStore.onFailure(e -> LOG.atWarn().addKeyValue("symbol", symbol)
+            .log("outcomes owed before this start not read from the store: " + e.getMessage()))
         .otherwiseEmpty().onComplete(done -> {
-      JsonArray owed = new JsonArray();
-      byId.values().forEach(f -> {
-        JsonObject outcomes = f.getJsonObject("outcomes");
-        if (outcomes == null) {
-          return;
-        }
-        List<String> open = outcomes.fieldNames().stream().filter(h -> outcomes.getValue(h) == null).toList();
-        if (!open.isEmpty()) {
-          owed.add(new JsonObject().put("id", f.getString("id")).put("agent", f.getString("agent"))
-              .put("ts_utc", f.getString("ts_utc")).put("ref_price", f.getDouble("ref_price"))
-              .put("direction", AgentCatalog.direction(f.getString("agent"), f.getString("label"),
-                  f.getDouble("score", 0.0))).put("horizons", new JsonArray(open)));
-        }
-      });
-      request.reply(new JsonObject().put("pending", owed));
-    });
-  }
-
-  /** Writes the oldest buffered findings; on failure retries later with backoff, on success goes on. */
-  private void flush() {
-    if (stopping || flushing || retryTimer >= 0 || pending.isEmpty() && pendingOutcomes.isEmpty()) {
-      return;
-    }
-    flushing = true;
-    writeOldest().onComplete(ar -> {
-      flushing = false;
-      if (ar.succeeded()) {
-        flush();
-      } else {
-        long delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << Math.min(failedAttempts, 10));
-        failedAttempts++;
-        retryTimer = vertx.setTimer(delay, id -> {
-          retryTimer = -1;
-          flush();
+          JsonArray owed = new JsonArray();
+          byId.values().stream().filter(FindingQuery::isOwed).forEach(f -> {
+            JsonObject outcomes = f.getJsonObject("outcomes");
+            owed.add(new JsonObject().put("id", f.getString("id")).put("agent", f.getString("agent"))
+                .put("ts_utc", f.getString("ts_utc")).put("ref_price", f.getDouble("ref_price"))
+                .put("direction", AgentCatalog.direction(f.getString("agent"),
+                    f.getString("label"), f.getDouble("score", 0.0)))
+                .put("horizons", new JsonArray(outcomes.fieldNames().stream()
+                    .filter(h -> outcomes.getValue(h) == null).toList())));
+          });
+          request.reply(new JsonObject().put("pending", owed));
         });
-      }
-    });
-  }
-
-  /** Writes the oldest buffered findings (up to a batch) and takes them out of the buffer once written. */
-  private Future<Void> writeOldest() {
-    writeAttempts++;
-    List<JsonObject> batch = pending.stream().limit(BATCH_MAX).toList();
-    List<JsonObject> outcomes = pendingOutcomes.stream().limit(BATCH_MAX).toList();
-    Future<Void> ready = schemaReady ? Future.succeededFuture() : migrate();
-    return ready.compose(v -> write(batch, outcomes))
-        .onSuccess(v -> {
-          // A full buffer may have dropped some of the batch's oldest meanwhile: remove by id, not by count.
-          Set<String> ids = new HashSet<>();
-          batch.forEach(f -> ids.add(f.getString("id")));
-          while (!pending.isEmpty() && ids.contains(pending.peekFirst().getString("id"))) {
-            pending.removeFirst();
-          }
-          for (int i = 0; i < outcomes.size(); i++) {
-            pendingOutcomes.removeFirst();
-          }
-          written += batch.size();
-          connected = true;
-          failedAttempts = 0;
-        })
-        .onFailure(this::noteFailure);
-  }
-
-  /**
-   * With nothing to write, no write would notice the database go down or come back: then a ping every second keeps
-   * {@code connected} (and /health) true to the database.
-   */
-  private void probe() {
-    if (pool == null || probing || flushing || stopping || !pending.isEmpty()) {
-      return;
-    }
-    probing = true;
-    long writesBefore = writeAttempts;
-    withTimeout(schemaReady ? pool.query(Queries.PING).execute().<Void>mapEmpty() : migrate())
-        .onComplete(done -> {
-          probing = false;
-          // A write that ended meanwhile knows better than this ping.
-          if (writeAttempts != writesBefore) {
-            return;
-          }
-          if (done.succeeded()) {
-            connected = true;
-          } else {
-            markDown(done.cause());
-          }
-        });
-  }
-
-  private void noteFailure(Throwable e) {
-    markDown(e);
-    writeFailures++;
-  }
-
-  private void markDown(Throwable e) {
-    if (connected || lastError == null) {
-      LOG.warn("database unavailable, findings kept in memory: " + e.getMessage());
-    }
-    connected = false;
-    lastError = String.valueOf(e.getMessage());
-  }
-
-  /** One transaction: the findings, their position_state rows, then the outcomes (whose findings may be among them). */
-  private Future<Void> write(List<JsonObject> batch, List<JsonObject> outcomes) {
-    List<Tuple> findings = new ArrayList<>();
-    List<Tuple> postures = new ArrayList<>();
-    for (JsonObject f : batch) {
-      OffsetDateTime ts = Instant.parse(f.getString("ts_utc")).atOffset(ZoneOffset.UTC);
-      findings.add(Tuple.of(UUID.fromString(f.getString("id")), ts, f.getString("agent"), f.getString("symbol"),
-          f.getDouble("score"), f.getString("label"), f.getJsonObject("details"), f.getDouble("ref_price"),
-          f.getJsonObject("outcomes")));
-      if (isPostureChange(f)) {
-        JsonObject d = f.getJsonObject("details");
-        postures.add(Tuple.of(f.getString("symbol"), d.getString("status"), d.getDouble("qty"),
-            d.getDouble("avg_price"), ts, d.getString("last_action"), d.getDouble("last_conf")));
-      }
-    }
-    long startNanos = System.nanoTime();
-    List<Tuple> resolved = outcomes.stream().map(o -> Tuple.of(UUID.fromString(o.getString("id")),
-        o.getString("horizon"), o.getJsonObject("outcome"))).toList();
-    return pool.<Void>withTransaction(conn -> {
-      Future<?> done = findings.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(Queries.INSERT_FINDING).executeBatch(findings);
-      if (!postures.isEmpty()) {
-        done = done.compose(v -> conn.preparedQuery(Queries.UPSERT_POSITION).executeBatch(postures));
-      }
-      if (!resolved.isEmpty()) {
-        done = done.compose(v -> conn.preparedQuery(Queries.UPDATE_OUTCOME).executeBatch(resolved));
-      }
-      return done.mapEmpty();
-    }).onSuccess(v -> {
-      writeBatches++;
-      writeNanos += System.nanoTime() - startNanos;
-    });
   }
 
   private void query(Message<JsonObject> request) {
     FindingQuery q = FindingQuery.fromJson(request.body());
-    if (pool == null) {
-      request.reply(answer(q.take(recent.newestFirst()), "memory"));
-      return;
-    }
-    // The buffer is read before the SELECT: a batch that commits after the SELECT's snapshot but before its answer
-    // has left the buffer by then, and would be in neither. The unwritten findings are few while the database answers.
-    List<Kept> candidates = new ArrayList<>();
-    pending.forEach(f -> {
-      Kept k = Kept.of(f);
-      if (q.matches(k)) {
-        candidates.add(k);
-      }
-    });
-    withTimeout(pool.preparedQuery(Queries.SELECT_FINDINGS).execute(Tuple.of(q.symbol(),
-            q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
-        .onSuccess(rows -> {
-          // The rows come newest first and at most limit.
-          rows.forEach(r -> candidates.add(keptOf(r)));
-          // Stable: of a finding both unwritten and already in a row (its write just committed), or heard twice, the
-          // first copy is the one answered.
-          candidates.sort(Kept.NEWEST_FIRST);
-          request.reply(answer(q.take(candidates.iterator()), "postgres"));
-        })
+    read(q, db.findings()::newest, k -> true)
+        .onSuccess(found -> request.reply(answer(found, db.mode())))
         .onFailure(e -> request.reply(answer(q.take(recent.newestFirst()), "memory")));
   }
 
   /**
-   * The findings with a resolved outcome, newest first, at most {@link Addresses#SCORED_MAX}: in memory by walking
-   * the kept findings; with a database from the table, merged with the unwritten findings as {@link #query} does.
+   * The findings with a resolved outcome, newest first, at most {@link Addresses#SCORED_MAX}, {@code truncated}
+   * saying whether there were more.
    */
   private void scored(Message<JsonObject> request) {
     FindingQuery q = FindingQuery.fromJson(request.body().copy().put("limit", Addresses.SCORED_MAX + 1));
-    if (pool == null) {
-      request.reply(scoredAnswer(q, recent.newestFirst(), "memory"));
-      return;
-    }
-    // Read before the SELECT, as in query(): a batch committing meanwhile is then in one or the other.
+    read(q, db.findings()::scored, k -> FindingQuery.hasResolvedOutcome(k.finding()))
+        .onSuccess(found -> request.reply(scoredAnswer(found, db.mode())))
+        .onFailure(e -> request.reply(scoredAnswer(q.take(FindingQuery.scoredOnly(recent.newestFirst())),
+            "memory")));
+  }
+
+  /**
+   * The store's answer to {@code q} merged with the matching findings not yet written. The unwritten ones are read
+   * before the store is asked: a batch written meanwhile is then in one or the other, never in neither.
+   */
+  private Future<List<Kept>> read(FindingQuery q, Function<FindingQuery, Future<List<Kept>>> fromStore,
+      Predicate<Kept> wanted) {
     List<Kept> candidates = new ArrayList<>();
-    pending.forEach(f -> candidates.add(Kept.of(f)));
-    withTimeout(pool.preparedQuery(Queries.SELECT_SCORED).execute(Tuple.of(q.symbol(),
-            q.since() == null ? null : q.since().atOffset(ZoneOffset.UTC), q.agent(), q.limit())))
-        .onSuccess(rows -> {
-          rows.forEach(r -> candidates.add(keptOf(r)));
-          candidates.sort(Kept.NEWEST_FIRST);
-          request.reply(scoredAnswer(q, candidates.iterator(), "postgres"));
-        })
-        .onFailure(e -> request.reply(scoredAnswer(q, recent.newestFirst(), "memory")));
-  }
-
-  /** {@code {findings, source, truncated}} of the scored findings of {@code newestFirst} that match. */
-  private static JsonObject scoredAnswer(FindingQuery q, Iterator<Kept> newestFirst, String source) {
-    Iterator<Kept> scored = new Iterator<>() {
-      private Kept next = advance();
-
-      private Kept advance() {
-        while (newestFirst.hasNext()) {
-          Kept k = newestFirst.next();
-          if (q.since() != null && k.ts().isBefore(q.since())) {
-            return null;
-          }
-          if (hasResolvedOutcome(k.finding())) {
-            return k;
-          }
+    if (settings.kind() != Kind.MEMORY) {
+      unwritten.forEach(u -> {
+        if (q.matches(u.kept()) && wanted.test(u.kept())) {
+          candidates.add(u.kept());
         }
-        return null;
+      });
+    }
+    return fromStore.apply(q).map(rows -> {
+      if (candidates.isEmpty()) {
+        return rows;
       }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public Kept next() {
-        Kept k = next;
-        next = advance();
-        return k;
-      }
-    };
-    List<JsonObject> found = q.take(scored);
-    boolean truncated = found.size() > Addresses.SCORED_MAX;
-    JsonObject answer = answer(truncated ? found.subList(0, Addresses.SCORED_MAX) : found, source);
-    return answer.put("truncated", truncated);
+      candidates.addAll(rows);
+      // Stable: of a finding both unwritten and already in a row, the first copy is the one answered.
+      candidates.sort(Kept.NEWEST_FIRST);
+      return q.take(candidates.iterator());
+    });
   }
 
-  /** At least one horizon resolved with a return (not pending, not missed). */
-  static boolean hasResolvedOutcome(JsonObject finding) {
-    JsonObject outcomes = finding.getJsonObject("outcomes");
-    return outcomes != null && outcomes.stream().anyMatch(e -> e.getValue() instanceof JsonObject o
-        && o.getValue("ret_bps") instanceof Number);
+  private static JsonObject scoredAnswer(List<Kept> found, String source) {
+    boolean truncated = found.size() > Addresses.SCORED_MAX;
+    return answer(truncated ? found.subList(0, Addresses.SCORED_MAX) : found, source).put("truncated", truncated);
   }
 
   /** {@code {findings: [...], source}}. */
-  private static JsonObject answer(List<JsonObject> findings, String source) {
-    return new JsonObject().put("findings", new JsonArray(findings)).put("source", source);
-  }
-
-  private static Kept keptOf(Row r) {
-    Instant ts = r.getOffsetDateTime("ts_utc").toInstant();
-    String id = r.getUUID("id").toString();
-    return new Kept(ts, id, new JsonObject()
-        .put("id", id)
-        .put("ts_utc", ts.toString())
-        .put("agent", r.getString("agent"))
-        .put("symbol", r.getString("symbol"))
-        .put("score", r.getDouble("score"))
-        .put("label", r.getString("label"))
-        .put("details", r.getJsonObject("details"))
-        .put("ref_price", r.getDouble("ref_price"))
-        .put("outcomes", r.getJsonObject("outcomes")));
+  private static JsonObject answer(List<Kept> findings, String source) {
+    return new JsonObject().put("findings", new JsonArray(findings.stream().map(Kept::finding).toList()))
+        .put("source", source);
   }
 
   private void positions(Message<JsonObject> request) {
-    if (pool == null) {
-      request.reply(new JsonObject().put("positions", new JsonArray(new ArrayList<>(positions.values()))));
-      return;
-    }
-    withTimeout(pool.query(Queries.SELECT_POSITIONS).execute())
+    db.positions().all()
         .onSuccess(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject()
-              .put("symbol", r.getString("symbol"))
-              .put("status", r.getString("status"))
-              .put("qty", r.getDouble("qty"))
-              .put("avg_price", r.getDouble("avg_price"))
-              .put("updated_at", r.getOffsetDateTime("updated_at").toInstant().toString())
-              .put("last_action", r.getString("last_action"))
-              .put("last_conf", r.getDouble("last_conf"))));
-          request.reply(new JsonObject().put("positions", out));
+          Map<String, Position> bySymbol = new LinkedHashMap<>();
+          rows.forEach(p -> bySymbol.put(p.symbol(), p));
+          unwrittenPositions.values().forEach(p -> bySymbol.merge(p.symbol(), p,
+              (old, now) -> old.updatedAt().isAfter(now.updatedAt()) ? old : now));
+          request.reply(new JsonObject().put("positions",
+              new JsonArray(bySymbol.values().stream().map(Position::toJson).toList())));
         })
         .onFailure(e -> request.fail(503, "position_state not readable: " + e.getMessage()));
   }
 
-  private void dbHealth(Message<JsonObject> request) {
-    if (pool == null) {
-      request.reply(new JsonObject().put("ok", false)
-          .put("error", "DATABASE_URL is not set: findings are kept in memory"));
-      return;
-    }
-    withTimeout(pool.query(Queries.PING).execute())
-        .onSuccess(v -> request.reply(new JsonObject().put("ok", true)))
-        .onFailure(e -> request.reply(new JsonObject().put("ok", false).put("error", String.valueOf(e.getMessage()))));
+  /** A symbol's stored minute bars since {@code since_ms}: {@code {bars: [...]}}, oldest first. */
+  private void recentBars(Message<JsonObject> request) {
+    db.bars().since(request.body().getString("symbol"), request.body().getLong("since_ms"))
+        .onSuccess(bars -> request.reply(new JsonObject()
+            .put("bars", new JsonArray(bars.stream().map(MinuteBar::toJson).toList()))))
+        .onFailure(e -> request.fail(503, "bars not readable: " + e.getMessage()));
   }
 
-  /** The same future, failed if it has not completed within {@value #QUERY_TIMEOUT_MS} ms. */
-  private <T> Future<T> withTimeout(Future<T> f) {
-    Promise<T> p = Promise.promise();
-    long timer = vertx.setTimer(QUERY_TIMEOUT_MS,
-        id -> p.tryFail("database did not answer within " + QUERY_TIMEOUT_MS + " ms"));
-    f.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        p.tryComplete(ar.result());
-      } else {
-        p.tryFail(ar.cause());
-      }
-    });
-    return p.future();
+  /** {@code {ok, mode, outbox?}} with {@code error} when the store does not answer. */
+  private void dbHealth(Message<JsonObject> request) {
+    JsonObject answer = new JsonObject().put("mode", db.mode());
+    if (outbox != null) {
+      answer.put("outbox", outboxStatus());
+    }
+    if (settings.kind() == Kind.MEMORY) {
+      request.reply(answer.put("ok", false)
+          .put("error", "STORE=memory: findings are kept in memory and forgotten when the process stops"));
+      return;
+    }
+    db.ping()
+        .onSuccess(v -> request.reply(answer.put("ok", true)))
+        .onFailure(e -> request.reply(answer.put("ok", false).put("error", String.valueOf(e.getMessage()))));
+  }
+
+  /** {@code {depth, oldest_age_sec, bytes, dropped, torn_bytes}}; the age is null when nothing waits. */
+  private JsonObject outboxStatus() {
+    long oldest = outbox.oldestUnackedMs();
+    return new JsonObject()
+        .put("depth", outbox.depth())
+        .put("oldest_age_sec", oldest < 0 ? null : Math.max(0, System.currentTimeMillis() - oldest) / 1000.0)
+        .put("bytes", outbox.bytes())
+        .put("dropped", outbox.dropped())
+        .put("torn_bytes", outbox.tornBytes());
   }
 
   /**
-   * {@code {mode: postgres|memory, connected, schema_ready, buffered, dropped, written, write_failures, write_batches,
-   * write_seconds (summed over successful batch writes), last_error, kept_in_memory}}.
+   * {@code {mode: postgres|sqlite|memory, connected, schema_ready, buffered (entries in the outbox), dropped,
+   * written, write_failures, write_batches, write_seconds (summed over successful batch writes), last_error,
+   * kept_in_memory, outbox (not in memory mode)}}.
    */
   private void publishStatus() {
-    vertx.eventBus().publish(Addresses.STORE_STATUS, new JsonObject()
-        .put("mode", pool == null ? "memory" : "postgres")
-        .put("connected", pool != null && connected)
+    boolean memory = settings.kind() == Kind.MEMORY;
+    JsonObject status = new JsonObject()
+        .put("mode", db.mode())
+        .put("connected", !memory && connected)
         .put("schema_ready", schemaReady)
-        .put("buffered", pending.size())
-        .put("dropped", dropped)
+        .put("buffered", outbox == null ? 0 : outbox.depth())
+        .put("dropped", outbox == null ? 0 : outbox.dropped())
         .put("written", written)
         .put("write_failures", writeFailures)
         .put("write_batches", writeBatches)
         .put("write_seconds", writeNanos / 1e9)
         .put("last_error", lastError)
-        .put("kept_in_memory", recent.size()));
+        .put("kept_in_memory", recent.size());
+    if (outbox != null) {
+      status.put("outbox", outboxStatus());
+    }
+    vertx.eventBus().publish(Addresses.STORE_STATUS, status);
   }
 
   /**
-   * Writes what is still buffered before the pool closes, retrying for at most SHUTDOWN_GRACE_SEC; whatever is left
-   * then is logged with its count, never dropped in silence.
+   * Writes what the outbox holds before the store closes, retrying for at most SHUTDOWN_GRACE_SEC; whatever is
+   * left then stays in the outbox for the next start, which the log says.
    */
   @Override
   public Future<?> stop() {
-    stopping = true;
     vertx.cancelTimer(statusTimer);
+    vertx.cancelTimer(retentionTimer);
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
       retryTimer = -1;
     }
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-    if (pool == null) {
-      return unregistered;
+    if (outbox == null) {
+      stopping = true;
+      return unregistered.eventually(() -> db.close());
     }
     long deadlineNanos = System.nanoTime() + settings.shutdownGraceSec() * 1_000_000_000L;
-    return unregistered.compose(v -> drain(deadlineNanos)).eventually(() -> pool.close());
+    return unregistered.compose(v -> appendsDone(deadlineNanos))
+        .compose(v -> {
+          stopping = true;
+          return drain(deadlineNanos);
+        })
+        .eventually(() -> vertx.executeBlocking(() -> {
+          outbox.close();
+          return null;
+        }, true))
+        .eventually(() -> db.close());
+  }
+
+  /** Lets the appends already asked for reach the disk. */
+  private Future<Void> appendsDone(long deadlineNanos) {
+    if ((!appending && appendQueue.isEmpty()) || System.nanoTime() > deadlineNanos) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(10, id -> later.complete());
+    return later.future().compose(v -> appendsDone(deadlineNanos));
   }
 
   private Future<Void> drain(long deadlineNanos) {
-    if (pending.isEmpty() && pendingOutcomes.isEmpty()) {
+    if (writing) {
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(10, id -> later.complete());
+      return later.future().compose(v -> drain(deadlineNanos));
+    }
+    if (outbox.depth() == 0) {
       return Future.succeededFuture();
     }
     if (System.nanoTime() > deadlineNanos) {
-      LOG.atError().addKeyValue("unwritten", pending.size()).addKeyValue("unwritten_outcomes", pendingOutcomes.size())
-          .log("shutdown grace over: findings and outcomes were not written");
+      LOG.atWarn().addKeyValue("waiting", outbox.depth())
+          .log("shutdown grace over: entries not yet in the store stay in the outbox for the next start");
       return Future.succeededFuture();
     }
     return writeOldest()

@@ -93,6 +93,7 @@ final class ReplayRun implements AutoCloseable {
     env.put("HTTP_PORT", "0");
     // Nothing may leave loopback: no database, webhook or LLM, and the exchange URLs (unused by a replay) point here.
     env.put("DATABASE_URL", "");
+    env.put("STORE", "memory");
     env.put("ALERT_WEBHOOK_URL", "");
     env.put("LLM_ENABLE", "false");
     env.put("OPENAI_API_KEY", "");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.support.TestService;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
@@ -566,7 +567,7 @@ class CoinbaseFeedVerticleTest {
         env.put("COINBASE_HEARTBEAT_TIMEOUT_SEC", Integer.toString(heartbeatTimeoutSec));
         env.put("HTTP_PORT", "0");
         deployedAtMs = System.currentTimeMillis();
-        return TapewatchApp.deploy(vertx, TapewatchConfig.load(env));
+        return TapewatchApp.deploy(vertx, TapewatchConfig.load(TestService.withTestStore(env)));
       }).map(port -> {
         httpPort = port;
         return null;

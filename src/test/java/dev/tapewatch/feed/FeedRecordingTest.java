@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.support.TestService;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
@@ -107,7 +108,7 @@ class FeedRecordingTest {
     env.put("COINBASE_WS_URL", exchange.wsUrl());
     env.put("COINBASE_REST_URL", exchange.restUrl());
     env.put("RECORD_DIR", dir.toString());
-    return TapewatchConfig.load(env);
+    return TapewatchConfig.load(TestService.withTestStore(env));
   }
 
   /** The latest feed status published on this Vert.x. */
@@ -183,7 +184,7 @@ class FeedRecordingTest {
     AtomicReference<JsonObject> replayStatus = feedStatus(replay);
     Map<String, String> env = env("replay:" + replayed);
     env.put("REPLAY_SPEED", "0");
-    join(TapewatchApp.deploy(replay, TapewatchConfig.load(env)));
+    join(TapewatchApp.deploy(replay, TapewatchConfig.load(TestService.withTestStore(env))));
     await("the replay finished").atMost(WAIT)
         .until(() -> replayStatus.get().getBoolean("replay_finished", false));
     assertEquals(liveTrades, tradesOf(replayStatus.get()));

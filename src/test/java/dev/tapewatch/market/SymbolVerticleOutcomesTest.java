@@ -36,6 +36,11 @@ class SymbolVerticleOutcomesTest {
   private final List<JsonObject> published = new CopyOnWriteArrayList<>();
   /** What the store answers a verticle taking the symbol up. */
   private JsonArray owedBeforeStart = new JsonArray();
+  /** The outcomes the store was asked to make durable, in order. */
+  private final List<JsonObject> madeDurable = new CopyOnWriteArrayList<>();
+  /** When set, the store fails every outcome it is asked to make durable. */
+  private volatile boolean storeFails;
+  private final List<JsonObject> refused = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -45,6 +50,15 @@ class SymbolVerticleOutcomesTest {
         .completion());
     await(vertx.eventBus().<JsonObject>consumer(Addresses.STORE_OUTCOMES_PENDING,
         m -> m.reply(new JsonObject().put("pending", owedBeforeStart))).completion());
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.STORE_OUTCOMES_APPEND, m -> {
+      if (storeFails) {
+        refused.add(m.body());
+        m.fail(500, "disk full");
+      } else {
+        madeDurable.add(m.body());
+        m.reply(new JsonObject().put("seq", madeDurable.size()));
+      }
+    }).completion());
   }
 
   @AfterEach
@@ -57,7 +71,7 @@ class SymbolVerticleOutcomesTest {
   }
 
   private void deploy() throws Exception {
-    await(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, HORIZONS, new SimpleMeterRegistry())));
+    await(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, HORIZONS, false, new SimpleMeterRegistry())));
   }
 
   private void trades(long... timeAndPrice) {
@@ -76,6 +90,26 @@ class SymbolVerticleOutcomesTest {
   private static JsonObject outcome(String id, String horizon, JsonObject outcome) {
     return new JsonObject().put("id", id).put("symbol", SYM).put("agent", "some_agent").put("horizon", horizon)
         .put("outcome", outcome);
+  }
+
+  @Test
+  void anOutcomeIsPublishedOnlyOnceTheStoreHasMadeItDurable() throws Exception {
+    deploy();
+    trades(T, 100);
+    open("kept", T, 1);
+    storeFails = true;
+    trades(T + 60_000, 125);
+    // The store refused the 1m outcome: asked for, never published. The 5m one, accepted, is published.
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> refused.size() == 1);
+    assertEquals(outcome("kept", "1m", new JsonObject().put("price", 125.0).put("ret_bps", 2500.0).put("hit", true)),
+        refused.get(0));
+    storeFails = false;
+    trades(T + 300_000, 150);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 1);
+    JsonObject fiveMinutes = outcome("kept", "5m", new JsonObject().put("price", 150.0).put("ret_bps", 5000.0)
+        .put("hit", true));
+    assertEquals(List.of(fiveMinutes), madeDurable);
+    assertEquals(List.of(fiveMinutes), published);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapewatch.support.TestService;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.support.Waits;
@@ -67,8 +68,8 @@ class MetricsEndpointTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
     try {
-      int port = TapewatchApp.start(vertx, TapewatchConfig.load(Map.of("FEED", "replay:" + file, "REPLAY_SPEED", "0",
-              "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1")), registry, null)
+      int port = TapewatchApp.start(vertx, TapewatchConfig.load(TestService.withTestStore(Map.of("FEED", "replay:" + file, "REPLAY_SPEED", "0",
+              "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0", "TS_INTERVAL", "1"))), registry, null)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
       HttpClient http = HttpClient.newHttpClient();
       Map<String, Double> m = Waits.until("the replay ingested and the trend agent run", Duration.ofSeconds(15),

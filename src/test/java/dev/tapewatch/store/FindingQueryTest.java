@@ -2,6 +2,7 @@ package dev.tapewatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tapewatch.support.TestService;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.support.TestDatabase;
@@ -67,7 +68,7 @@ class FindingQueryTest {
   }
 
   private void deployStore(Map<String, String> env) throws Exception {
-    await(vertx.deployVerticle(new StoreVerticle(TapewatchConfig.load(env).store())));
+    await(vertx.deployVerticle(new StoreVerticle(TapewatchConfig.load(TestService.withTestStore(env)).store())));
   }
 
   private void publish(JsonObject... findings) {

@@ -205,7 +205,9 @@ class FindingsStoreTest {
         .filter(a -> a.getString("agent").equals("macro_watch")).findFirst().orElseThrow();
     assertEquals("disabled", macro.getString("status"));
     assertEquals("MACRO_WINDOWS is empty", macro.getString("disabled_by"));
-    assertEquals(new JsonObject().put("ok", true), svc.json("/db-health"));
+    assertEquals(new JsonObject().put("mode", "postgres").put("outbox", new JsonObject().put("depth", 0)
+        .putNull("oldest_age_sec").put("bytes", 0).put("dropped", 0).put("torn_bytes", 0)).put("ok", true),
+        svc.json("/db-health"));
   }
 
   @Test
@@ -261,9 +263,9 @@ class FindingsStoreTest {
     String id = findingIds(runNow(svc, "?names=trend_score&symbol=ETH-USD", null)).get(0);
     awaitRows("SELECT id FROM findings WHERE id = '" + id + "'");
     JsonObject hit = new JsonObject().put("price", 3400.5).put("ret_bps", 12.5).put("hit", true);
-    // As the symbol's owner publishes it once a trade reaches the horizon.
-    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
-        .put("agent", "trend_score").put("horizon", "5m").put("outcome", hit));
+    // As the symbol's owner hands it to the store once a trade reaches the horizon.
+    makeDurable(new JsonObject().put("id", id).put("symbol", "ETH-USD").put("agent", "trend_score")
+        .put("horizon", "5m").put("outcome", hit));
     Row row = awaitRows("SELECT outcomes::text FROM findings WHERE id = '" + id + "' AND outcomes->'5m' <> 'null'")
         .get(0);
     assertEquals(new JsonObject().putNull("1m").put("5m", hit).putNull("15m").putNull("60m"),
@@ -275,10 +277,10 @@ class FindingsStoreTest {
     // A second resolution of the same horizon (a new owner after a takeover marking it missed) changes nothing; a
     // later horizon's first resolution still lands.
     JsonObject missed = new JsonObject().put("missed", true);
-    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
-        .put("agent", "trend_score").put("horizon", "5m").put("outcome", missed));
-    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", "ETH-USD")
-        .put("agent", "trend_score").put("horizon", "15m").put("outcome", missed));
+    makeDurable(new JsonObject().put("id", id).put("symbol", "ETH-USD").put("agent", "trend_score")
+        .put("horizon", "5m").put("outcome", missed));
+    makeDurable(new JsonObject().put("id", id).put("symbol", "ETH-USD").put("agent", "trend_score")
+        .put("horizon", "15m").put("outcome", missed));
     Row after = awaitRows("SELECT outcomes::text FROM findings WHERE id = '" + id + "' AND outcomes->'15m' <> 'null'")
         .get(0);
     assertEquals(new JsonObject().putNull("1m").put("5m", hit).put("15m", missed).putNull("60m"),
@@ -301,6 +303,11 @@ class FindingsStoreTest {
         + card.getString("horizon") + " " + card.getInteger("n") + " " + card.getDouble("mean_ret_bps"));
   }
 
+  private void makeDurable(JsonObject outcome) throws Exception {
+    vertx.eventBus().request(Addresses.STORE_OUTCOMES_APPEND, outcome).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void aDatabaseOutageLosesAndDoublesNothing() throws Exception {
     ConcurrentLinkedQueue<String> produced = new ConcurrentLinkedQueue<>();
@@ -312,10 +319,13 @@ class FindingsStoreTest {
     JsonObject down = svc.await("/health", h -> !h.getJsonObject("database").getBoolean("connected")
         && h.getJsonObject("database").getInteger("buffered") >= 6, 20_000);
     assertEquals("degraded", down.getString("status"));
-    assertTrue(down.getJsonObject("database").getString("note").contains("kept in memory"));
+    assertTrue(down.getJsonObject("database").getString("note").contains("wait in the outbox"));
     JsonObject health = svc.json("/db-health");
     assertFalse(health.getBoolean("ok"));
     assertTrue(health.containsKey("error"));
+    JsonObject outbox = health.getJsonObject("outbox");
+    assertTrue(outbox.getLong("depth") >= 6, health.encode());
+    assertTrue(outbox.getDouble("oldest_age_sec") >= 0, health.encode());
     String newest = List.copyOf(produced).get(produced.size() - 1);
     JsonArray shown = svc.json("/findings?limit=1000").getJsonArray("findings");
     assertTrue(shown.stream().anyMatch(f -> ((JsonObject) f).getString("id").equals(newest)),
@@ -351,23 +361,27 @@ class FindingsStoreTest {
   }
 
   @Test
-  void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
-    TestService svc = start(Map.of("RECENT_FINDINGS", "10"));
+  void aFullOutboxDropsTheOldestAndCountsThem() throws Exception {
+    TestService svc = start(Map.of("OUTBOX_MAX_MB", "1"));
     db.cutOff();
     svc.await("/db-health", h -> !h.getBoolean("ok"), 10_000);
     List<String> ids = new ArrayList<>();
+    String ballast = "x".repeat(100_000);
     for (int i = 0; i < 25; i++) {
       JsonObject f = Finding.of(1_790_000_000_000L + i, "rvol_spike", "BTC-USD", 3.5,
-          "rvol_spike", new JsonObject().put("n", i)).toJson();
+          "rvol_spike", new JsonObject().put("n", i).put("ballast", ballast)).toJson();
       ids.add(f.getString("id"));
       vertx.eventBus().publish(Addresses.FINDINGS, f);
     }
-    JsonObject database = svc.await("/health", h -> h.getJsonObject("database").getLong("dropped") == 15, 10_000)
-        .getJsonObject("database");
-    assertEquals(10, database.getInteger("buffered"));
+    // 25 entries of 100 kB do not fit in 1 MiB: whole segments of the oldest go.
+    JsonObject database = svc.await("/health", h -> h.getJsonObject("database").getLong("dropped") > 0
+        && h.getJsonObject("database").getLong("buffered") + h.getJsonObject("database").getLong("dropped") == 25,
+        10_000).getJsonObject("database");
+    long dropped = database.getLong("dropped");
+    assertTrue(database.getJsonObject("outbox").getLong("bytes") <= 1024 * 1024, database.encode());
     String metrics = svc.getNow("/metrics").bodyAsString();
-    assertTrue(metrics.contains("tapewatch_findings_dropped_total 15.0"), "dropped findings show in /metrics");
-    assertTrue(metrics.contains("tapewatch_findings_buffered 10.0"));
+    assertTrue(metrics.contains("tapewatch_findings_dropped_total " + dropped + ".0"), "dropped entries in /metrics");
+    assertTrue(metrics.contains("tapewatch_outbox_depth " + (25 - dropped) + ".0"));
     assertTrue(metrics.contains("tapewatch_db_connected 0.0"));
 
     db.reopen();
@@ -375,6 +389,6 @@ class FindingsStoreTest {
     svc.await("/health", h -> h.getJsonObject("database").getInteger("buffered") == 0, 20_000);
     Set<String> stored = new HashSet<>();
     db.query("SELECT id::text FROM findings WHERE agent = 'rvol_spike'").forEach(r -> stored.add(r.getString(0)));
-    assertEquals(new HashSet<>(ids.subList(15, 25)), stored, "the ten newest survive, in the table once each");
+    assertEquals(new HashSet<>(ids.subList((int) dropped, 25)), stored, "the newest survive, in the table once each");
   }
 }

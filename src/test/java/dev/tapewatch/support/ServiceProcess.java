@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
     command.addAll(List.of("-cp", classpath, "dev.tapewatch.Main"));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
-    pb.environment().putAll(env);
+    pb.environment().putAll(TestService.withTestStore(env));
     pb.environment().put("HTTP_PORT", Integer.toString(port));
     return new ServiceProcess(pb.start(), log, port);
   }

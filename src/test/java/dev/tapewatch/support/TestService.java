@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,11 +48,30 @@ public final class TestService {
 
   private static TestService start(Vertx vertx, PrometheusMeterRegistry registry, Map<String, String> env)
       throws Exception {
-    Map<String, String> all = new HashMap<>(env);
+    Map<String, String> all = withTestStore(env);
     all.put("HTTP_PORT", Integer.toString(freePort()));
     int port = TapewatchApp.start(vertx, TapewatchConfig.load(all), registry, null).map(TapewatchApp::port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new TestService(vertx, port);
+  }
+
+  /**
+   * {@code env} with a DATA_DIR of its own (a new temporary directory) unless it names one, and STORE=memory unless
+   * it names a store or a DATABASE_URL: a test never writes into the working directory's ./data.
+   */
+  public static Map<String, String> withTestStore(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    if (!all.containsKey("STORE") && all.getOrDefault("DATABASE_URL", "").isEmpty()) {
+      all.put("STORE", "memory");
+    }
+    if (!all.containsKey("DATA_DIR")) {
+      try {
+        all.put("DATA_DIR", Files.createTempDirectory("tapewatch-data").toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return all;
   }
 
   public static int freePort() {
