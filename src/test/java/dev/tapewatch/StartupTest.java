@@ -1,5 +1,6 @@
 package dev.tapewatch;
 
+import dev.tapewatch.support.TestService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class StartupTest {
     pb.environment().keySet().removeAll(defaultVariableNames());
     // JVM option variables make the JVM itself print to stderr.
     pb.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"));
-    pb.environment().putAll(env);
+    pb.environment().putAll(TestService.withTestStore(env));
     return pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 
@@ -57,6 +58,9 @@ class StartupTest {
     cases.put("FEED", Map.of("FEED", "replay:" + dir));
     cases.put("CLUSTER_PORT", Map.of("CLUSTER", "true", "CLUSTER_PORT", "65535"));
     cases.put("DATABASE_URL", Map.of("DATABASE_URL", "postgres://"));
+    Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+    cases.put("DATA_DIR", Map.of("STORE", "sqlite", "DATA_DIR", notADirectory.resolve("data").toString()));
+    cases.put("STORE", Map.of("STORE", "postgres"));
     cases.put("COINBASE_WS_URL", Map.of("COINBASE_WS_URL", "wss://ws-feed.exchange.coinbase.com:99999"));
     cases.put("ALERT_MIN_SCORES", Map.of("ALERT_MIN_SCORES", "no_such_agent=1"));
     // A documentation address (RFC 5737): never this machine's; nothing is sent to it.

@@ -35,6 +35,41 @@ class TapewatchConfigTest {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // store
+
+  @Test
+  void theStoreIsSqliteByDefaultPostgresWithADatabaseUrlAndMemoryWhenAsked(@TempDir Path dir) {
+    TapewatchConfig plain = load("DATA_DIR", dir.resolve("new").toString());
+    assertEquals(StoreSettings.Kind.SQLITE, plain.store().kind());
+    assertEquals(dir.resolve("new"), plain.store().dataDir());
+    assertFalse(Files.exists(dir.resolve("new")), "reading the configuration creates nothing; the store does");
+    assertEquals(512L * 1024 * 1024, plain.store().outboxMaxBytes());
+    assertEquals(30, plain.store().retentionDays());
+    assertEquals(StoreSettings.Kind.POSTGRES, load("DATA_DIR", dir.toString(),
+        "DATABASE_URL", "postgres://u@db:5432/tw").store().kind());
+    assertEquals(StoreSettings.Kind.MEMORY, load("STORE", "memory", "DATABASE_URL", "postgres://u@db:5432/tw")
+        .store().kind());
+    assertEquals(StoreSettings.Kind.SQLITE, load("STORE", "SQLite", "DATA_DIR", dir.toString()).store().kind());
+  }
+
+  @Test
+  void aStoreItCannotUseIsRejectedNamingTheVariable(@TempDir Path dir) throws Exception {
+    assertEquals("STORE='disk' is invalid: expected postgres, sqlite, memory or empty (postgres with a DATABASE_URL,"
+        + " else sqlite)", rejected("STORE", "disk").getMessage());
+    assertEquals("STORE='postgres' is invalid: expected postgres only with a DATABASE_URL",
+        rejected("STORE", "postgres").getMessage());
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    ConfigException underAFile = assertThrows(ConfigException.class, () -> load("DATA_DIR",
+        file.resolve("data").toString()));
+    assertEquals("DATA_DIR", underAFile.variable());
+    assertEquals("DATA_DIR='" + file.resolve("data") + "' is invalid: expected a writable directory (created if"
+        + " missing) for the outbox and the embedded store (" + file + " is not a directory)", underAFile.getMessage());
+    assertEquals("DATA_DIR", rejected("DATA_DIR", " ").variable());
+    assertEquals("OUTBOX_MAX_MB", rejected("OUTBOX_MAX_MB", "0").variable());
+    assertEquals("RETENTION_DAYS", rejected("RETENTION_DAYS", "-1").variable());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // defaults
 
   @Test
