@@ -12,14 +12,18 @@ RUN mvn -q -B -DskipTests package
 FROM eclipse-temurin:17-jre
 # curl for the HEALTHCHECK below.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /app tapewatch
+    && useradd --system --uid 10001 --home-dir /app tapewatch \
+    && mkdir -p /var/lib/tapewatch && chown tapewatch /var/lib/tapewatch
 WORKDIR /app
 COPY --from=build /src/target/tapewatch.jar /app/tapewatch.jar
 USER tapewatch
 # HTTP; in cluster mode also Hazelcast (CLUSTER_PORT) and the event bus (CLUSTER_BUS_PORT, as in deploy/).
 EXPOSE 8080 5701 5801
 ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    DATA_DIR=/var/lib/tapewatch
+# The outbox and the embedded store: mount a volume here, or they go with the container.
+VOLUME /var/lib/tapewatch
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:${HTTP_PORT:-8080}/health || exit 1
 ENTRYPOINT ["java", "-jar", "/app/tapewatch.jar"]

@@ -69,14 +69,14 @@ class DeploymentFilesTest {
   @Test
   void kubernetesManifestsAreCompleteConsistentAndStartTheService() throws Exception {
     List<JsonNode> docs = documents("kubernetes.yaml");
-    assertEquals(Set.of("ConfigMap", "Secret", "Deployment", "Service", "PodDisruptionBudget"),
+    assertEquals(Set.of("ConfigMap", "Secret", "StatefulSet", "Service", "PodDisruptionBudget"),
         Set.copyOf(docs.stream().map(d -> d.path("kind").asText()).toList()));
     Map<String, String> config = fields(kind(docs, "ConfigMap", "tapewatch-config").path("data"));
     Map<String, String> secrets = fields(kind(docs, "Secret", "tapewatch-secrets").path("stringData"));
     assertEquals(Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN"), secrets.keySet());
     assertTrue(secrets.values().stream().allMatch(String::isEmpty), "no secret value is committed");
 
-    JsonNode deployment = kind(docs, "Deployment", "tapewatch");
+    JsonNode deployment = kind(docs, "StatefulSet", "tapewatch");
     JsonNode pod = deployment.path("spec").path("template");
     JsonNode container = pod.path("spec").path("containers").get(0);
     Map<String, String> podEnv = new LinkedHashMap<>();
@@ -135,6 +135,30 @@ class DeploymentFilesTest {
     }
     assertEquals(String.valueOf(pod0.http().port()),
         pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
+
+    // Each pod's DATA_DIR is its own persistent volume, writable by the service's user.
+    JsonNode mount = container.path("volumeMounts").get(0);
+    assertEquals(pod0.store().dataDir().toString(), mount.path("mountPath").asText());
+    JsonNode claim = deployment.path("spec").path("volumeClaimTemplates").get(0);
+    assertEquals(mount.path("name").asText(), claim.path("metadata").path("name").asText());
+    assertEquals("ReadWriteOnce", claim.path("spec").path("accessModes").get(0).asText());
+    assertEquals(10001, pod.path("spec").path("securityContext").path("fsGroup").asInt());
+    assertEquals("tapewatch-cluster", deployment.path("spec").path("serviceName").asText());
+  }
+
+  @Test
+  void dockerComposeKeepsDataDirOnANamedVolume() throws Exception {
+    JsonNode service = documents("docker-compose.yaml").get(0).path("services").path("tapewatch");
+    Map<String, String> env = fields(service.path("environment"));
+    Set<String> unknown = new TreeSet<>(env.keySet());
+    unknown.removeAll(knownVariables());
+    assertEquals(Set.of(), unknown, "variables the service does not read");
+    assertEquals("data:" + env.get("DATA_DIR"), service.path("volumes").get(0).asText());
+    Map<String, String> plain = new HashMap<>();
+    env.forEach((k, v) -> plain.put(k, v.replaceAll("\\$\\{[A-Z_]+:-([^}]*)}", "$1")));
+    TapewatchConfig c = TapewatchConfig.load(plain);
+    assertEquals(StoreSettings.Kind.SQLITE, c.store().kind(), "the embedded store by default");
+    assertEquals(c.http().port() + ":" + c.http().port(), service.path("ports").get(0).asText());
   }
 
   @Test
@@ -189,5 +213,7 @@ class DeploymentFilesTest {
     unknown.removeAll(knownVariables());
     unknown.removeAll(JVM_VARIABLES);
     assertEquals(Set.of(), unknown);
+    assertTrue(dockerfile.contains("VOLUME /var/lib/tapewatch"), "DATA_DIR is a volume");
+    assertTrue(dockerfile.contains("DATA_DIR=/var/lib/tapewatch"));
   }
 }
