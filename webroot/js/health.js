@@ -95,14 +95,15 @@ function renderDatabase({database: {status: db, probe}}) {
   if (!db || db.mode === 'starting') {
     chip('health-db', 'starting', 'warn');
   } else if (db.mode === 'memory') {
-    chip('health-db', 'memory only · findings kept in memory (no DATABASE_URL)', 'warn', db.note || '');
+    chip('health-db', 'memory only · nothing kept across a restart (STORE=memory)', 'warn', db.note || '');
     el.dataset.state = 'memory';
   } else if ((probe && probe.ok === false) || (!db.connected && (db.buffered > 0 || !probe))) {
-    chip('health-db', 'down · findings kept in memory (' + (db.buffered || 0) + ' waiting)', 'bad',
+    chip('health-db', 'down · ' + (db.buffered || 0) + ' waiting in the outbox on disk', 'bad',
       (probe && probe.error) || db.last_error || db.note || '');
     el.dataset.state = 'down';
   } else {
-    chip('health-db', 'ok · ' + (db.written || 0) + ' written', 'ok', 'PostgreSQL connected');
+    chip('health-db', 'ok · ' + (db.written || 0) + ' written', 'ok',
+      (db.mode === 'sqlite' ? 'embedded SQLite store' : 'PostgreSQL') + ' connected');
     el.dataset.state = 'ok';
   }
 }

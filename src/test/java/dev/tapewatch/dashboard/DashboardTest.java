@@ -601,7 +601,7 @@ class DashboardTest {
 
   @Test
   @Order(9)
-  void aStoppedDatabaseShowsDownWithFindingsKeptInMemoryAndRecovers() throws Exception {
+  void aStoppedDatabaseShowsDownWithFindingsWaitingInTheOutboxAndRecovers() throws Exception {
     openPage("BTC-USD", "1");
     browser.await("database ok", () -> "ok".equals(dbState()) ? Boolean.TRUE : null);
     db.cutOff();
@@ -609,7 +609,7 @@ class DashboardTest {
       String kept = trendFindingNow("BTC-USD").getString("id");
       browser.await("database shown down", () -> "down".equals(dbState()) ? Boolean.TRUE : null);
       String shown = text("health-db");
-      assertTrue(shown.contains("down") && shown.contains("findings kept in memory"), shown);
+      assertTrue(shown.contains("down") && shown.contains("waiting in the outbox on disk"), shown);
       assertEquals("bad", browser.js("return document.getElementById('health-db').dataset.level;"));
       assertTrue(text("health-service").contains("degraded") || shown.contains("down"));
       browser.await("the finding made while the database is down in the list",
