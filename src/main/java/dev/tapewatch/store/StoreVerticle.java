@@ -398,7 +398,7 @@ public final class StoreVerticle extends VerticleBase {
                     .addKeyValue("retention_days", settings.retentionDays()).log("pruned");
               }
             }))
-        .onFailure(e -> LOG.debug("retention: store unavailable, pruned later: " + e.getMessage()));
+        .onFailure(e -> LOG.warn("retention: not pruned now, tried again later: " + e.getMessage()));
   }
 
   private Future<Integer> pruneAll(Function<Integer, Future<Integer>> batch, int total) {
@@ -449,7 +449,10 @@ public final class StoreVerticle extends VerticleBase {
     FindingQuery q = FindingQuery.fromJson(request.body());
     read(q, db.findings()::newest, k -> true)
         .onSuccess(found -> request.reply(answer(found, db.mode())))
-        .onFailure(e -> request.reply(answer(q.take(recent.newestFirst()), "memory")));
+        .onFailure(e -> {
+          readFailed(e);
+          request.reply(answer(q.take(recent.newestFirst()), "memory"));
+        });
   }
 
   /**
@@ -460,8 +463,17 @@ public final class StoreVerticle extends VerticleBase {
     FindingQuery q = FindingQuery.fromJson(request.body().copy().put("limit", Addresses.SCORED_MAX + 1));
     read(q, db.findings()::scored, k -> FindingQuery.hasResolvedOutcome(k.finding()))
         .onSuccess(found -> request.reply(scoredAnswer(found, db.mode())))
-        .onFailure(e -> request.reply(scoredAnswer(q.take(FindingQuery.scoredOnly(recent.newestFirst())),
-            "memory")));
+        .onFailure(e -> {
+          readFailed(e);
+          request.reply(scoredAnswer(q.take(FindingQuery.scoredOnly(recent.newestFirst())), "memory"));
+        });
+  }
+
+  /** A read the store failed while it was thought up is worth a line; while it is known down, the status says it. */
+  private void readFailed(Throwable e) {
+    if (connected) {
+      LOG.warn("a read from the " + db.mode() + " store failed, answered from memory: " + e.getMessage());
+    }
   }
 
   /**

@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -136,6 +139,16 @@ class DurabilityTest {
           .fieldNames(), "with the outcomes it is owed, for the scorecard");
       assertEquals("exit_long", runNow(second, 1).get(1).getString("label"), "the posture survived");
     }
+    // And they are in the database file itself, once each.
+    Map<String, Long> rows = new HashMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("data").resolve("tapewatch.db"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT id, count(*) FROM findings GROUP BY id")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    assertTrue(rows.keySet().containsAll(ids(announced)), rows.toString());
+    assertEquals(Set.of(1L), new HashSet<>(rows.values()));
   }
 
   @Test
