@@ -179,11 +179,17 @@ final class SqliteDatabase implements Database {
             .put("score", rs.getDouble("score"))
             .put("label", rs.getString("label"))
             .put("details", new JsonObject(rs.getString("details")))
-            .put("ref_price", (Double) rs.getObject("ref_price", Double.class))
+            .put("ref_price", nullableDouble(rs, "ref_price"))
             .put("outcomes", outcomes == null ? null : new JsonObject(outcomes))));
       }
     }
     return out;
+  }
+
+  /** A REAL column that may be NULL: the driver's getObject(column, Double.class) throws on NULL. */
+  private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+    double value = rs.getDouble(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static Long millis(Instant t) {
@@ -306,8 +312,8 @@ final class SqliteDatabase implements Database {
             + " avg_price, updated_ms, last_action, last_conf FROM position_state ORDER BY symbol")) {
           while (rs.next()) {
             out.add(new Position(rs.getString("symbol"), rs.getString("status"), rs.getDouble("qty"),
-                rs.getObject("avg_price", Double.class), Instant.ofEpochMilli(rs.getLong("updated_ms")),
-                rs.getString("last_action"), rs.getObject("last_conf", Double.class)));
+                nullableDouble(rs, "avg_price"), Instant.ofEpochMilli(rs.getLong("updated_ms")),
+                rs.getString("last_action"), nullableDouble(rs, "last_conf")));
           }
         }
         return out;
