@@ -263,7 +263,7 @@ final class SqliteDatabase implements Database {
       return call(c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM findings"
             + " WHERE symbol = ? AND ts_ms >= ? AND outcomes IS NOT NULL"
-            + " AND EXISTS (SELECT 1 FROM json_each(outcomes) o WHERE o.type = 'null') ORDER BY ts_ms")) {
+            + " AND EXISTS (SELECT 1 FROM json_each(outcomes) o WHERE o.type = 'null') ORDER BY ts_ms, id")) {
           bind(ps, symbol, since.toEpochMilli());
           return kept(ps);
         }
