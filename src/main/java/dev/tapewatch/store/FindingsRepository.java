@@ -23,7 +23,7 @@ interface FindingsRepository {
   /** The same restricted to findings with at least one horizon resolved with a return (not pending or missed). */
   Future<List<Kept>> scored(FindingQuery q);
 
-  /** A symbol's findings since a time with a horizon still unresolved, oldest first. */
+  /** A symbol's findings since a time with a horizon still unresolved, oldest first (equal times by id). */
   Future<List<Kept>> owed(String symbol, Instant since);
 
   /** Deletes up to {@code batch} findings older than {@code before}; the number deleted. */

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,7 +109,7 @@ final class MemoryDatabase implements Database {
   }
 
   private static final class MemoryPositions implements PositionsRepository {
-    private final Map<String, Position> bySymbol = new LinkedHashMap<>();
+    private final Map<String, Position> bySymbol = new TreeMap<>();
 
     @Override
     public Future<Void> upsert(List<Position> changes) {

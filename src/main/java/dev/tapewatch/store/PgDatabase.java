@@ -202,7 +202,7 @@ final class PgDatabase implements Database {
     public Future<List<Kept>> owed(String symbol, Instant since) {
       return timed(pool.preparedQuery("SELECT " + COLUMNS + " FROM findings"
           + " WHERE symbol = $1 AND ts_utc >= $2 AND outcomes IS NOT NULL"
-          + " AND EXISTS (SELECT 1 FROM jsonb_each(outcomes) o WHERE o.value = 'null'::jsonb) ORDER BY ts_utc")
+          + " AND EXISTS (SELECT 1 FROM jsonb_each(outcomes) o WHERE o.value = 'null'::jsonb) ORDER BY ts_utc, id")
           .execute(Tuple.of(symbol, utc(since)))).map(PgDatabase::kept);
     }
 

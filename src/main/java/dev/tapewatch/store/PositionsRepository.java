@@ -7,5 +7,6 @@ import java.util.List;
 interface PositionsRepository {
   Future<Void> upsert(List<Position> changes);
 
+  /** Every symbol's row, by symbol. */
   Future<List<Position>> all();
 }

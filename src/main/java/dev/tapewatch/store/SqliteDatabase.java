@@ -186,10 +186,10 @@ final class SqliteDatabase implements Database {
     return out;
   }
 
-  /** The column as a Double, null for SQL NULL (the driver has no getObject(column, Double.class)). */
+  /** A REAL column that may be NULL: the driver's getObject(column, Double.class) throws on NULL. */
   private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-    double v = rs.getDouble(column);
-    return rs.wasNull() ? null : v;
+    double value = rs.getDouble(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static Long millis(Instant t) {
@@ -263,7 +263,7 @@ final class SqliteDatabase implements Database {
       return call(c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM findings"
             + " WHERE symbol = ? AND ts_ms >= ? AND outcomes IS NOT NULL"
-            + " AND EXISTS (SELECT 1 FROM json_each(outcomes) o WHERE o.type = 'null') ORDER BY ts_ms")) {
+            + " AND EXISTS (SELECT 1 FROM json_each(outcomes) o WHERE o.type = 'null') ORDER BY ts_ms, id")) {
           bind(ps, symbol, since.toEpochMilli());
           return kept(ps);
         }
