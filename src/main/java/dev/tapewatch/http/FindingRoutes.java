@@ -23,7 +23,7 @@ final class FindingRoutes {
   static final long STORE_TIMEOUT_MS = 3000;
   static final long KEEP_ALIVE_MS = 15_000;
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details\r\n";
-  private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "before", "agent");
+  private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "before", "before_id", "agent");
 
   private final Vertx vertx;
   private final List<String> symbols;
@@ -57,10 +57,14 @@ final class FindingRoutes {
     int limit = q.integer("limit", 50, 1, 1000);
     Instant since = q.instant("since");
     Instant before = q.instant("before");
+    String beforeId = q.uuid("before_id");
+    if (beforeId != null && before == null) {
+      throw new QueryParams.BadRequest(400, "parameter 'before_id' needs 'before', the time of the finding it names");
+    }
     String agent = q.oneOf("agent", agentNames);
     JsonObject request = new JsonObject().put("symbol", symbol).put("limit", limit)
         .put("since", since == null ? null : since.toString())
-        .put("before", before == null ? null : before.toString()).put("agent", agent);
+        .put("before", before == null ? null : before.toString()).put("before_id", beforeId).put("agent", agent);
     return askStore(vertx, ctx, Addresses.STORE_FINDINGS_QUERY, request)
         .map(reply -> reply.getJsonArray("findings"));
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 
 /** Strict reading of query parameters: unknown or repeated names and bad values are a {@link BadRequest}. */
 final class QueryParams {
@@ -85,6 +86,23 @@ final class QueryParams {
     } catch (DateTimeParseException e) {
       throw new BadRequest(400, "parameter '" + name + "' must be an ISO-8601 UTC time like 2026-11-24T08:00:00Z");
     }
+  }
+
+  /** A UUID, in its canonical lower-case form (how finding ids are written and compared); null when absent. */
+  String uuid(String name) {
+    String raw = params.get(name);
+    if (raw == null) {
+      return null;
+    }
+    try {
+      String canonical = UUID.fromString(raw.trim()).toString();
+      if (canonical.equalsIgnoreCase(raw.trim())) {
+        return canonical;
+      }
+    } catch (IllegalArgumentException ignored) {
+      // answered below
+    }
+    throw new BadRequest(400, "parameter '" + name + "' must be a finding id such as 3f1c9a52-8d4e-4b1a-9c2f-0e5d7b6a4c31");
   }
 
   boolean bool(String name, boolean fallback) {

@@ -16,14 +16,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A read of the findings: optional symbol, since (inclusive), before (exclusive: the next page of a newest-first
- * listing) and agent filters, newest first, at most {@code limit}.
+ * A read of the findings: optional symbol, since (inclusive) and agent filters, newest first, at most
+ * {@code limit}. {@code before} (exclusive) starts after a time; with {@code beforeId} it starts right after the
+ * finding (before, beforeId) in that order, so that a page ending inside a run of equal times loses none of them.
  */
-record FindingQuery(String symbol, Instant since, Instant before, String agent, int limit) {
+record FindingQuery(String symbol, Instant since, Instant before, String beforeId, String agent, int limit) {
 
   static FindingQuery fromJson(JsonObject j) {
     return new FindingQuery(j.getString("symbol"), instant(j.getString("since")), instant(j.getString("before")),
-        j.getString("agent"), j.getInteger("limit", 50));
+        j.getString("before_id"), j.getString("agent"), j.getInteger("limit", 50));
   }
 
   private static Instant instant(String iso) {
@@ -34,7 +35,8 @@ record FindingQuery(String symbol, Instant since, Instant before, String agent, 
     return (symbol == null || symbol.equals(k.finding().getString("symbol")))
         && (agent == null || agent.equals(k.finding().getString("agent")))
         && (since == null || !k.ts().isBefore(since))
-        && (before == null || k.ts().isBefore(before));
+        && (before == null || k.ts().isBefore(before)
+            || beforeId != null && k.ts().equals(before) && k.id().compareTo(beforeId) < 0);
   }
 
   /**

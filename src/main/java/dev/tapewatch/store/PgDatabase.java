@@ -31,11 +31,14 @@ final class PgDatabase implements Database {
   /** Serialises concurrent migrations (several pods starting at once) on one advisory lock. */
   private static final String MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(727274701)";
   private static final String COLUMNS = "id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes";
-  /** $1 symbol or null, $2 since or null, $3 before or null, $4 agent or null; on (symbol, ts) or (agent, ts). */
+  /**
+   * $1 symbol or null, $2 since or null, $3 before or null, $4 agent or null, $6 the id at before or null (see
+   * FindingQuery); on (symbol, ts) or (agent, ts).
+   */
   private static final String FILTER = """
       ($1::text IS NULL OR symbol = $1)
         AND ($2::timestamptz IS NULL OR ts_utc >= $2)
-        AND ($3::timestamptz IS NULL OR ts_utc < $3)
+        AND ($3::timestamptz IS NULL OR ts_utc < $3 OR ($6::uuid IS NOT NULL AND ts_utc = $3 AND id < $6::uuid))
         AND ($4::text IS NULL OR agent = $4)""";
 
   private final Vertx vertx;
@@ -195,7 +198,7 @@ final class PgDatabase implements Database {
 
     private Future<List<Kept>> select(String sql, FindingQuery q) {
       return timed(pool.preparedQuery(sql).execute(Tuple.of(q.symbol(), utc(q.since()), utc(q.before()), q.agent(),
-          q.limit()))).map(PgDatabase::kept);
+          q.limit(), q.beforeId() == null ? null : UUID.fromString(q.beforeId())))).map(PgDatabase::kept);
     }
 
     @Override

@@ -30,9 +30,13 @@ import java.util.concurrent.Callable;
 final class SqliteDatabase implements Database {
   static final String FILE = "tapewatch.db";
   private static final String COLUMNS = "id, ts_ms, agent, symbol, score, label, details, ref_price, outcomes";
-  /** Parameters: symbol twice, since twice, before twice, agent twice (null switches a filter off). */
+  /**
+   * Parameters: symbol twice, since twice, before twice, the id at before twice, before, agent twice (null switches a
+   * filter off; see FindingQuery).
+   */
   private static final String FILTER = """
-      (? IS NULL OR symbol = ?) AND (? IS NULL OR ts_ms >= ?) AND (? IS NULL OR ts_ms < ?)
+      (? IS NULL OR symbol = ?) AND (? IS NULL OR ts_ms >= ?)
+        AND (? IS NULL OR ts_ms < ? OR (? IS NOT NULL AND id < ? AND ts_ms = ?))
         AND (? IS NULL OR agent = ?)""";
 
   private final WorkerExecutor worker;
@@ -252,7 +256,8 @@ final class SqliteDatabase implements Database {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           Long since = millis(q.since());
           Long before = millis(q.before());
-          bind(ps, q.symbol(), q.symbol(), since, since, before, before, q.agent(), q.agent(), q.limit());
+          bind(ps, q.symbol(), q.symbol(), since, since, before, before, q.beforeId(), q.beforeId(), before,
+              q.agent(), q.agent(), q.limit());
           return kept(ps);
         }
       });

@@ -198,8 +198,15 @@ class FindingsStoreTest {
       assertEquals(400, r.statusCode(), bad);
       assertTrue(r.bodyAsJsonObject().containsKey("error"), bad);
     }
+    assertEquals(new JsonObject().put("error", "parameter 'before_id' needs 'before', the time of the finding it names"),
+        svc.getNow("/findings?before_id=3f1c9a52-8d4e-4b1a-9c2f-0e5d7b6a4c31").bodyAsJsonObject());
+    assertEquals(new JsonObject().put("error", "parameter 'before_id' must be a finding id such as"
+        + " 3f1c9a52-8d4e-4b1a-9c2f-0e5d7b6a4c31"),
+        svc.getNow("/findings?before=2026-01-01T00:00:00Z&before_id=42").bodyAsJsonObject());
     assertEquals(404, svc.getNow("/findings?symbol=XRP-USD").statusCode());
     assertEquals(200, svc.getNow("/findings?since=2026-01-01T00:00:00Z&agent=trend_score").statusCode());
+    assertEquals(200, svc.getNow("/findings?before=2026-01-01T00:00:00Z&before_id=3F1C9A52-8D4E-4B1A-9C2F-"
+        + "0E5D7B6A4C31").statusCode());
     assertEquals(200, svc.getNow("/findings?agent=llm_analyst").statusCode());
     JsonObject macro = svc.json("/agents").getJsonArray("agents").stream().map(o -> (JsonObject) o)
         .filter(a -> a.getString("agent").equals("macro_watch")).findFirst().orElseThrow();

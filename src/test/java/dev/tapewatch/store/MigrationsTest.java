@@ -327,7 +327,7 @@ class MigrationsTest {
   // ---- both ----
 
   private static FindingQuery all() {
-    return new FindingQuery(null, null, null, null, 100);
+    return new FindingQuery(null, null, null, null, null, 100);
   }
 
   private static List<JsonObject> findings(Database db) throws Exception {

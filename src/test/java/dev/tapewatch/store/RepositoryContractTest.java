@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -136,7 +137,7 @@ class RepositoryContractTest {
     }
 
     List<Kept> newest(String symbol, Instant since, Instant before, String agent, int limit) throws Exception {
-      return await(db.findings().newest(new FindingQuery(symbol, since, before, agent, limit)));
+      return await(db.findings().newest(new FindingQuery(symbol, since, before, null, agent, limit)));
     }
 
     List<Kept> all() throws Exception {
@@ -225,6 +226,22 @@ class RepositoryContractTest {
       List<Kept> second = newest(null, null, first.get(2).ts(), null, 3);
       assertEquals(List.of(f3, f2, f1), ids(second));
       assertEquals(List.of(), ids(newest(null, null, second.get(2).ts(), null, 3)));
+
+      // A page ending inside a run of equal times: the next one starts right after its last finding, by time and id,
+      // and loses none of the run (a time alone would skip f6, at the time of f5).
+      List<Kept> one = newest(null, null, null, null, 1);
+      assertEquals(List.of(f5), ids(one));
+      List<String> paged = new ArrayList<>(ids(one));
+      Kept last = one.get(0);
+      while (true) {
+        List<Kept> page = await(db.findings().newest(new FindingQuery(null, null, last.ts(), last.id(), null, 2)));
+        if (page.isEmpty()) {
+          break;
+        }
+        paged.addAll(ids(page));
+        last = page.get(page.size() - 1);
+      }
+      assertEquals(List.of(f5, f6, f4, f3, f2, f1), paged);
     }
 
     @Test
@@ -253,7 +270,7 @@ class RepositoryContractTest {
     }
 
     List<Kept> scored(String symbol, Instant since, Instant before, String agent, int limit) throws Exception {
-      return await(db.findings().scored(new FindingQuery(symbol, since, before, agent, limit)));
+      return await(db.findings().scored(new FindingQuery(symbol, since, before, null, agent, limit)));
     }
 
     @Test
