@@ -79,6 +79,8 @@ class LlmAnalystVerticleTest {
         }
       });
       SYMBOLS.forEach(s -> vertx.eventBus().consumer(Addresses.Market.SNAPSHOT.of(s), m -> m.reply(snapshot(s))));
+      // The store makes each analysis durable before it is announced.
+      vertx.eventBus().consumer(Addresses.STORE_FINDINGS_APPEND, m -> m.reply(new JsonObject().putNull("seq")));
     }
 
     static Future<Rig> start(Vertx vertx, Reply... script) {
