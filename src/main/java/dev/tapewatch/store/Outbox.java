@@ -48,6 +48,9 @@ final class Outbox implements AutoCloseable {
   private long ackedSeq;
   /** Where the first unacknowledged entry starts, or the end of the log. */
   private Position cursor;
+  /** The last entry the last peek returned, and where the entry after it starts: what an acknowledgement moves to. */
+  private long peekedSeq = -1;
+  private Position peekedEnd;
   private volatile long depth;
   private volatile long oldestUnackedMs = -1;
   private volatile long dropped;
@@ -72,8 +75,8 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  /** A record's place: its segment's index in the list and its offset there. */
-  private record Position(int segment, long offset) {
+  /** A record's place: its segment and its offset there. */
+  private record Position(Segment segment, long offset) {
   }
 
   /** One entry read back: its sequence number, when it was appended, its payload. */
@@ -252,7 +255,7 @@ final class Outbox implements AutoCloseable {
     }
     active.force(false);
     if (cursor == null) {
-      cursor = new Position(segments.size() - 1, tail.size);
+      cursor = new Position(tail, tail.size);
     }
     tail.lastSeq = nextSeq - 1;
     tail.size += total;
@@ -292,11 +295,14 @@ final class Outbox implements AutoCloseable {
     if (cursor == null) {
       return out;
     }
-    int segment = cursor.segment();
+    int segment = segments.indexOf(cursor.segment());
     long offset = cursor.offset();
     while (out.size() < max && segment < segments.size()) {
       Segment s = segments.get(segment);
       if (offset >= s.size) {
+        if (segment == segments.size() - 1) {
+          break;
+        }
         segment++;
         offset = 0;
         continue;
@@ -312,12 +318,17 @@ final class Outbox implements AutoCloseable {
         }
       }
     }
+    if (!out.isEmpty()) {
+      peekedSeq = out.get(out.size() - 1).seq();
+      peekedEnd = new Position(segments.get(Math.min(segment, segments.size() - 1)), offset);
+    }
     return out;
   }
 
   /**
    * The store has every entry up to {@code seq}: they will not be read again, and segments holding only such entries
-   * are deleted.
+   * are deleted. Acknowledging what the last peek returned costs only that; any other sequence number is looked up
+   * from the start of its segment.
    */
   void acknowledge(long seq) throws IOException {
     if (seq <= ackedSeq) {
@@ -330,19 +341,18 @@ final class Outbox implements AutoCloseable {
     while (segments.size() > 1 && segments.get(0).lastSeq <= ackedSeq) {
       Files.deleteIfExists(segments.remove(0).path);
     }
-    cursor = firstAfter(ackedSeq);
+    cursor = ackedSeq == peekedSeq && segments.contains(peekedEnd.segment()) ? peekedEnd : firstAfter(ackedSeq);
     refresh();
   }
 
   /** The position of the first entry after {@code seq}, or null when there is none. */
   private Position firstAfter(long seq) throws IOException {
-    for (int i = 0; i < segments.size(); i++) {
-      Segment s = segments.get(i);
+    for (Segment s : segments) {
       if (s.lastSeq <= seq) {
         continue;
       }
       if (s.firstSeq > seq) {
-        return new Position(i, 0);
+        return new Position(s, 0);
       }
       try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
         long offset = 0;
@@ -351,10 +361,32 @@ final class Outbox implements AutoCloseable {
           readFully(ch, len, offset);
           offset += HEADER_BYTES + len.flip().getInt();
         }
-        return new Position(i, offset);
+        return new Position(s, offset);
       }
     }
     return null;
+  }
+
+  /** The append time of the entry at the cursor (the oldest unacknowledged one), or -1 when there is none. */
+  private long oldestTime() throws IOException {
+    if (cursor == null) {
+      return -1;
+    }
+    int i = segments.indexOf(cursor.segment());
+    long offset = cursor.offset();
+    while (i < segments.size() - 1 && offset >= segments.get(i).size) {
+      i++;
+      offset = 0;
+    }
+    Segment s = segments.get(i);
+    if (offset >= s.size) {
+      return -1;
+    }
+    try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+      readFully(ch, header, offset);
+      return header.getLong(16);
+    }
   }
 
   private void refresh() throws IOException {
@@ -366,11 +398,7 @@ final class Outbox implements AutoCloseable {
     }
     depth = d;
     bytes = size;
-    oldestUnackedMs = -1;
-    if (cursor != null && d > 0) {
-      List<Entry> first = peek(1);
-      oldestUnackedMs = first.isEmpty() ? -1 : first.get(0).appendedMs();
-    }
+    oldestUnackedMs = d > 0 ? oldestTime() : -1;
   }
 
   /** Entries appended and not yet acknowledged. */

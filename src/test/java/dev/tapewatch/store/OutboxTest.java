@@ -129,6 +129,32 @@ class OutboxTest {
   }
 
   @Test
+  void peeksAndAcknowledgementsInterleavedWithAppendsSeeEveryEntryOnceInOrder() throws Exception {
+    List<String> seen = new java.util.ArrayList<>();
+    int size = 8 * 1024 - Outbox.HEADER_BYTES;
+    try (Outbox box = Outbox.open(dir, MB)) {
+      int appended = 0;
+      for (int round = 0; round < 60; round++) {
+        // Appends of 3 and acknowledgements of 2, so a backlog grows across 64 KiB segments (8 entries each).
+        box.append(entries("r" + round + "-", 3, size), round);
+        appended += 3;
+        List<Outbox.Entry> batch = box.peek(2);
+        seen.addAll(heads(batch));
+        box.acknowledge(batch.get(batch.size() - 1).seq());
+        assertEquals(appended - seen.size(), box.depth());
+      }
+      List<Outbox.Entry> rest = box.peek(1000);
+      seen.addAll(heads(rest));
+      box.acknowledge(rest.get(rest.size() - 1).seq());
+      assertEquals(0, box.depth());
+      assertEquals(1, segments().size(), "only the segment being written is left");
+    }
+    List<String> expected = IntStream.range(0, 60).boxed()
+        .flatMap(r -> Stream.of("r" + r + "-0", "r" + r + "-1", "r" + r + "-2")).toList();
+    assertEquals(expected, seen);
+  }
+
+  @Test
   void acknowledgedSegmentsAreDeleted() throws Exception {
     try (Outbox box = Outbox.open(dir, MB)) {
       int size = 32 * 1024 - Outbox.HEADER_BYTES;
