@@ -4,6 +4,8 @@ import dev.tapewatch.BacktestCommand;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
+import dev.tapewatch.store.StoreBench;
+import dev.tapewatch.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -34,8 +36,9 @@ import java.util.stream.Stream;
 
 /**
  * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency (also
- * with every agent's findings going through the outbox, against the same in memory), and the HTTP rate of
- * /signals_tf against a bare Vert.x route, printed as one table with the targets. Run it with
+ * with every agent's findings going through the outbox, against the same in memory), the HTTP rate of /signals_tf
+ * against a bare Vert.x route, and the findings write rate through the outbox against the repository's batched insert
+ * on PostgreSQL and SQLite, printed as one table with the targets. Run it with
  * <pre>
  * mvn -q -B test-compile exec:java \
  *     -Dexec.mainClass=dev.tapewatch.bench.Benchmark -Dexec.classpathScope=test [-Dexec.args="trades=2000000 ..."]
@@ -43,12 +46,13 @@ import java.util.stream.Stream;
  * Arguments ({@code name=value}, all optional): trades (1000000), symbols (4), seed (42), e2eRuns (3), pacedRate
  * (10000), pacedSeconds (25), wrkThreads (1), wrkConnections (32), wrkSeconds (10), wrkWarmupSeconds (3), wrkRounds
  * (2), skipHttp (false), keepTapes (false), fuzzLines (1000000 lines of {@link ParserFuzz} from the same seed; 0
- * skips it).
+ * skips it), findings (50000 written to each store by each path; 0 skips them).
  *
  * <p>The machine may be shared (concurrent builds on 2 cores distort every figure), so each measured sample waits
  * briefly for the machine to be quiet and reports where the CPU went ({@link CpuAccount}); a sample during which other
  * processes used more than {@value CpuAccount#NOISY_CORES} of a core is marked noisy, repeated (up to twice; the
- * 25 s paced run once) and left out of the figure when clean samples exist; the table notes a figure with none.
+ * 25 s paced run and the store runs once) and left out of the figure when clean samples exist; the table notes a
+ * figure with none. While the benchmark writes to PostgreSQL, the server's processes count as its own work.
  * wrk is only ever pointed at 127.0.0.1 and the bare server binds there.
  */
 public final class Benchmark {
@@ -59,7 +63,7 @@ public final class Benchmark {
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
-      "keepTapes", "fuzzLines");
+      "keepTapes", "fuzzLines", "findings");
   private static final long QUIET_BUDGET_MS = 60_000;
   private static final long QUIET_WAIT_MAX_MS = 15_000;
 
@@ -111,13 +115,19 @@ public final class Benchmark {
    * clean samples, or every sample (and a note) when none was clean.
    */
   private <T> List<Sample<T>> samples(String what, int wanted, int extra, Measurement<T> m) throws Exception {
+    return samples(what, wanted, extra, false, m);
+  }
+
+  /** The same, with {@code postgres} the PostgreSQL server's processes counted as the sample's own. */
+  private <T> List<Sample<T>> samples(String what, int wanted, int extra, boolean postgres, Measurement<T> m)
+      throws Exception {
     List<Sample<T>> clean = new ArrayList<>();
     List<Sample<T>> all = new ArrayList<>();
     int attempt = 0;
     while (clean.size() < wanted && attempt < wanted + extra) {
       attempt++;
       awaitQuiet();
-      CpuAccount acct = CpuAccount.start();
+      CpuAccount acct = postgres ? CpuAccount.withPostgres() : CpuAccount.start();
       T v = m.run(attempt);
       CpuAccount.Usage usage = acct.stop();
       if (v instanceof Noisy n && n.noisy() && !usage.noisy()) {
@@ -232,6 +242,9 @@ public final class Benchmark {
     }
 
     fuzz(arg("fuzzLines", 1_000_000), seed);
+    System.gc();
+
+    findingsWriteRate((int) arg("findings", 50_000), symbols);
 
     System.out.println();
     printTable();
@@ -632,6 +645,78 @@ public final class Benchmark {
     row(String.format(Locale.ROOT, "5 parser fuzz, %,d lines (seed %d)", lines, seed),
         String.format(Locale.ROOT, "%d violations, %,.0f lines/s", r.violationCount(), lines / r.seconds()),
         "0 violations", met(r.violationCount() == 0));
+  }
+
+  // ---- 7, 8 -------------------------------------------------------------------------------------------------------
+
+  /**
+   * The same {@code n} findings written by the repository's batched insert and through the outbox, on PostgreSQL
+   * (a throwaway database on 127.0.0.1:5432, skipped when there is none) and on the embedded SQLite store.
+   */
+  private void findingsWriteRate(int n, List<String> symbols) throws Exception {
+    if (n <= 0) {
+      System.out.println("7, 8 findings write rate: skipped (findings=0)");
+      row("7, 8 findings written through the outbox", "skipped", "", "");
+      return;
+    }
+    Path tmp = Files.createTempDirectory("tapewatch-bench-store-");
+    try {
+      Optional<TestDatabase> db = throwawayDatabase();
+      if (db.isEmpty()) {
+        row("7 findings written, PostgreSQL", "skipped: no PostgreSQL", "", "");
+      } else {
+        try (TestDatabase pg = db.get()) {
+          storeRows("7", "PostgreSQL", samples("findings write rate, PostgreSQL", 1, 1, true, attempt -> {
+            deleteTree(tmp);
+            return storeSample("7", attempt, StoreBench.postgres(pg, n, symbols, Files.createDirectories(tmp)));
+          }));
+        }
+      }
+      storeRows("8", "SQLite", samples("findings write rate, SQLite", 1, 1, attempt -> {
+        deleteTree(tmp);
+        return storeSample("8", attempt, StoreBench.sqlite(n, symbols, Files.createDirectories(tmp)));
+      }));
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /** A database of the benchmark's own on 127.0.0.1:5432, or none (said) when PostgreSQL is not there. */
+  private static Optional<TestDatabase> throwawayDatabase() {
+    try {
+      return Optional.of(new TestDatabase());
+    } catch (Exception e) {
+      System.out.println("7 findings write rate, PostgreSQL: SKIPPED - no PostgreSQL at " + TestDatabase.HOST + ":"
+          + TestDatabase.PORT + " (" + e + ")");
+      return Optional.empty();
+    }
+  }
+
+  private static StoreBench.Result storeSample(String number, int attempt, StoreBench.Result r) {
+    JsonObject st = r.storeStatus();
+    System.out.printf(Locale.ROOT,
+        "%s findings write rate %s run %d: %,d findings of %d bytes; direct %,.0f rows/s (%.2f s), through the outbox"
+            + " %,.0f rows/s (%.2f s, every append answered at %.2f s); append to durable p50 %.2f ms p99 %.2f ms"
+            + " max %.2f ms; store status %s%n",
+        number, r.store(), attempt, r.findings(), r.meanFindingBytes(), r.directRowsPerSecond(), r.directSeconds(),
+        r.outboxRowsPerSecond(), r.outboxSeconds(), r.appendsAnsweredSeconds(), r.appendP50Ms(), r.appendP99Ms(),
+        r.appendMaxMs(),
+        st == null ? "-" : st.encode());
+    return r;
+  }
+
+  private void storeRows(String number, String store, List<Sample<StoreBench.Result>> results) {
+    // Several samples only when the first was noisy: report the best clean one.
+    StoreBench.Result r = results.stream().map(Sample::value)
+        .max(Comparator.comparingDouble(StoreBench.Result::outboxRowsPerSecond)).orElseThrow();
+    row(String.format(Locale.ROOT, "%s direct batched insert, %s (%,d findings of %d B, %d a batch)", number, store,
+        r.findings(), r.meanFindingBytes(), StoreBench.BATCH), fmtRate(r.directRowsPerSecond(), "rows/s"), "", "");
+    row(String.format(Locale.ROOT, "  through the outbox (%,d appends in flight)", StoreBench.IN_FLIGHT),
+        fmtRate(r.outboxRowsPerSecond(), "rows/s"), "", "");
+    row("  outbox / direct", String.format(Locale.ROOT, "%.3fx", r.outboxRowsPerSecond() / r.directRowsPerSecond()),
+        "", "");
+    row("  append to durable p50 / p99", String.format(Locale.ROOT, "%.2f ms / %.2f ms", r.appendP50Ms(),
+        r.appendP99Ms()), "", "");
   }
 
   /** Deletes {@code dir} and everything in it, if it exists. */
