@@ -477,8 +477,9 @@ public final class Benchmark {
       deleteTree(dataDir);
       return new PacedPair(pair[0], pair[1], worst);
     });
+    // Several pairs only when the first was noisy: the least disturbed one, whichever of its halves that favours.
     PacedPair p = results.stream().map(Sample::value)
-        .min(Comparator.comparingDouble(x -> x.outbox().replay().worstLatencyUs("p99"))).orElseThrow();
+        .min(Comparator.comparingDouble(x -> x.worst().others())).orElseThrow();
     ReplayRun.Result memory = p.memory().replay();
     ReplayRun.Result outboxed = p.outbox().replay();
     row("9 paced " + String.format(Locale.ROOT, "%,d", rate) + " trades/s, agents every 1 s, STORE=memory ("
