@@ -1,12 +1,16 @@
 package dev.tapewatch.bench;
 
 import dev.tapewatch.BacktestCommand;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
+import dev.tapewatch.store.StoreBench;
+import dev.tapewatch.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,10 +29,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency, and the
- * HTTP rate of /signals_tf against a bare Vert.x route, printed as one table with the targets. Run it with
+ * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency (also
+ * with every agent's findings going through the outbox, against the same in memory), the HTTP rate of /signals_tf
+ * against a bare Vert.x route, and the findings write rate through the outbox against the repository's batched insert
+ * on PostgreSQL and SQLite, printed as one table with the targets. Run it with
  * <pre>
  * mvn -q -B test-compile exec:java \
  *     -Dexec.mainClass=dev.tapewatch.bench.Benchmark -Dexec.classpathScope=test [-Dexec.args="trades=2000000 ..."]
@@ -36,12 +46,13 @@ import java.util.concurrent.TimeUnit;
  * Arguments ({@code name=value}, all optional): trades (1000000), symbols (4), seed (42), e2eRuns (3), pacedRate
  * (10000), pacedSeconds (25), wrkThreads (1), wrkConnections (32), wrkSeconds (10), wrkWarmupSeconds (3), wrkRounds
  * (2), skipHttp (false), keepTapes (false), fuzzLines (1000000 lines of {@link ParserFuzz} from the same seed; 0
- * skips it).
+ * skips it), findings (50000 written to each store by each path; 0 skips them).
  *
  * <p>The machine may be shared (concurrent builds on 2 cores distort every figure), so each measured sample waits
  * briefly for the machine to be quiet and reports where the CPU went ({@link CpuAccount}); a sample during which other
  * processes used more than {@value CpuAccount#NOISY_CORES} of a core is marked noisy, repeated (up to twice; the
- * 25 s paced run once) and left out of the figure when clean samples exist; the table notes a figure with none.
+ * 25 s paced run and the store runs once) and left out of the figure when clean samples exist; the table notes a
+ * figure with none. While the benchmark writes to PostgreSQL, the server's processes count as its own work.
  * wrk is only ever pointed at 127.0.0.1 and the bare server binds there.
  */
 public final class Benchmark {
@@ -52,7 +63,7 @@ public final class Benchmark {
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
-      "keepTapes", "fuzzLines");
+      "keepTapes", "fuzzLines", "findings");
   private static final long QUIET_BUDGET_MS = 60_000;
   private static final long QUIET_WAIT_MAX_MS = 15_000;
 
@@ -104,13 +115,19 @@ public final class Benchmark {
    * clean samples, or every sample (and a note) when none was clean.
    */
   private <T> List<Sample<T>> samples(String what, int wanted, int extra, Measurement<T> m) throws Exception {
+    return samples(what, wanted, extra, false, m);
+  }
+
+  /** The same, with {@code postgres} the PostgreSQL server's processes counted as the sample's own. */
+  private <T> List<Sample<T>> samples(String what, int wanted, int extra, boolean postgres, Measurement<T> m)
+      throws Exception {
     List<Sample<T>> clean = new ArrayList<>();
     List<Sample<T>> all = new ArrayList<>();
     int attempt = 0;
     while (clean.size() < wanted && attempt < wanted + extra) {
       attempt++;
       awaitQuiet();
-      CpuAccount acct = CpuAccount.start();
+      CpuAccount acct = postgres ? CpuAccount.withPostgres() : CpuAccount.start();
       T v = m.run(attempt);
       CpuAccount.Usage usage = acct.stop();
       if (v instanceof Noisy n && n.noisy() && !usage.noisy()) {
@@ -194,7 +211,10 @@ public final class Benchmark {
       backtest(tape, symbols, dir, replayRate);
       System.gc();
 
-      paced(pacedPath, symbolCount, seed + 1, pacedRate, pacedSeconds, symbols);
+      TapeGenerator.Tape pacedTape = paced(pacedPath, symbolCount, seed + 1, pacedRate, pacedSeconds, symbols);
+      System.gc();
+
+      pacedWithFindings(pacedTape, pacedRate, pacedSeconds, symbols, dir);
       System.gc();
 
       if (flag("skipHttp")) {
@@ -222,6 +242,9 @@ public final class Benchmark {
     }
 
     fuzz(arg("fuzzLines", 1_000_000), seed);
+    System.gc();
+
+    findingsWriteRate((int) arg("findings", 50_000), symbols);
 
     System.out.println();
     printTable();
@@ -371,32 +394,16 @@ public final class Benchmark {
 
   // ---- 3 ----------------------------------------------------------------------------------------------------------
 
-  private void paced(Path path, int symbolCount, long seed, long rate, long seconds, List<String> symbols)
-      throws Exception {
+  /** Writes the paced tape and replays it at REPLAY_SPEED=1; returns the tape, which row 9 replays again. */
+  private TapeGenerator.Tape paced(Path path, int symbolCount, long seed, long rate, long seconds,
+      List<String> symbols) throws Exception {
     long messages = rate * seconds;
     long gapMicros = 1_000_000L / rate;
     TapeGenerator.Tape tape = TapeGenerator.write(path, messages, symbolCount, seed, gapMicros, gapMicros, false);
     System.out.printf(Locale.ROOT, "3 paced tape: %,d matches %d us apart (%,d trades/s for %d s)%n", messages,
         gapMicros, rate, seconds);
-    List<Sample<ReplayRun.Result>> results = samples("paced", 1, 1, attempt -> {
-      ThreadCpu threads = ThreadCpu.start();
-      ReplayRun.Result r;
-      String busy;
-      try (ReplayRun run = ReplayRun.start(path, symbols, 1)) {
-        r = run.awaitApplied(tape.tradesPerSymbol(), 200, (seconds + 120) * 1000);
-        busy = threads.top(6);
-      }
-      System.out.printf(Locale.ROOT,
-          "3 paced run %d: %,.0f trades/s achieved over %.1f s; latency us worst symbol p50 %.0f p99 %.0f p99.9"
-              + " %.0f max %.0f; applied %,d%n",
-          attempt, r.tradesPerSecond(), r.seconds(), r.worstLatencyUs("p50"), r.worstLatencyUs("p99"),
-          r.worstLatencyUs("p999"), r.worstLatencyUs("max"), r.latencyCount());
-      System.out.println("    threads " + busy);
-      for (var e : r.statuses().entrySet()) {
-        System.out.println("    " + e.getKey() + " " + e.getValue().getJsonObject("latency_us").encode());
-      }
-      return r;
-    });
+    List<Sample<ReplayRun.Result>> results = samples("paced", 1, 1,
+        attempt -> pacedRun("3 paced run " + attempt, tape, seconds, symbols, Map.of(), run -> { }));
     // Several samples only when the first was noisy: report the best clean one (least disturbed by other work).
     ReplayRun.Result r = results.stream().map(Sample::value)
         .min(Comparator.comparingDouble(x -> x.worstLatencyUs("p99"))).orElseThrow();
@@ -404,6 +411,123 @@ public final class Benchmark {
         fmtRate(r.tradesPerSecond(), "trades/s"), "", "");
     row("  latency p50 / p99 / p99.9 (worst symbol)", latencies(r), "p99 < 1 ms",
         met(r.worstLatencyUs("p99") < TARGET_PACED_P99_US));
+    return tape;
+  }
+
+  /**
+   * One replay of the paced tape at REPLAY_SPEED=1 with {@code overrides} to its environment, printed;
+   * {@code started} sees the service once it is deployed.
+   */
+  private static ReplayRun.Result pacedRun(String label, TapeGenerator.Tape tape, long seconds, List<String> symbols,
+      Map<String, String> overrides, Consumer<ReplayRun> started) throws Exception {
+    ThreadCpu threads = ThreadCpu.start();
+    ReplayRun.Result r;
+    String busy;
+    try (ReplayRun run = ReplayRun.start(tape.path(), symbols, 1, overrides)) {
+      started.accept(run);
+      r = run.awaitApplied(tape.tradesPerSymbol(), 200, (seconds + 120) * 1000);
+      busy = threads.top(6);
+    }
+    System.out.printf(Locale.ROOT,
+        "%s: %,.0f trades/s achieved over %.1f s; latency us worst symbol p50 %.0f p99 %.0f p99.9"
+            + " %.0f max %.0f; applied %,d%n",
+        label, r.tradesPerSecond(), r.seconds(), r.worstLatencyUs("p50"), r.worstLatencyUs("p99"),
+        r.worstLatencyUs("p999"), r.worstLatencyUs("max"), r.latencyCount());
+    System.out.println("    threads " + busy);
+    for (var e : r.statuses().entrySet()) {
+      System.out.println("    " + e.getKey() + " " + e.getValue().getJsonObject("latency_us").encode());
+    }
+    return r;
+  }
+
+  // ---- 9 ----------------------------------------------------------------------------------------------------------
+
+  /** Every agent due every second on every symbol (trend_score makes a finding at each run). */
+  private static final Map<String, String> AGENTS_EVERY_SECOND = Map.of("TS_INTERVAL", "1", "RVOL_INTERVAL_SEC", "1",
+      "CVD_INTERVAL_SEC", "1", "NEW_TREND_INTERVAL_SEC", "1", "REVERSAL_INTERVAL_SEC", "1", "LIQ_INTERVAL_SEC", "1");
+
+  /**
+   * The paced tape of row 3 replayed twice with every agent running every second: its findings kept in memory
+   * ({@code STORE=memory}, the baseline), then each forced to the outbox before it is announced and written to the
+   * embedded store ({@code STORE=sqlite}); what the outbox costs the trade-to-features latency.
+   */
+  private void pacedWithFindings(TapeGenerator.Tape tape, long rate, long seconds, List<String> symbols, Path dir)
+      throws Exception {
+    Path dataDir = dir.resolve("paced-data");
+    Map<String, String> outbox = new LinkedHashMap<>(AGENTS_EVERY_SECOND);
+    outbox.put("STORE", "sqlite");
+    outbox.put("DATA_DIR", dataDir.toString());
+    List<Sample<PacedPair>> results = samples("paced with findings", 1, 1, attempt -> {
+      PacedFindings[] pair = new PacedFindings[2];
+      CpuAccount.Usage worst = null;
+      for (int k = 0; k < 2; k++) {
+        if (k == 1) {
+          awaitQuiet();
+        }
+        deleteTree(dataDir);
+        CpuAccount acct = CpuAccount.start();
+        pair[k] = pacedFindingsRun("9 paced run " + attempt + (k == 0 ? " STORE=memory" : " STORE=sqlite"), tape,
+            seconds, symbols, k == 0 ? AGENTS_EVERY_SECOND : outbox);
+        CpuAccount.Usage u = acct.stop();
+        System.out.println("    " + u);
+        if (worst == null || u.others() > worst.others()) {
+          worst = u;
+        }
+      }
+      deleteTree(dataDir);
+      return new PacedPair(pair[0], pair[1], worst);
+    });
+    // Several pairs only when the first was noisy: the least disturbed one, whichever of its halves that favours.
+    PacedPair p = results.stream().map(Sample::value)
+        .min(Comparator.comparingDouble(x -> x.worst().others())).orElseThrow();
+    ReplayRun.Result memory = p.memory().replay();
+    ReplayRun.Result outboxed = p.outbox().replay();
+    row("9 paced " + String.format(Locale.ROOT, "%,d", rate) + " trades/s, agents every 1 s, STORE=memory ("
+        + p.memory().findings() + " findings)", fmtRate(memory.tradesPerSecond(), "trades/s"), "", "");
+    row("  latency p50 / p99 / p99.9 (worst symbol)", latencies(memory), "", "");
+    row("  the same, findings via the outbox, STORE=sqlite (" + p.outbox().findings() + " findings)",
+        latencies(outboxed),
+        "p99 < 1 ms", met(outboxed.worstLatencyUs("p99") < TARGET_PACED_P99_US));
+    row("  outbox / memory, p99 / p99.9", String.format(Locale.ROOT, "%.2fx / %.2fx",
+        outboxed.worstLatencyUs("p99") / memory.worstLatencyUs("p99"),
+        outboxed.worstLatencyUs("p999") / memory.worstLatencyUs("p999")), "", "");
+  }
+
+  /** A paced replay and the findings announced during it (after they were made durable, with a store). */
+  record PacedFindings(ReplayRun.Result replay, long findings) {
+  }
+
+  /** The baseline and the outbox run; noisy when either was. */
+  record PacedPair(PacedFindings memory, PacedFindings outbox, CpuAccount.Usage worst) implements Noisy {
+    @Override
+    public boolean noisy() {
+      return worst.noisy();
+    }
+
+    @Override
+    public CpuAccount.Usage usage() {
+      return worst;
+    }
+  }
+
+  /** A paced run counting the findings announced, and the store's last status (none in memory). */
+  private static PacedFindings pacedFindingsRun(String label, TapeGenerator.Tape tape, long seconds,
+      List<String> symbols, Map<String, String> overrides) throws Exception {
+    AtomicLong findings = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    AtomicReference<JsonObject> store = new AtomicReference<>();
+    // Registered once the service is deployed, before the agents' first run a second later.
+    ReplayRun.Result r = pacedRun(label, tape, seconds, symbols, overrides, run -> {
+      run.vertx.eventBus().<JsonObject>localConsumer(Addresses.FINDINGS, m -> {
+        findings.incrementAndGet();
+        bytes.addAndGet(m.body().encode().length());
+      });
+      run.vertx.eventBus().<JsonObject>localConsumer(Addresses.STORE_STATUS, m -> store.set(m.body()));
+    });
+    long n = findings.get();
+    System.out.printf(Locale.ROOT, "    findings announced %,d (mean %d bytes of JSON); store status %s%n", n,
+        n == 0 ? 0 : bytes.get() / n, store.get() == null ? "-" : store.get().encode());
+    return new PacedFindings(r, n);
   }
 
   // ---- 4 ----------------------------------------------------------------------------------------------------------
@@ -522,6 +646,90 @@ public final class Benchmark {
     row(String.format(Locale.ROOT, "5 parser fuzz, %,d lines (seed %d)", lines, seed),
         String.format(Locale.ROOT, "%d violations, %,.0f lines/s", r.violationCount(), lines / r.seconds()),
         "0 violations", met(r.violationCount() == 0));
+  }
+
+  // ---- 7, 8 -------------------------------------------------------------------------------------------------------
+
+  /**
+   * The same {@code n} findings written by the repository's batched insert and through the outbox, on PostgreSQL
+   * (a throwaway database on 127.0.0.1:5432, skipped when there is none) and on the embedded SQLite store.
+   */
+  private void findingsWriteRate(int n, List<String> symbols) throws Exception {
+    if (n <= 0) {
+      System.out.println("7, 8 findings write rate: skipped (findings=0)");
+      row("7, 8 findings written through the outbox", "skipped", "", "");
+      return;
+    }
+    Path tmp = Files.createTempDirectory("tapewatch-bench-store-");
+    try {
+      Optional<TestDatabase> db = throwawayDatabase();
+      if (db.isEmpty()) {
+        row("7 findings written, PostgreSQL", "skipped: no PostgreSQL", "", "");
+      } else {
+        try (TestDatabase pg = db.get()) {
+          storeRows("7", "PostgreSQL", samples("findings write rate, PostgreSQL", 1, 1, true, attempt -> {
+            deleteTree(tmp);
+            return storeSample("7", attempt, StoreBench.postgres(pg, n, symbols, Files.createDirectories(tmp)));
+          }));
+        }
+      }
+      storeRows("8", "SQLite", samples("findings write rate, SQLite", 1, 1, attempt -> {
+        deleteTree(tmp);
+        return storeSample("8", attempt, StoreBench.sqlite(n, symbols, Files.createDirectories(tmp)));
+      }));
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /** A database of the benchmark's own on 127.0.0.1:5432, or none (said) when PostgreSQL is not there. */
+  private static Optional<TestDatabase> throwawayDatabase() {
+    try {
+      return Optional.of(new TestDatabase());
+    } catch (Exception e) {
+      System.out.println("7 findings write rate, PostgreSQL: SKIPPED - no PostgreSQL at " + TestDatabase.HOST + ":"
+          + TestDatabase.PORT + " (" + e + ")");
+      return Optional.empty();
+    }
+  }
+
+  private static StoreBench.Result storeSample(String number, int attempt, StoreBench.Result r) {
+    JsonObject st = r.storeStatus();
+    System.out.printf(Locale.ROOT,
+        "%s findings write rate %s run %d: %,d findings of %d bytes; direct %,.0f rows/s (%.2f s), through the outbox"
+            + " %,.0f rows/s (%.2f s, every append answered at %.2f s); append to durable p50 %.2f ms p99 %.2f ms"
+            + " max %.2f ms; store status %s%n",
+        number, r.store(), attempt, r.findings(), r.meanFindingBytes(), r.directRowsPerSecond(), r.directSeconds(),
+        r.outboxRowsPerSecond(), r.outboxSeconds(), r.appendsAnsweredSeconds(), r.appendP50Ms(), r.appendP99Ms(),
+        r.appendMaxMs(),
+        st == null ? "-" : st.encode());
+    return r;
+  }
+
+  private void storeRows(String number, String store, List<Sample<StoreBench.Result>> results) {
+    // Several samples only when the first was noisy: the least disturbed one, whichever path that favours.
+    StoreBench.Result r = results.stream().min(Comparator.comparingDouble(x -> x.cpu().others())).orElseThrow()
+        .value();
+    row(String.format(Locale.ROOT, "%s direct batched insert, %s (%,d findings of %d B, %d a batch)", number, store,
+        r.findings(), r.meanFindingBytes(), StoreBench.BATCH), fmtRate(r.directRowsPerSecond(), "rows/s"), "", "");
+    row(String.format(Locale.ROOT, "  through the outbox (%,d appends in flight)", StoreBench.IN_FLIGHT),
+        fmtRate(r.outboxRowsPerSecond(), "rows/s"), "", "");
+    row("  outbox / direct", String.format(Locale.ROOT, "%.3fx", r.outboxRowsPerSecond() / r.directRowsPerSecond()),
+        "", "");
+    row("  append to durable p50 / p99", String.format(Locale.ROOT, "%.2f ms / %.2f ms", r.appendP50Ms(),
+        r.appendP99Ms()), "", "");
+  }
+
+  /** Deletes {@code dir} and everything in it, if it exists. */
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -56,6 +56,12 @@ final class ReplayRun implements AutoCloseable {
   }
 
   static ReplayRun start(Path tape, List<String> symbols, double speed) throws Exception {
+    return start(tape, symbols, speed, Map.of());
+  }
+
+  /** The same with {@code overrides} put over the replay's environment (a store, agent intervals). */
+  static ReplayRun start(Path tape, List<String> symbols, double speed, Map<String, String> overrides)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     ReplayRun[] self = new ReplayRun[1];
     long[] startMarks = new long[2];
@@ -99,6 +105,7 @@ final class ReplayRun implements AutoCloseable {
     env.put("OPENAI_API_KEY", "");
     env.put("COINBASE_WS_URL", "ws://127.0.0.1:9");
     env.put("COINBASE_REST_URL", "http://127.0.0.1:9");
+    env.putAll(overrides);
     TapewatchConfig config = TapewatchConfig.load(env);
     long deployStart = System.nanoTime();
     int port = await(TapewatchApp.deploy(vertx, config), 60_000);
