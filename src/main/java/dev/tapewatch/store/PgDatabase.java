@@ -65,6 +65,8 @@ final class PgDatabase implements Database {
   @Override
   public Future<Void> migrate() {
     return timed(pool.withTransaction(conn -> conn.query(MIGRATION_LOCK).execute()
+        // "already exists, skipping" notices of IF NOT EXISTS would reach the log at every start as warnings.
+        .compose(v -> conn.query("SET LOCAL client_min_messages = warning").execute())
         .compose(v -> conn.query(Migrations.CREATE_TABLE).execute())
         .compose(v -> conn.query(Migrations.APPLIED).execute())
         .compose(rows -> {
