@@ -1,5 +1,7 @@
 package dev.tapewatch.tape;
 
+import java.math.BigDecimal;
+
 /**
  * Exact decimal prices (and quantities) as longs scaled by {@link BookUpdate#PRICE_SCALE}: {@code "0.1"} is
  * 10,000,000, and {@link #format} gives back {@code "0.1"}. Every feed parses a book's prices with {@link #parse} so
@@ -95,6 +97,11 @@ public final class Prices {
       out.append(digits, 1, last + 1);
     }
     return out.toString();
+  }
+
+  /** The plain decimal of the point halfway between two scaled values, exactly: it may need a ninth decimal. */
+  public static String formatMidpoint(long a, long b) {
+    return BigDecimal.valueOf(a + b, DECIMALS).divide(BigDecimal.valueOf(2)).stripTrailingZeros().toPlainString();
   }
 
   /**

@@ -137,7 +137,7 @@ public final class ParserFuzz {
     walks.put("BTC-USD", new Walk(100_000_000L, 95_123.45));
     walks.put("ETH-USD", new Walk(200_000_000L, 3_412.87));
     walks.put("ADA-USD", new Walk(300_000_000L, 0.8123));
-    known.forEach(s -> states.put(s, new SymbolState(s, 5_000)));
+    known.forEach(s -> states.put(s, new SymbolState(s, 5_000, 1000)));
     this.gate = new TradeGate(300_000, ID_JUMP, false, new Checks());
   }
 

@@ -194,7 +194,7 @@ class OrderBookTest {
           snapBids.stream().mapToDouble(p -> 1.0).toArray(),
           fullAsks.keySet().stream().mapToLong(Long::longValue).toArray(),
           fullAsks.values().stream().mapToDouble(Double::doubleValue).toArray()));
-      for (int step = 0; step < 20_000; step++) {
+      for (int step = 0; step < 10_000; step++) {
         boolean bid = random.nextBoolean();
         long distance = 1 + (random.nextInt(10) == 0 ? random.nextLong(600) : random.nextLong(20));
         long price = bid ? mid - distance * 1_000_000L : mid + distance * 1_000_000L;

@@ -65,6 +65,14 @@ class PricesTest {
   }
 
   @Test
+  void theMidpointIsExactWithANinthDecimalWhenItNeedsOne() {
+    assertEquals("100", Prices.formatMidpoint(Prices.parse("99.9"), Prices.parse("100.1")));
+    assertEquals("0.15", Prices.formatMidpoint(Prices.parse("0.1"), Prices.parse("0.2")));
+    assertEquals("0.000000015", Prices.formatMidpoint(1L, 2L));
+    assertEquals("95000.005", Prices.formatMidpoint(Prices.parse("95000"), Prices.parse("95000.01")));
+  }
+
+  @Test
   void toDoubleIsTheDoubleNearestTheDecimal() {
     for (String s : new String[] {"0.1", "0.3", "14.8024", "0.00620125", "95012.12345678", "0.00000001",
         "90071992.54740991"}) {
