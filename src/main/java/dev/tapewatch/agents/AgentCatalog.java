@@ -54,8 +54,8 @@ public final class AgentCatalog {
             a.liquidityEnabled()),
         new Entry(new MacroWatchAgent(m.windows(), m.windowMinutes(), m.rvolMin()), m.intervalSec(),
             m.windows().isEmpty() ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null),
-        entry(new BookImbalanceAgent(b.levels(), b.threshold(), b.persistSec(), b.maxSpreadBps(), b.cooldownSec()),
-            b.intervalSec(), b.enabled()));
+        entry(new BookImbalanceAgent(b.intervalSec(), b.levels(), b.threshold(), b.persistSec(), b.maxSpreadBps(),
+            b.cooldownSec()), b.intervalSec(), b.enabled()));
   }
 
   private static Entry entry(Agent agent, int intervalSec, boolean switchedOn) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * the best BOOK_IMB_LEVELS levels a side is at or beyond ±BOOK_IMB_THRESHOLD with the spread below
  * BOOK_IMB_MAX_SPREAD_BPS; the lean holds from the first of an unbroken series of runs that saw it on the same side.
  * Once it has held BOOK_IMB_PERSIST_SEC, {@code imbalance_up} (bids heavier) or {@code imbalance_down} (asks heavier),
- * score |imbalance|; a run without a book, or without the lean, breaks the series.
+ * score |imbalance|. A run without a book, or without the lean, breaks the series, and so does a gap of more than two
+ * periods since the run before (a run-now long after the last timed run has seen nothing in between).
  */
 public final class BookImbalanceAgent extends CooldownAgent {
   private static final LabelSpec UP = LabelSpec.signal("imbalance_up", Direction.UP,
@@ -30,18 +31,22 @@ public final class BookImbalanceAgent extends CooldownAgent {
       "the order book leaning one way near its top, and staying so", List.of(UP, DOWN),
       "BOOK_IMB_INTERVAL_SEC", "FEATURE_BOOK_IMBALANCE", 0.0, false, false);
 
-  /** An unbroken series of runs that saw the lean on one side: +1 bids, −1 asks. */
-  private record Lean(int side, long sinceMs) {
+  /** An unbroken series of runs that saw the lean on one side (+1 bids, −1 asks), from the first to the last. */
+  private record Lean(int side, long sinceMs, long lastMs) {
   }
 
+  private final long maxGapMs;
   private final int levels;
   private final double threshold;
   private final long persistMs;
   private final double maxSpreadBps;
   private final Map<String, Lean> leans = new HashMap<>();
 
-  public BookImbalanceAgent(int levels, double threshold, long persistSec, double maxSpreadBps, long cooldownSec) {
+  /** {@code intervalSec}: the agent's period; runs more than two periods apart are no series. */
+  public BookImbalanceAgent(int intervalSec, int levels, double threshold, long persistSec, double maxSpreadBps,
+      long cooldownSec) {
     super(DESCRIPTOR, cooldownSec);
+    this.maxGapMs = 2000L * intervalSec;
     this.levels = levels;
     this.threshold = threshold;
     this.persistMs = persistSec * 1000;
@@ -64,7 +69,8 @@ public final class BookImbalanceAgent extends CooldownAgent {
       return null;
     }
     Lean before = leans.get(input.market().symbol());
-    return before != null && before.side() == side ? before : new Lean(side, input.nowMs());
+    boolean goesOn = before != null && before.side() == side && input.nowMs() - before.lastMs() <= maxGapMs;
+    return new Lean(side, goesOn ? before.sinceMs() : input.nowMs(), input.nowMs());
   }
 
   @Override

@@ -17,14 +17,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * book_imbalance over the best 5 levels, threshold 0.6, persistence 10 s, spread below 10 bps, cooldown 300 s: runs
- * every 2 s that see |imbalance_5| ≥ 0.6 on one side, the spread under the cap, from the first of them for 10 s.
+ * book_imbalance every 2 s over the best 5 levels, threshold 0.6, persistence 10 s, spread below 10 bps, cooldown
+ * 300 s: runs at most 4 s apart that see |imbalance_5| ≥ 0.6 on one side, the spread under the cap, from the first of
+ * them for 10 s.
  */
 class BookImbalanceAgentTest {
   private static final long COOLDOWN_MS = 300_000;
 
   private static BookImbalanceAgent agent() {
-    return new BookImbalanceAgent(5, 0.6, 10, 10, 300);
+    return new BookImbalanceAgent(2, 5, 0.6, 10, 10, 300);
   }
 
   /**
@@ -90,6 +91,20 @@ class BookImbalanceAgentTest {
   }
 
   @Test
+  void runsMoreThanTwoPeriodsApartAreNoSeries() {
+    BookImbalanceAgent a = agent();
+    assertEquals(List.of(), runs(a, leaning(0.7), 0, 0));
+    // 4 s later (two periods): the series goes on
+    assertEquals(List.of(), runs(a, leaning(0.7), 4, 8));
+    single(a.evaluate(at(leaning(0.7), T0 + 10_000), true), "imbalance_up");
+    BookImbalanceAgent b = agent();
+    assertEquals(List.of(), runs(b, leaning(0.7), 0, 0));
+    // a run-now 5 s after the last run has seen nothing in between: the lean starts again there
+    assertEquals(List.of(), runs(b, leaning(0.7), 5, 13));
+    single(b.evaluate(at(leaning(0.7), T0 + 15_000), true), "imbalance_up");
+  }
+
+  @Test
   void turningToTheOtherSideStartsTheWindowAgain() {
     BookImbalanceAgent a = agent();
     assertEquals(List.of(), runs(a, leaning(0.7), 0, 8));
@@ -113,9 +128,9 @@ class BookImbalanceAgentTest {
   void theLevelsSayWhichImbalanceIsRead() {
     MarketSnapshot onlyTop = snap().book(book(0.9, 0.1, 0.1, 2)).build();
     assertEquals(List.of(), runs(agent(), onlyTop, 0, 20));
-    BookImbalanceAgent top = new BookImbalanceAgent(1, 0.6, 10, 10, 300);
+    BookImbalanceAgent top = new BookImbalanceAgent(2, 1, 0.6, 10, 10, 300);
     assertEquals(0.9, single(runs(top, onlyTop, 0, 10), "imbalance_up").score());
-    BookImbalanceAgent deep = new BookImbalanceAgent(10, 0.6, 10, 10, 300);
+    BookImbalanceAgent deep = new BookImbalanceAgent(2, 10, 0.6, 10, 10, 300);
     assertEquals(0.65, single(runs(deep, snap().book(book(0, 0, -0.65, 2)).build(), 0, 10), "imbalance_down")
         .score());
   }

@@ -77,7 +77,8 @@ class FindingsStoreTest {
   private TestService start(Map<String, String> extra, Consumer<Vertx> beforeDeploy) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", db.url(), "SIM_SEED", "11",
         "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
-        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
+        "BOOK_IMB_INTERVAL_SEC", "3600"));
     env.putAll(extra);
     vertx = Vertx.vertx();
     beforeDeploy.accept(vertx);
@@ -339,7 +340,8 @@ class FindingsStoreTest {
   @Test
   void anOutageWithNothingToWriteStillShowsInHealthBothWays() throws Exception {
     TestService svc = start(Map.of("TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
-        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
+        "BOOK_IMB_INTERVAL_SEC", "3600"));
     svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected"), 15_000);
     db.cutOff();
     JsonObject down = svc.await("/health", h -> !h.getJsonObject("database").getBoolean("connected"), 10_000)
