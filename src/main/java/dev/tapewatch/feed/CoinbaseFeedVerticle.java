@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live Coinbase Exchange ws-feed: subscribes to {@code matches}, {@code ticker}, {@code heartbeat} and
- * {@code level2_batch} (the public level-2 channel: a snapshot, then batched updates) for every symbol, reconnects with exponential backoff and jitter (resubscribing each time), drops a connection that is
- * silent for {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
+ * {@code level2_batch} (the public level-2 channel: a snapshot, then batched updates) for every symbol, reconnects
+ * with exponential backoff and jitter (resubscribing each time), drops a connection that is silent for
+ * {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
  * {@value #SUBSCRIBE_DEADLINE_MS} ms, and fills trade-id gaps from the REST trades endpoint. Before the first
  * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached). In cluster mode it
  * subscribes to this node's share only, and a symbol taken over from a dead node is warmed the same way. With
  * {@code RECORD_DIR} every message received is recorded as it came ({@link TapeRecorder}). A symbol whose book
- * cannot be trusted asks for a fresh one on {@link Addresses#FEED_BOOK_RESYNC}: the feed unsubscribes that product from
- * {@code level2_batch} and subscribes it again, and Coinbase answers with a new snapshot.
+ * cannot be trusted asks for a fresh one on {@link Addresses#FEED_BOOK_RESYNC}: the feed unsubscribes that product
+ * from {@code level2_batch} and subscribes it again, and Coinbase answers with a new snapshot.
  */
 public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long SUBSCRIBE_DEADLINE_MS = 5000;

@@ -124,8 +124,7 @@ public final class CoinbaseMessageParser {
      * when {@code sided}, every element a string; read to its closing bracket whatever it holds.
      */
     private void level(JsonParser p, boolean sided, Levels to) throws IOException {
-      int first = sided ? 0 : 1;
-      int at = first;
+      int at = sided ? 0 : 1;
       boolean strings = true;
       String side = null;
       long price = 0;

@@ -117,15 +117,13 @@ public final class SimulatedMarket {
   private BookUpdate moveBook(long timeMs, long bidTick, long askTick) {
     Levels bidsBefore = bids;
     Levels asksBefore = asks;
-    boolean empty = bids.empty();
     bids = bids.movedTo(bidTick);
     asks = asks.movedTo(askTick);
     for (int k = 0; k < BOOK_LEVELS; k++) {
-      double fill = empty ? FILLED : k < DENSE_LEVELS ? 0.5 : 0.05;
-      if (k == 0 || bids.qty[k] == 0 && bookRandom.nextDouble() < fill) {
+      if (k == 0 || bids.qty[k] == 0 && bookRandom.nextDouble() < fill(bidsBefore, bids.tick(k), k)) {
         bids.qty[k] = quantity(k, driftPerSec > 0);
       }
-      if (k == 0 || asks.qty[k] == 0 && bookRandom.nextDouble() < fill) {
+      if (k == 0 || asks.qty[k] == 0 && bookRandom.nextDouble() < fill(asksBefore, asks.tick(k), k)) {
         asks.qty[k] = quantity(k, driftPerSec < 0);
       }
     }
@@ -144,6 +142,15 @@ public final class SimulatedMarket {
     Changes bidChanges = bids.levels(bidsBefore);
     Changes askChanges = asks.levels(asksBefore);
     return bidChanges.n + askChanges.n == 0 ? null : update(timeMs, false, bidChanges, askChanges);
+  }
+
+  /**
+   * The chance that an empty level {@code k} levels from the best fills this step: a price the side did not reach
+   * before (a new book, or one that moved) is as full as a new book; a gap it had fills quickly near the top and slowly
+   * further out.
+   */
+  private static double fill(Levels before, long tick, int k) {
+    return !before.reaches(tick) ? FILLED : k < DENSE_LEVELS ? 0.5 : 0.05;
   }
 
   /** Now and then a new quantity for one of the best levels, so that they follow a change of drift within a second. */
@@ -190,8 +197,9 @@ public final class SimulatedMarket {
       this.firstGrid = direction < 0 ? Math.floorDiv(best - 1, step) * step : Math.floorDiv(best, step) * step + step;
     }
 
-    boolean empty() {
-      return best == 0;
+    /** Whether {@code tick} lies between the best and the last grid level. */
+    boolean reaches(long tick) {
+      return best != 0 && (tick - best) * direction >= 0 && (tick(BOOK_LEVELS - 1) - tick) * direction >= 0;
     }
 
     long tick(int k) {

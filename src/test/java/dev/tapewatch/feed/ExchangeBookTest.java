@@ -182,7 +182,8 @@ class ExchangeBookTest {
   private static final String SNAPSHOT = "{\"type\":\"snapshot\",\"product_id\":\"BAND-GBP\","
       + "\"bids\":[[\"14.7550\",\"10.5\"],[\"14.70\",\"1\"]],\"asks\":[[\"14.8060\",\"2.25\"]]}";
   private static final String UPDATE = "{\"type\":\"l2update\",\"product_id\":\"BAND-GBP\","
-      + "\"changes\":[[\"buy\",\"14.7551\",\"3\"],[\"sell\",\"14.8060\",\"0\"]],\"time\":\"2021-04-17T16:43:37.075687Z\"}";
+      + "\"changes\":[[\"buy\",\"14.7551\",\"3\"],[\"sell\",\"14.8060\",\"0\"]],"
+      + "\"time\":\"2021-04-17T16:43:37.075687Z\"}";
 
   private static String snapshotWith(String bids) {
     return "{\"type\":\"snapshot\",\"product_id\":\"BAND-GBP\",\"bids\":" + bids + ",\"asks\":[]}";

@@ -480,21 +480,24 @@ final class FakeCoinbaseExchange extends VerticleBase {
     if (m.type().equals("snapshot")) {
       b.clear();
       a.clear();
-      m.json().getJsonArray("bids").forEach(l -> setLevel(b, ((JsonArray) l).getString(0), ((JsonArray) l).getString(1)));
-      m.json().getJsonArray("asks").forEach(l -> setLevel(a, ((JsonArray) l).getString(0), ((JsonArray) l).getString(1)));
+      m.json().getJsonArray("bids").forEach(l -> setLevel(b, (JsonArray) l, 0));
+      m.json().getJsonArray("asks").forEach(l -> setLevel(a, (JsonArray) l, 0));
       return;
     }
     for (Object o : m.json().getJsonArray("changes")) {
       JsonArray c = (JsonArray) o;
-      setLevel(c.getString(0).equals("buy") ? b : a, c.getString(1), c.getString(2));
+      setLevel(c.getString(0).equals("buy") ? b : a, c, 1);
     }
   }
 
-  private static void setLevel(NavigableMap<BigDecimal, String> side, String price, String size) {
+  /** The level {@code [price, size]} found at {@code from} of {@code level}: size 0 removes it. */
+  private static void setLevel(NavigableMap<BigDecimal, String> side, JsonArray level, int from) {
+    BigDecimal price = new BigDecimal(level.getString(from));
+    String size = level.getString(from + 1);
     if (new BigDecimal(size).signum() == 0) {
-      side.remove(new BigDecimal(price));
+      side.remove(price);
     } else {
-      side.put(new BigDecimal(price), size);
+      side.put(price, size);
     }
   }
 

@@ -183,13 +183,13 @@ class FindingsStoreTest {
     HttpResponse<Buffer> unknown = runNow(svc, "?names=trend_score,bogus", ADMIN_TOKEN);
     assertEquals(400, unknown.statusCode());
     assertEquals("unknown names 'bogus'; valid: rvol_spike,trend_score,cvd_divergence,new_trend,reversal,liquidity,"
-        + "macro_watch",
+        + "macro_watch,book_imbalance",
         unknown.bodyAsJsonObject().getString("error"));
     assertEquals(400, runNow(svc, "?insert=maybe", ADMIN_TOKEN).statusCode());
     assertEquals(404, runNow(svc, "?symbol=XRP-USD", ADMIN_TOKEN).statusCode());
     HttpResponse<Buffer> all = runNow(svc, "?insert=false", ADMIN_TOKEN);
     assertEquals(200, all.statusCode());
-    assertEquals(7 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
+    assertEquals(8 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
         .map(o -> ((JsonObject) o).getString("agent") + ((JsonObject) o).getString("symbol")).distinct().count(),
         "every agent for every symbol");
 
