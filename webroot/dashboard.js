@@ -2,6 +2,7 @@
  * tapewatch dashboard: the page's entry module. Plain browser JavaScript modules under js/, no build step; js/state.js
  * holds the page's state and every other module draws its part of it.
  */
+import {depthChart, initBook} from './js/book.js';
 import {$} from './js/dom.js';
 import {calibrationChart, initCalibration} from './js/calibration.js';
 import {chartInstance, initChart} from './js/chart.js';
@@ -25,12 +26,16 @@ window.tapewatch = Object.freeze({
   get calibrationChart() {
     return calibrationChart();
   },
+  get depthChart() {
+    return depthChart();
+  },
   refreshNow
 });
 
 $('tz').textContent = Intl.DateTimeFormat().resolvedOptions().timeZone || 'browser time';
 buildTiles();
 initChart();
+initBook();
 initCalibration();
 bindScorecard();
 bindHealth();

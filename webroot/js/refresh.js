@@ -3,6 +3,7 @@
  * tile of the selected symbol are asked for again; the findings only while their live stream is down, the scorecard
  * and the calibration no more than every 30 s.
  */
+import {refreshBook} from './book.js';
 import {$} from './dom.js';
 import * as F from './format.js';
 import {refreshCalibration} from './calibration.js';
@@ -27,8 +28,8 @@ async function refresh() {
   // A new symbol does not wait for the previous one's answers; those are dropped when they come.
   update({refreshingFor: symbol});
   again = false;
-  const jobs = [refreshHealth(), refreshAgents(), refreshPrice(), refreshFeatures(), refreshChart(), refreshTrend(),
-    refreshScorecard(), refreshCalibration()];
+  const jobs = [refreshHealth(), refreshAgents(), refreshPrice(), refreshFeatures(), refreshChart(), refreshBook(),
+    refreshTrend(), refreshScorecard(), refreshCalibration()];
   if (get().stream.state !== 'live') {
     jobs.push(refreshFindings());
   }

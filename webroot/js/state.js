@@ -25,6 +25,8 @@ let state = Object.freeze({
   features: null,
   bars: null,
   chartInfo: null,
+  // The /book answer of the selected symbol (book "ok" or "none").
+  book: null,
   trend: {symbol: null, reading: null},
   findings: new Map(),
   // The scorecard's answer {symbol, scope, horizons, rows, fetchedMs}, the scope its toggle asks for ('symbol' or

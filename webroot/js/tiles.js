@@ -69,7 +69,7 @@ function build(t) {
 }
 
 /** Sets a value cell: its text, and its raw number in data-value (empty for none); flashes it when it changed. */
-function setValue(el, value, text, cls, sub) {
+export function setValue(el, value, text, cls, sub) {
   const raw = F.isNum(value) ? String(value) : '';
   const changed = el.dataset.value !== undefined && el.dataset.value !== raw;
   el.dataset.value = raw;

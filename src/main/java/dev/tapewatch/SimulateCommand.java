@@ -1,8 +1,11 @@
 package dev.tapewatch;
 
 import dev.tapewatch.feed.SimulatedMarket;
+import dev.tapewatch.tape.BookUpdate;
+import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,7 +26,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * {@code tapewatch simulate --hours N --out FILE [--seed S] [--start ISO-TIME]}: writes the simulator's tape of the
  * configured symbols ({@code SYMBOL}) as Coinbase Exchange ws-feed messages ({@code match}, which carries the maker's
- * side, and a {@code ticker} a second), gzipped when the file's name ends {@code .gz}, so a replay or a backtest runs
+ * side, a {@code ticker} a second, and the book as a {@code snapshot} first and then an {@code l2update} a second),
+ * gzipped when the file's name ends {@code .gz}, so a replay or a backtest runs
  * offline. The tape starts at {@code --start} (default {@value #DEFAULT_START}) so that one seed gives one tape.
  */
 final class SimulateCommand {
@@ -56,8 +60,9 @@ final class SimulateCommand {
       for (long t = startMs; t < startMs + hours * 3_600_000L; t += STEP_MS) {
         List<Trade> trades = new ArrayList<>();
         List<Quote> quotes = new ArrayList<>();
+        List<BookUpdate> books = new ArrayList<>();
         for (SimulatedMarket m : markets) {
-          m.advance(t, t + STEP_MS, trades::add, quotes::add);
+          m.advance(t, t + STEP_MS, trades::add, quotes::add, books::add);
         }
         trades.sort(Comparator.comparingLong(Trade::timeMs));
         for (Trade tr : trades) {
@@ -68,7 +73,11 @@ final class SimulateCommand {
           w.write(ticker(q));
           w.write('\n');
         }
-        lines += trades.size() + quotes.size();
+        for (BookUpdate b : books) {
+          w.write(level2(b));
+          w.write('\n');
+        }
+        lines += trades.size() + quotes.size() + books.size();
       }
     }
     return lines;
@@ -91,6 +100,31 @@ final class SimulateCommand {
     return new JsonObject().put("type", "ticker").put("product_id", q.symbol())
         .put("best_bid", plain(q.bid())).put("best_ask", plain(q.ask()))
         .put("time", Instant.ofEpochMilli(q.timeMs()).toString()).encode();
+  }
+
+  /**
+   * An Exchange {@code snapshot} ({@code bids}, {@code asks}: {@code [price, size]}) or {@code l2update}
+   * ({@code changes}: {@code [side, price, size]}, side {@code buy} for a bid), with the time of the step.
+   */
+  static String level2(BookUpdate b) {
+    JsonObject m = new JsonObject().put("type", b.snapshot() ? "snapshot" : "l2update").put("product_id", b.symbol());
+    if (b.snapshot()) {
+      m.put("bids", levels(b.bidPrices(), b.bidSizes(), null)).put("asks", levels(b.askPrices(), b.askSizes(), null));
+    } else {
+      JsonArray changes = levels(b.bidPrices(), b.bidSizes(), "buy");
+      levels(b.askPrices(), b.askSizes(), "sell").forEach(changes::add);
+      m.put("changes", changes);
+    }
+    return m.put("time", Instant.ofEpochMilli(b.timeMs()).toString()).encode();
+  }
+
+  private static JsonArray levels(long[] prices, double[] sizes, String side) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < prices.length; i++) {
+      JsonArray level = side == null ? new JsonArray() : new JsonArray().add(side);
+      out.add(level.add(Prices.format(prices[i])).add(plain(sizes[i])));
+    }
+    return out;
   }
 
   /** Coinbase sends decimals as strings; a double's shortest form round-trips exactly. */

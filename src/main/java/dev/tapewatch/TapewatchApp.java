@@ -136,8 +136,8 @@ public final class TapewatchApp {
   }
 
   private static Function<String, Deployable> symbolVerticles(TapewatchConfig config, MeterRegistry registry) {
-    return symbol -> new SymbolVerticle(symbol, config.market().tradesMax(), config.scorecard().horizons(),
-        config.feed().mode().isLive(), registry);
+    return symbol -> new SymbolVerticle(symbol, config.market().tradesMax(), config.market().bookDepth(),
+        config.scorecard().horizons(), config.feed().mode().isLive(), registry);
   }
 
   private static Future<?> deploySymbols(Vertx vertx, List<String> symbols,

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tapewatch.support.PlainMarketMath;
 import dev.tapewatch.support.PlainMarketMath.Bar;
 import dev.tapewatch.support.PlainMarketMath.T;
@@ -18,17 +21,20 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -80,6 +86,95 @@ class ReplayServiceTest {
     for (String symbol : products) {
       assertSignals(svc, symbol, expected.get(symbol));
     }
+  }
+
+  /**
+   * The capture's level-2 messages build every product's book in the service, never crossed: /book at depth 1000 is
+   * the best of a full book rebuilt here in decimals from the same messages, level for level with exact prices, and
+   * its time that of the product's last update.
+   */
+  @Test
+  void exchangeCaptureBuildsEveryBookWithoutACrossedOne(Vertx vertx) throws Exception {
+    List<String> messages = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(EXCHANGE_CAPTURE)), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        Matcher m = RECEIVED.matcher(line);
+        if (m.matches()) {
+          messages.add(m.group(1));
+        }
+      }
+    }
+    Map<String, TreeMap<BigDecimal, BigDecimal>> bids = new HashMap<>();
+    Map<String, TreeMap<BigDecimal, BigDecimal>> asks = new HashMap<>();
+    Map<String, Long> changes = new HashMap<>();
+    Map<String, String> lastTime = new HashMap<>();
+    for (String line : messages) {
+      JsonObject m = new JsonObject(line);
+      String type = m.getString("type");
+      if (!type.equals("snapshot") && !type.equals("l2update")) {
+        continue;
+      }
+      String p = m.getString("product_id");
+      TreeMap<BigDecimal, BigDecimal> b = bids.computeIfAbsent(p, k -> new TreeMap<>(Comparator.reverseOrder()));
+      TreeMap<BigDecimal, BigDecimal> a = asks.computeIfAbsent(p, k -> new TreeMap<>());
+      changes.merge(p, 1L, Long::sum);
+      if (type.equals("snapshot")) {
+        m.getJsonArray("bids").forEach(l -> level(b, (JsonArray) l, 0));
+        m.getJsonArray("asks").forEach(l -> level(a, (JsonArray) l, 0));
+      } else {
+        m.getJsonArray("changes").forEach(c -> level(((JsonArray) c).getString(0).equals("buy") ? b : a,
+            (JsonArray) c, 1));
+        lastTime.put(p, Instant.ofEpochMilli(Instant.parse(m.getString("time")).toEpochMilli()).toString());
+      }
+    }
+    List<String> products = List.of("SKL-USD", "SKL-BTC", "BAND-GBP", "NMR-EUR", "BAND-BTC", "YFI-BTC", "DASH-BTC",
+        "NU-GBP", "CRV-EUR", "SKL-GBP");
+    assertEquals(9729L, changes.values().stream().mapToLong(Long::longValue).sum());
+    TestService svc = replay(vertx, write(messages, "exchange.ndjson"), products);
+    svc.await("/health", h -> products.stream().allMatch(p -> h.getJsonObject("market").getJsonObject(p)
+        .getJsonObject("book", new JsonObject()).getLong("updates", 0L).equals(changes.get(p))), 30_000);
+    JsonObject health = svc.json("/health");
+    ObjectMapper exact = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    for (String p : products) {
+      JsonObject status = health.getJsonObject("market").getJsonObject(p).getJsonObject("book");
+      assertEquals("ok", status.getString("state"), p);
+      assertEquals(0L, status.getLong("resyncs"), p);
+      JsonNode book = exact.readTree(svc.getNow("/book?depth=1000&symbol=" + p).body().getBytes());
+      assertEquals("ok", book.get("book").asText(), p);
+      assertEquals(lastTime.get(p), book.get("ts").asText(), p);
+      assertLevels(bids.get(p), book.get("bids"), bids.get(p).size(), p + " bids");
+      // SKL-USD's snapshot had 1341 asks: the 1000 best are kept, and 3 went from the top since (see ExchangeBookTest)
+      assertLevels(asks.get(p), book.get("asks"), p.equals("SKL-USD") ? 997 : asks.get(p).size(), p + " asks");
+      BigDecimal mid = bids.get(p).firstKey().add(asks.get(p).firstKey()).divide(BigDecimal.valueOf(2));
+      assertEquals(0, mid.compareTo(book.get("mid").decimalValue()), p + " mid");
+    }
+  }
+
+  private static void level(TreeMap<BigDecimal, BigDecimal> side, JsonArray level, int from) {
+    BigDecimal price = new BigDecimal(level.getString(from));
+    BigDecimal size = new BigDecimal(level.getString(from + 1));
+    if (size.signum() == 0) {
+      side.remove(price);
+    } else {
+      side.put(price, size);
+    }
+  }
+
+  /** The levels shown are the best {@code count} of the full side, exactly. */
+  private static void assertLevels(TreeMap<BigDecimal, BigDecimal> full, JsonNode shown, int count, String what) {
+    assertEquals(count, shown.size(), what);
+    int i = 0;
+    for (Map.Entry<BigDecimal, BigDecimal> e : full.entrySet()) {
+      if (i == shown.size()) {
+        break;
+      }
+      assertEquals(0, e.getKey().compareTo(shown.get(i).get(0).decimalValue()), what + " price " + i);
+      assertEquals(0, e.getValue().compareTo(shown.get(i).get(1).decimalValue()), what + " qty " + i);
+      i++;
+    }
+    assertEquals(shown.size(), i, what);
   }
 
   /** Real BTC-USD and ETH-USD trades of 2026-08-09, written as the Exchange feed would send them. */

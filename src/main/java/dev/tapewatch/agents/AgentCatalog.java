@@ -2,6 +2,7 @@ package dev.tapewatch.agents;
 
 import dev.tapewatch.config.AgentSettings;
 import dev.tapewatch.config.AlertSettings;
+import dev.tapewatch.config.BookImbalanceSettings;
 import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.MacroSettings;
 import dev.tapewatch.config.TrendSettings;
@@ -20,7 +21,8 @@ public final class AgentCatalog {
   /** Every agent a finding can come from: the timed agents in catalogue order, then the LLM analyst. */
   public static final List<AgentDescriptor> DESCRIPTORS = List.of(RvolSpikeAgent.DESCRIPTOR,
       TrendScoreAgent.DESCRIPTOR, CvdDivergenceAgent.DESCRIPTOR, NewTrendAgent.DESCRIPTOR, ReversalAgent.DESCRIPTOR,
-      LiquidityAgent.DESCRIPTOR, MacroWatchAgent.DESCRIPTOR, LlmAnalystAgent.DESCRIPTOR);
+      LiquidityAgent.DESCRIPTOR, MacroWatchAgent.DESCRIPTOR, BookImbalanceAgent.DESCRIPTOR,
+      LlmAnalystAgent.DESCRIPTOR);
 
   /** One timed agent: {@code disabledBy} says which setting turned it off ({@code FEATURE_REVERSAL=false}), or null. */
   public record Entry(Agent agent, int intervalSec, String disabledBy) {
@@ -39,6 +41,7 @@ public final class AgentCatalog {
   public static List<Entry> build(AgentSettings a) {
     TrendSettings t = a.trend();
     MacroSettings m = a.macro();
+    BookImbalanceSettings b = a.bookImbalance();
     return List.of(
         new Entry(new RvolSpikeAgent(a.rvolSpikeMin(), a.rvolCooldownSec()), a.rvolIntervalSec(), null),
         entry(new TrendScoreAgent(t.weights(), t.timeframeWeights(), t.entry(), t.exit(), t.persist(), t.qty()),
@@ -50,7 +53,9 @@ public final class AgentCatalog {
         entry(new LiquidityAgent(a.liqSpreadBps(), a.liqStaleSec(), a.cooldownSec()), a.liqIntervalSec(),
             a.liquidityEnabled()),
         new Entry(new MacroWatchAgent(m.windows(), m.windowMinutes(), m.rvolMin()), m.intervalSec(),
-            m.windows().isEmpty() ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null));
+            m.windows().isEmpty() ? MacroWatchAgent.DESCRIPTOR.switchSetting() + " is empty" : null),
+        entry(new BookImbalanceAgent(b.intervalSec(), b.levels(), b.threshold(), b.persistSec(), b.maxSpreadBps(),
+            b.cooldownSec()), b.intervalSec(), b.enabled()));
   }
 
   private static Entry entry(Agent agent, int intervalSec, boolean switchedOn) {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Base of the agents whose rule yields (label, score, details) hits and which must not repeat a label for a symbol
- * within their cooldown.
+ * within their cooldown. A rule that carries something from one run to the next keeps it in {@link #remember}, which
+ * only a committed run calls, so that a dry run changes nothing.
  */
 abstract class CooldownAgent implements Agent {
 
@@ -42,10 +43,19 @@ abstract class CooldownAgent implements Agent {
   @Override
   public final void forget(String symbol) {
     cooldown.forget(symbol);
+    forgetRemembered(symbol);
   }
 
   /** The rule itself: what holds now, usually nothing. */
   abstract List<Hit> check(AgentInput input);
+
+  /** After a committed run's {@link #check}: what the rule carries to its next run on this input's symbol. */
+  void remember(AgentInput input) {
+  }
+
+  /** Drops what {@link #remember} kept for {@code symbol}. */
+  void forgetRemembered(String symbol) {
+  }
 
   @Override
   public final List<Finding> evaluate(AgentInput input, boolean commit) {
@@ -58,6 +68,9 @@ abstract class CooldownAgent implements Agent {
         }
         out.add(Finding.of(input.nowMs(), descriptor.name(), symbol, hit.score(), hit.label(), hit.details()));
       }
+    }
+    if (commit) {
+      remember(input);
     }
     return out;
   }

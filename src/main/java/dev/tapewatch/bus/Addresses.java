@@ -16,7 +16,8 @@ public final class Addresses {
   public static final long STATUS_PERIOD_MS = 1000;
   /**
    * Published every second by each symbol's verticle: {@code {symbol, trades_cached, last_trade_ms, late_trades,
-   * bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}}}.
+   * bars: {1m, 5m, 15m}, latency_us: {count, p50, p99, p999, max}, book: {state: none|ok|resyncing, resync_reason,
+   * bid_levels, ask_levels, updates, resyncs, latency_us}}}.
    */
   public static final String MARKET_STATUS = "market.status";
   /** Published every second by the feed: the feed status JSON shown under {@code feed} in /health. */
@@ -144,6 +145,12 @@ public final class Addresses {
     OUTCOMES_OPEN("outcomes-open"),
     /** Request: a {@code MarketSnapshot} as JSON, what agents read. */
     SNAPSHOT("snapshot"),
+    /**
+     * Request {@code {depth}}: the /book JSON, as encoded text (prices written exactly): {@code {symbol, ts, bids:
+     * [[price, qty]...], asks, mid, spread_bps, microprice, imbalance_1, imbalance_5, imbalance_10, depth_bps:
+     * {"10": {bid, ask}, "25", "50"}, book_age_ms, book: "ok" | "none"}}, nulls with "none".
+     */
+    BOOK("book"),
     /** Request: the symbol's status JSON (as published on {@link #MARKET_STATUS}). */
     STATUS("status");
 

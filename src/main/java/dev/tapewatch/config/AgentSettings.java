@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Periods (seconds), thresholds, cooldowns and switches of the agents; README's agent rules say how each is used.
- * The trend score and the macro watcher have settings of their own.
+ * The trend score, the macro watcher and the book-imbalance agent have settings of their own.
  */
 public record AgentSettings(
     int cooldownSec,
@@ -26,6 +26,7 @@ public record AgentSettings(
     int liqStaleSec,
     TrendSettings trend,
     MacroSettings macro,
+    BookImbalanceSettings bookImbalance,
     AgentClock clock) {
 
   /**
@@ -56,6 +57,7 @@ public record AgentSettings(
         r.integer("LIQ_STALE_SEC", 1, 86_400),
         trend,
         MacroSettings.read(r),
+        BookImbalanceSettings.read(r),
         clock(r, feed));
   }
 

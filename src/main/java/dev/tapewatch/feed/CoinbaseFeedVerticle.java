@@ -24,19 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live Coinbase Exchange ws-feed: subscribes to {@code matches}, {@code ticker} and {@code heartbeat} for every
- * symbol, reconnects with exponential backoff and jitter (resubscribing each time), drops a connection that is
- * silent for {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
+ * The live Coinbase Exchange ws-feed: subscribes to {@code matches}, {@code ticker}, {@code heartbeat} and
+ * {@code level2_batch} (the public level-2 channel: a snapshot, then batched updates) for every symbol, reconnects
+ * with exponential backoff and jitter (resubscribing each time), drops a connection that is silent for
+ * {@code COINBASE_HEARTBEAT_TIMEOUT_SEC} or that does not confirm the subscription within
  * {@value #SUBSCRIBE_DEADLINE_MS} ms, and fills trade-id gaps from the REST trades endpoint. Before the first
  * connection it warms the bars from REST candles (skipped quietly when REST cannot be reached). In cluster mode it
  * subscribes to this node's share only, and a symbol taken over from a dead node is warmed the same way. With
- * {@code RECORD_DIR} every message received is recorded as it came ({@link TapeRecorder}).
+ * {@code RECORD_DIR} every message received is recorded as it came ({@link TapeRecorder}). A symbol whose book
+ * cannot be trusted asks for a fresh one on {@link Addresses#FEED_BOOK_RESYNC}: the feed unsubscribes that product
+ * from {@code level2_batch} and subscribes it again, and Coinbase answers with a new snapshot.
  */
 public final class CoinbaseFeedVerticle extends VerticleBase {
   static final long SUBSCRIBE_DEADLINE_MS = 5000;
   static final long BACKOFF_FIRST_MS = 250;
   static final long BACKOFF_MAX_MS = 30_000;
   static final int CLOSING_TIMEOUT_SEC = 1;
+  static final String BOOK_CHANNEL = "level2_batch";
   private static final Logger LOG = LoggerFactory.getLogger(CoinbaseFeedVerticle.class);
 
   private final TapewatchConfig config;
@@ -44,6 +48,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   private final LongSupplier recordClock;
   private TapeRecorder recorder;
   private MessageConsumer<?> share;
+  private MessageConsumer<JsonObject> resync;
   private FeedStats stats;
   private FeedSink sink;
   private ExchangeTape tape;
@@ -98,7 +103,29 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     wantedShare = initialShare;
     warmUp(initialShare).onComplete(done -> connect());
     share = NodeShare.follow(vertx.eventBus(), this::follow);
-    return share.completion();
+    resync = vertx.eventBus().localConsumer(Addresses.FEED_BOOK_RESYNC, m -> resubscribeBook(m.body()));
+    return Future.all(share.completion(), resync.completion());
+  }
+
+  /**
+   * Asks Coinbase for a fresh snapshot of one product's book. Without a confirmed connection there is nothing to do:
+   * the next connection's subscription brings a snapshot anyway.
+   */
+  private void resubscribeBook(JsonObject request) {
+    String symbol = request.getString("symbol");
+    WebSocket ws = socket;
+    if (ws == null || !subscribed || !tape.owned().contains(symbol)) {
+      return;
+    }
+    stats.bookResubscribe(symbol);
+    LOG.atInfo().addKeyValue("symbol", symbol).log("resubscribing " + BOOK_CHANNEL + " for a fresh book snapshot ("
+        + request.getString("reason") + ")");
+    JsonArray product = new JsonArray().add(symbol);
+    JsonArray channel = new JsonArray().add(BOOK_CHANNEL);
+    ws.writeTextMessage(new JsonObject().put("type", "unsubscribe").put("product_ids", product)
+        .put("channels", channel).encode());
+    ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("product_ids", product)
+        .put("channels", channel).encode());
   }
 
   private void follow(List<String> symbols) {
@@ -207,12 +234,12 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
     ws.writeTextMessage(subscribeMessage().encode());
   }
 
-  /** {@code {"type":"subscribe","product_ids":[...],"channels":["matches","ticker","heartbeat"]}}. */
+  /** {@code {"type":"subscribe","product_ids":[...],"channels":["matches","ticker","heartbeat","level2_batch"]}}. */
   private JsonObject subscribeMessage() {
     return new JsonObject()
         .put("type", "subscribe")
         .put("product_ids", new JsonArray(config.symbols().stream().filter(tape.owned()::contains).toList()))
-        .put("channels", new JsonArray().add("matches").add("ticker").add("heartbeat"));
+        .put("channels", new JsonArray().add("matches").add("ticker").add("heartbeat").add(BOOK_CHANNEL));
   }
 
   private void onText(String text) {
@@ -309,6 +336,7 @@ public final class CoinbaseFeedVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     share.unregister();
+    resync.unregister();
     vertx.cancelTimer(watchdogTimer);
     vertx.cancelTimer(statusTimer);
     Future<Void> closeSocket = socket == null ? Future.succeededFuture() : socket.close();

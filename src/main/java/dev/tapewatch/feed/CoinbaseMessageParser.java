@@ -1,5 +1,7 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.BookUpdate;
+import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Trade;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.HashMap;
@@ -19,7 +22,11 @@ import java.util.Map;
  * product table, so one instance may be shared by a feed.
  *
  * <p>A {@code match} carries the maker's side; the stored side is the taker's, its opposite. A {@code ticker}
- * carries the taker's side already and is used for the quote only.
+ * carries the taker's side already and is used for the quote only. A level-2 {@code snapshot} ({@code bids} and
+ * {@code asks}, {@code [price, size]} each) and an {@code l2update} ({@code changes}, {@code [side, price, size]} each,
+ * side {@code buy} for a bid and {@code sell} for an ask, size 0 removing the level) become a {@link BookUpdate} whose
+ * prices are parsed exactly ({@link Prices#parse}); a level with an unreadable, negative or (for a price) zero number
+ * makes the whole message malformed, since a book missing one change would be silently wrong.
  */
 public final class CoinbaseMessageParser {
   private static final JsonFactory JSON = new JsonFactory();
@@ -47,6 +54,10 @@ public final class CoinbaseMessageParser {
     Long tradeId;
     Long lastTradeId;
     boolean badNumber;
+    Levels bids;
+    Levels asks;
+    /** Why a level of bids, asks or changes could not be read, or null. */
+    MalformedReason badLevel;
 
     /** Reads the object the parser is at (its START_OBJECT already consumed) up to its END_OBJECT. */
     void read(JsonParser p) throws IOException {
@@ -66,12 +77,103 @@ public final class CoinbaseMessageParser {
           case "best_ask" -> bestAsk = numberText(p, value);
           case "trade_id" -> tradeId = id(p, value);
           case "last_trade_id" -> lastTradeId = id(p, value);
+          case "bids" -> bids = levels(p, value);
+          case "asks" -> asks = levels(p, value);
+          case "changes" -> changes(p, value);
           default -> p.skipChildren();
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("object not closed");
       }
+    }
+
+    /** {@code [[price, size], ...]}: the levels of one side of a snapshot. */
+    private Levels levels(JsonParser p, JsonToken value) throws IOException {
+      Levels out = new Levels();
+      levelArray(p, value, false, out);
+      return out;
+    }
+
+    /** {@code [[side, price, size], ...]}: an update's changes, each to the side it names. */
+    private void changes(JsonParser p, JsonToken value) throws IOException {
+      bids = new Levels();
+      asks = new Levels();
+      levelArray(p, value, true, null);
+    }
+
+    private void levelArray(JsonParser p, JsonToken value, boolean sided, Levels to) throws IOException {
+      if (value != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        badLevel = MalformedReason.MISSING_FIELD;
+        return;
+      }
+      JsonToken t;
+      while ((t = next(p)) != JsonToken.END_ARRAY) {
+        if (t != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          badLevel = MalformedReason.MISSING_FIELD;
+        } else {
+          level(p, sided, to);
+        }
+      }
+    }
+
+    /**
+     * One level, the parser just past its opening bracket: {@code [price, size]}, or {@code [side, price, size]}
+     * when {@code sided}, every element a string; read to its closing bracket whatever it holds.
+     */
+    private void level(JsonParser p, boolean sided, Levels to) throws IOException {
+      int at = sided ? 0 : 1;
+      boolean strings = true;
+      String side = null;
+      long price = 0;
+      long size = 0;
+      JsonToken t;
+      while ((t = next(p)) != JsonToken.END_ARRAY) {
+        if (t != JsonToken.VALUE_STRING) {
+          p.skipChildren();
+          strings = false;
+        } else if (at == 0) {
+          side = p.getText();
+        } else if (at == 1) {
+          price = scaled(p);
+        } else if (at == 2) {
+          size = scaled(p);
+        }
+        at++;
+      }
+      if (!strings || at != 3) {
+        badLevel = MalformedReason.MISSING_FIELD;
+        return;
+      }
+      if (sided) {
+        to = side.equals("buy") ? bids : side.equals("sell") ? asks : null;
+        if (to == null) {
+          badLevel = MalformedReason.BAD_SIDE;
+          return;
+        }
+      }
+      if (price == Prices.INVALID || size == Prices.INVALID) {
+        badLevel = MalformedReason.BAD_NUMBER;
+      } else if (price <= 0 || size < 0) {
+        badLevel = MalformedReason.NON_POSITIVE;
+      } else {
+        to.add(price, Prices.toDouble(size));
+      }
+    }
+
+    /** The next token inside an array, which the text must close. */
+    private static JsonToken next(JsonParser p) throws IOException {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new IOException("array not closed");
+      }
+      return t;
+    }
+
+    private static long scaled(JsonParser p) throws IOException {
+      return Prices.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     }
 
     /** A whole-number id given as a JSON integer or a digit string; null when absent or null. */
@@ -98,6 +200,22 @@ public final class CoinbaseMessageParser {
     }
   }
 
+  /** The levels of one side of one message, in the order given. */
+  private static final class Levels {
+    long[] prices = new long[8];
+    double[] sizes = new double[8];
+    int n;
+
+    void add(long price, double size) {
+      if (n == prices.length) {
+        prices = Arrays.copyOf(prices, 2 * n);
+        sizes = Arrays.copyOf(sizes, 2 * n);
+      }
+      prices[n] = price;
+      sizes[n++] = size;
+    }
+  }
+
   public FeedMessage parse(String line) {
     Fields f = new Fields();
     try (JsonParser p = JSON.createParser(line)) {
@@ -120,6 +238,9 @@ public final class CoinbaseMessageParser {
       }
       case "ticker" -> {
         return ticker(f);
+      }
+      case "snapshot", "l2update" -> {
+        return book(f, f.type.equals("snapshot"));
       }
       case "heartbeat" -> {
         if (f.product == null || f.lastTradeId == null) {
@@ -201,6 +322,26 @@ public final class CoinbaseMessageParser {
       return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
     }
     return new FeedMessage.TradeMessage(new Trade(symbol, ms, px, sz, makerSide.opposite(), f.tradeId), lastMatch);
+  }
+
+  private FeedMessage book(Fields f, boolean snapshot) {
+    if (f.product == null || f.bids == null || f.asks == null) {
+      return new FeedMessage.Malformed(MalformedReason.MISSING_FIELD);
+    }
+    String symbol = symbols.get(f.product);
+    if (symbol == null) {
+      return new FeedMessage.Malformed(MalformedReason.UNKNOWN_PRODUCT);
+    }
+    if (f.badLevel != null) {
+      return new FeedMessage.Malformed(f.badLevel);
+    }
+    long ms = f.time == null ? IsoTime.INVALID : IsoTime.parseMillis(f.time);
+    if (f.time != null && ms == IsoTime.INVALID) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
+    }
+    return new FeedMessage.BookMessage(new BookUpdate(symbol, ms, snapshot,
+        Arrays.copyOf(f.bids.prices, f.bids.n), Arrays.copyOf(f.bids.sizes, f.bids.n),
+        Arrays.copyOf(f.asks.prices, f.asks.n), Arrays.copyOf(f.asks.sizes, f.asks.n)));
   }
 
   private FeedMessage ticker(Fields f) {

@@ -1,6 +1,7 @@
 package dev.tapewatch.feed;
 
 import dev.tapewatch.config.FeedSettings;
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 import java.util.Collection;
@@ -9,10 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns raw Coinbase Exchange ws-feed messages into trades and quotes for the {@link FeedSink}, keeping the rules that
- * the live feed and a replay share: malformed messages are counted by reason and skipped, and every trade and quote
- * passes the {@link TradeGate} (duplicates, gaps in a product's {@code trade_id} (ids, not {@code sequence}, which
- * counts every order-book event), and bad prints held back or dropped). Single-threaded, like its stats.
+ * Turns raw Coinbase Exchange ws-feed messages into trades, quotes and book changes for the {@link FeedSink}, keeping
+ * the rules that the live feed and a replay share: malformed messages are counted by reason and skipped, and every
+ * trade and quote passes the {@link TradeGate} (duplicates, gaps in a product's {@code trade_id} (ids, not
+ * {@code sequence}, which counts every order-book event), and bad prints held back or dropped). Book changes go to
+ * the symbol's book as they come, in order; a snapshot without a time is stamped with its arrival. Single-threaded,
+ * like its stats.
  */
 public final class ExchangeTape {
 
@@ -80,6 +83,13 @@ public final class ExchangeTape {
     } else if (m instanceof FeedMessage.TickerMessage tk) {
       if (owned.contains(tk.quote().symbol())) {
         gate.quote(tk.quote(), nowMs);
+      }
+    } else if (m instanceof FeedMessage.BookMessage bm) {
+      BookUpdate u = bm.update();
+      if (owned.contains(u.symbol())) {
+        stats.book(u.symbol(), u.snapshot(), nowMs);
+        sink.book(u.timeMs() != IsoTime.INVALID ? u : new BookUpdate(u.symbol(), nowMs, u.snapshot(), u.bidPrices(),
+            u.bidSizes(), u.askPrices(), u.askSizes()), nowNanos);
       }
     } else if (m instanceof FeedMessage.Heartbeat hb) {
       stats.heartbeat();

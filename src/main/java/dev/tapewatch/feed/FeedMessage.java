@@ -1,5 +1,6 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 
@@ -14,6 +15,13 @@ public sealed interface FeedMessage {
   record TickerMessage(Quote quote, long tradeId) implements FeedMessage {
   }
 
+  /**
+   * A level-2 {@code snapshot} or {@code l2update}; its time is {@link IsoTime#INVALID} when the message gave none
+   * (an Exchange snapshot), for the feed to stamp with the arrival.
+   */
+  record BookMessage(BookUpdate update) implements FeedMessage {
+  }
+
   /** {@code timeMs}: the exchange's time of sending, {@link IsoTime#INVALID} when absent or unreadable. */
   record Heartbeat(String symbol, long lastTradeId, long timeMs) implements FeedMessage {
   }
@@ -25,7 +33,7 @@ public sealed interface FeedMessage {
   record ServerError(String message, String reason) implements FeedMessage {
   }
 
-  /** A well-formed message of a type tapewatch does not use (l2update, snapshot, status...). */
+  /** A well-formed message of a type tapewatch does not use (status, ...). */
   record Ignored(String type) implements FeedMessage {
   }
 

@@ -32,6 +32,9 @@ public final class FeedStats {
     long gaps;
     long missingTrades;
     long backfilled;
+    long bookSnapshots;
+    long bookUpdates;
+    long bookResubscribes;
     long lastTradeId;
     long lastMessageMs;
     boolean holding;
@@ -58,6 +61,22 @@ public final class FeedStats {
     SymbolCounters c = symbols.get(symbol);
     c.quotes++;
     c.lastMessageMs = nowMs;
+  }
+
+  /** A level-2 snapshot or update of the symbol handed on to its book. */
+  public void book(String symbol, boolean snapshot, long nowMs) {
+    SymbolCounters c = symbols.get(symbol);
+    if (snapshot) {
+      c.bookSnapshots++;
+    } else {
+      c.bookUpdates++;
+    }
+    c.lastMessageMs = nowMs;
+  }
+
+  /** The symbol's book asked for a fresh snapshot and the feed asked the exchange for one. */
+  public void bookResubscribe(String symbol) {
+    symbols.get(symbol).bookResubscribes++;
   }
 
   public void heartbeat() {
@@ -119,8 +138,8 @@ public final class FeedStats {
    * {@code {mode, connected, messages, trades, quotes, heartbeats, malformed: {reason: n}, malformed_total, gaps,
    * missing_trades, backfilled, duplicates, reconnects, server_errors, last_server_error, last_error,
    * last_message_ms, replay_finished (replay only), symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled,
-   * duplicates, held, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the
-   * symbol is held back (see {@link TradeGate}), else 0.
+   * duplicates, held, book_snapshots, book_updates, book_resubscribes, last_trade_id, last_message_ms}},
+   * published_ms}}; {@code held} is 1 while a trade of the symbol is held back (see {@link TradeGate}), else 0.
    */
   public JsonObject toJson(long nowMs) {
     JsonObject perSymbol = new JsonObject();
@@ -146,6 +165,9 @@ public final class FeedStats {
           .put("backfilled", c.backfilled)
           .put("duplicates", c.duplicates)
           .put("held", c.holding ? 1 : 0)
+          .put("book_snapshots", c.bookSnapshots)
+          .put("book_updates", c.bookUpdates)
+          .put("book_resubscribes", c.bookResubscribes)
           .put("last_trade_id", c.lastTradeId == 0 ? null : c.lastTradeId)
           .put("last_message_ms", c.lastMessageMs == 0 ? null : c.lastMessageMs));
     }

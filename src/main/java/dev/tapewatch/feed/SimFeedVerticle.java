@@ -6,6 +6,7 @@ import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * The default feed: one {@link SimulatedMarket} per symbol, advanced every {@value #TICK_MS} ms on the event loop.
  * A symbol taken up (at start, or when a cluster node claims it) first gets the last {@value #HISTORY_MINUTES}
- * minutes generated, so RVOL, ATR and the 15m bars have a baseline from the first request.
+ * minutes generated, so RVOL, ATR and the 15m bars have a baseline from the first request. A symbol whose book asks
+ * for a fresh snapshot ({@link Addresses#FEED_BOOK_RESYNC}) gets one at the next tick.
  */
 public final class SimFeedVerticle extends VerticleBase {
   static final long TICK_MS = 100;
@@ -32,6 +34,7 @@ public final class SimFeedVerticle extends VerticleBase {
   private FeedStats stats;
   private FeedSink sink;
   private MessageConsumer<?> share;
+  private MessageConsumer<JsonObject> resync;
   private long lastMs;
   private long tickTimer;
   private long statusTimer;
@@ -58,7 +61,13 @@ public final class SimFeedVerticle extends VerticleBase {
     statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS, id -> publishStatus());
     publishStatus();
     share = NodeShare.follow(vertx.eventBus(), this::follow);
-    return share.completion();
+    resync = vertx.eventBus().localConsumer(Addresses.FEED_BOOK_RESYNC, m -> {
+      SimulatedMarket market = markets.get(m.body().getString("symbol"));
+      if (market != null) {
+        market.snapshotDue();
+      }
+    });
+    return Future.all(share.completion(), resync.completion());
   }
 
   /** The initial share, generated before start completes so that the first request finds a baseline. */
@@ -117,6 +126,10 @@ public final class SimFeedVerticle extends VerticleBase {
         stats.message(toMs);
         stats.quote(q.symbol(), toMs);
         sink.quote(q, nanos);
+      }, b -> {
+        stats.message(toMs);
+        stats.book(b.symbol(), b.snapshot(), toMs);
+        sink.book(b, nanos);
       });
     }
     sink.flush();
@@ -131,6 +144,6 @@ public final class SimFeedVerticle extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(statusTimer);
-    return share.unregister();
+    return Future.all(share.unregister(), resync.unregister());
   }
 }

@@ -92,7 +92,7 @@ final class HealthView {
    * {@code {status: ok|degraded|starting, symbols: [..], trades_cached: {SYM: n}, agents: {name: {status,
    * last_run}}, database: {mode, connected, buffered, dropped, ..., note}, alerts: {...}, llm: {...},
    * feed: {..., last_message_age_s},
-   * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us}},
+   * market: {SYM: {responding, trades_cached, last_trade_age_s, late_trades, bars, latency_us, book}},
    * cluster: {enabled: false} or the ownership verticle's status (see SymbolOwnershipVerticle), uptime_s}}. In a
    * cluster, market covers every node's symbols and feed, agents, database, alerts and llm are this node's.
    */
@@ -112,7 +112,8 @@ final class HealthView {
             .put("last_trade_age_s", lastTrade == null ? null : Math.max(0, nowMs - lastTrade) / 1000.0)
             .put("late_trades", st.getLong("late_trades"))
             .put("bars", st.getJsonObject("bars"))
-            .put("latency_us", st.getJsonObject("latency_us"));
+            .put("latency_us", st.getJsonObject("latency_us"))
+            .put("book", st.getJsonObject("book"));
         trades.put(s, st.getInteger("trades_cached"));
       } else {
         trades.put(s, 0);

@@ -46,6 +46,8 @@ public final class HttpVerticle extends VerticleBase {
   static final long QUERY_TIMEOUT_MS = 2000;
   static final int MAX_REQUEST_LINE_BYTES = 4096;
   static final int MAX_HEADER_BYTES = 8192;
+  /** The most levels a side /book lists. */
+  static final int BOOK_LEVELS_MAX = 1000;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
   private static final List<String> TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::label).toList();
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -101,6 +103,8 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/bars", Addresses.Market.BARS::of, Set.of("symbol", "tf", "limit"), q -> new JsonObject()
         .put("tf", Objects.requireNonNullElse(q.oneOf("tf", TIMEFRAMES), "1m"))
         .put("limit", q.integer("limit", 120, 1, SymbolState.BARS_KEPT)));
+    marketRoute(router, "/book", Addresses.Market.BOOK::of, Set.of("symbol", "depth"), q -> new JsonObject()
+        .put("depth", q.integer("depth", 20, 1, BOOK_LEVELS_MAX)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http()).mount(router);
     new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     new ScorecardRoutes(vertx, config.symbols(), config.scorecard().horizons()).mount(router);

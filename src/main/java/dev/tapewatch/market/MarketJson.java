@@ -2,14 +2,21 @@ package dev.tapewatch.market;
 
 import dev.tapewatch.tape.Timeframe;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Quote;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /** The JSON shapes of the market endpoints, built from a {@link SymbolState}. README shows each one. */
 public final class MarketJson {
   static final int BARS_TAIL = 3;
+  private static final JsonFactory JSON = new JsonFactory();
 
   private MarketJson() {
   }
@@ -54,8 +61,9 @@ public final class MarketJson {
 
   /**
    * /debug/features: the /signals_tf fields plus {@code bars: {1m, 5m, 15m}} (bar counts), {@code volume_<tf>} and
-   * {@code signed_volume_<tf>} of the current bars, {@code last_price}, {@code best_bid}, {@code best_ask} and
-   * {@code late_trades_<tf>}.
+   * {@code signed_volume_<tf>} of the current bars, {@code last_price}, {@code best_bid}, {@code best_ask},
+   * {@code late_trades_<tf>} and {@code book}: the book's features as agents read them (see
+   * {@link BookFeatures#toJson()}), null while the symbol has no book it can trust.
    */
   public static JsonObject features(SymbolState s) {
     JsonObject out = signalsTf(s);
@@ -72,7 +80,66 @@ public final class MarketJson {
     return out.put("bars", counts)
         .put("last_price", s.hasTrades() ? s.lastPrice() : null)
         .put("best_bid", q == null ? null : q.bid())
-        .put("best_ask", q == null ? null : q.ask());
+        .put("best_ask", q == null ? null : q.ask())
+        .put("book", s.bookFeatures() == null ? null : s.bookFeatures().toJson());
+  }
+
+  /**
+   * /book, as encoded text so that prices are written exactly from their scaled longs: {@code {symbol, ts, bids:
+   * [[price, qty], ...], asks: [...], mid, spread_bps, microprice, imbalance_1, imbalance_5, imbalance_10, depth_bps:
+   * {"10": {bid, ask}, "25": .., "50": ..}, book_age_ms, book: "ok" | "none"}}, the best {@code depth} levels a side,
+   * best first; {@code ts} the ISO time of the book's latest change. Without a two-sided book it can trust (none yet,
+   * resyncing, or a side empty) every field but symbol is null and book is "none".
+   */
+  public static String book(SymbolState s, int depth, long nowMs) {
+    BookFeatures f = s.bookFeatures();
+    OrderBook b = s.book();
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("symbol", s.symbol());
+      if (f == null) {
+        for (String field : new String[] {"ts", "bids", "asks", "mid", "spread_bps", "microprice", "imbalance_1",
+            "imbalance_5", "imbalance_10", "depth_bps", "book_age_ms"}) {
+          g.writeNullField(field);
+        }
+        g.writeStringField("book", "none");
+      } else {
+        g.writeStringField("ts", Instant.ofEpochMilli(f.timeMs()).toString());
+        g.writeArrayFieldStart("bids");
+        for (int i = 0; i < Math.min(depth, b.bidLevels()); i++) {
+          level(g, b.bidPrice(i), b.bidQuantity(i));
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("asks");
+        for (int i = 0; i < Math.min(depth, b.askLevels()); i++) {
+          level(g, b.askPrice(i), b.askQuantity(i));
+        }
+        g.writeEndArray();
+        g.writeFieldName("mid");
+        g.writeNumber(Prices.formatMidpoint(b.bidPrice(0), b.askPrice(0)));
+        g.writeNumberField("spread_bps", f.spreadBps());
+        g.writeNumberField("microprice", f.microprice());
+        g.writeNumberField("imbalance_1", f.imbalance1());
+        g.writeNumberField("imbalance_5", f.imbalance5());
+        g.writeNumberField("imbalance_10", f.imbalance10());
+        g.writeFieldName("depth_bps");
+        g.writeRawValue(f.depthJson().encode());
+        g.writeNumberField("book_age_ms", Math.max(0, nowMs - f.timeMs()));
+        g.writeStringField("book", "ok");
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void level(JsonGenerator g, long price, double quantity) throws IOException {
+    g.writeStartArray();
+    g.writeNumber(Prices.format(price));
+    g.writeNumber(quantity);
+    g.writeEndArray();
   }
 
   /**

@@ -2,14 +2,15 @@ package dev.tapewatch.market;
 
 import dev.tapewatch.tape.Timeframe;
 
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Everything tapewatch knows about one symbol: the cached trades, the latest quote and the bars of every
- * timeframe. Plain and single-threaded: its {@link SymbolVerticle} is the only caller.
+ * Everything tapewatch knows about one symbol: the cached trades, the latest quote, the bars of every timeframe and
+ * the order book. Plain and single-threaded: its {@link SymbolVerticle} is the only caller.
  */
 public final class SymbolState {
   /** Bars kept per timeframe, whatever happens to the trade cache. */
@@ -20,10 +21,15 @@ public final class SymbolState {
   private LegacySignals legacy;
   private final Map<Timeframe, BarSeries> bars = new EnumMap<>(Timeframe.class);
   private Quote quote;
+  private final OrderBook book;
+  private BookFeatures bookFeatures;
+  private boolean bookFeaturesCurrent;
 
-  public SymbolState(String symbol, int tradesMax) {
+  /** {@code bookDepth}: the levels kept a side of the order book. */
+  public SymbolState(String symbol, int tradesMax, int bookDepth) {
     this.symbol = symbol;
     this.trades = new TradeRing(tradesMax);
+    this.book = new OrderBook(bookDepth);
     for (Timeframe tf : Timeframe.values()) {
       bars.put(tf, new BarSeries(tf.widthMs(), BARS_KEPT));
     }
@@ -46,6 +52,24 @@ public final class SymbolState {
     if (quote == null || q.timeMs() >= quote.timeMs()) {
       quote = q;
     }
+  }
+
+  public OrderBook.Applied apply(BookUpdate u) {
+    bookFeaturesCurrent = false;
+    return book.apply(u);
+  }
+
+  public OrderBook book() {
+    return book;
+  }
+
+  /** The book's features, or null while it has none (see {@link BookFeatures#of}); kept until the book changes. */
+  public BookFeatures bookFeatures() {
+    if (!bookFeaturesCurrent) {
+      bookFeatures = BookFeatures.of(book);
+      bookFeaturesCurrent = true;
+    }
+    return bookFeatures;
   }
 
   public TradeRing trades() {

@@ -2,6 +2,7 @@ package dev.tapewatch.market;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.CandleSeed;
 import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.tape.MinuteBar;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns one symbol's {@link SymbolState}: applies the feed's batches and answers the market queries by
  * request-reply (see {@link Addresses}). Publishes its status every second so /health never has to wait on it.
+ *
+ * <p>A book that goes to resyncing (crossed, or an update before its snapshot) is logged once and the feed is asked
+ * for a fresh snapshot on {@link Addresses#FEED_BOOK_RESYNC}; while updates keep coming and no snapshot, the feed is
+ * asked again every {@value #RESYNC_ASK_AGAIN_MS} ms, in case the request was lost.
  */
 public final class SymbolVerticle extends VerticleBase {
   private static final long LATENCY_MAX_NANOS = 60_000_000_000L;
@@ -43,6 +48,8 @@ public final class SymbolVerticle extends VerticleBase {
   static final long DURABLE_TIMEOUT_MS = 10_000;
   /** How far back the stored bars are reloaded: the longest baseline, 21 fifteen-minute bars, and some. */
   static final long BARS_RELOAD_MS = 6 * 3_600_000L;
+  static final long RESYNC_ASK_AGAIN_MS = 5000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final SymbolState state;
   private final List<Horizon> horizons;
@@ -50,6 +57,9 @@ public final class SymbolVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final Timer latency;
   private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
+  private final Histogram bookLatencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
+  private long resyncs;
+  private long resyncAskedNanos;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, String> encoded = new HashMap<>();
   private final boolean keepsBars;
@@ -58,12 +68,13 @@ public final class SymbolVerticle extends VerticleBase {
   private long statusTimer;
 
   /**
-   * {@code horizons}: when the outcomes of this symbol's findings are measured, shortest first. {@code keepsBars}:
-   * the closed minute bars are stored, and reloaded at start so that the baselines are there at once (a live feed).
+   * {@code horizons}: when the outcomes of this symbol's findings are measured, shortest first; {@code bookDepth}:
+   * the levels kept a side of its order book; {@code keepsBars}: the closed minute bars are stored, and reloaded at
+   * start so that the baselines are there at once (a live feed).
    */
-  public SymbolVerticle(String symbol, int tradesMax, List<Horizon> horizons, boolean keepsBars,
+  public SymbolVerticle(String symbol, int tradesMax, int bookDepth, List<Horizon> horizons, boolean keepsBars,
       MeterRegistry registry) {
-    this.state = new SymbolState(symbol, tradesMax);
+    this.state = new SymbolState(symbol, tradesMax, bookDepth);
     this.horizons = horizons;
     this.keepsBars = keepsBars;
     this.registry = registry;
@@ -122,6 +133,8 @@ public final class SymbolVerticle extends VerticleBase {
       return MarketJson.bars(state, Timeframe.ofLabel(q.getString("tf")), q.getInteger("limit"));
     });
     reply(Addresses.Market.SNAPSHOT.of(symbol), m -> MarketSnapshot.of(state, System.currentTimeMillis()).toJson());
+    consumers.add(bus.<JsonObject>consumer(Addresses.Market.BOOK.of(symbol), m -> m.reply(
+        MarketJson.book(state, m.body().getInteger("depth"), System.currentTimeMillis()))));
     reply(Addresses.Market.STATUS.of(symbol), this::status);
     reply(Addresses.Market.OUTCOMES_OPEN.of(symbol), m -> openOutcomes((JsonObject) m.body()));
     statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
@@ -225,6 +238,13 @@ public final class SymbolVerticle extends VerticleBase {
     for (Quote q : batch.quotes()) {
       state.apply(q);
     }
+    for (BookUpdate u : batch.books()) {
+      apply(u);
+    }
+    if (!batch.books().isEmpty()) {
+      bookLatencyNanos.recordValueWithCount(
+          Math.min(LATENCY_MAX_NANOS, Math.max(0, System.nanoTime() - batch.receivedNanos())), batch.books().size());
+    }
     if (!batch.trades().isEmpty()) {
       if (keepsBars) {
         keepClosedBars();
@@ -238,6 +258,31 @@ public final class SymbolVerticle extends VerticleBase {
         latency.record(nanos, TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  private void apply(BookUpdate u) {
+    switch (state.apply(u)) {
+      case RESYNC -> {
+        resyncs++;
+        String reason = state.book().resyncReason().key();
+        LOG.atWarn().addKeyValue("symbol", state.symbol()).log("order book " + reason.replace('_', ' ')
+            + ": not served until a fresh snapshot, asking the feed for one");
+        askForSnapshot(reason);
+      }
+      case IGNORED_WHILE_RESYNCING -> {
+        if (System.nanoTime() - resyncAskedNanos >= RESYNC_ASK_AGAIN_MS * 1_000_000) {
+          askForSnapshot(state.book().resyncReason().key());
+        }
+      }
+      case APPLIED -> {
+      }
+    }
+  }
+
+  private void askForSnapshot(String reason) {
+    resyncAskedNanos = System.nanoTime();
+    vertx.eventBus().publish(Addresses.FEED_BOOK_RESYNC,
+        new JsonObject().put("symbol", state.symbol()).put("reason", reason), LOCAL);
   }
 
   private void seed(CandleSeed seed) {
@@ -254,23 +299,36 @@ public final class SymbolVerticle extends VerticleBase {
     for (Timeframe tf : Timeframe.values()) {
       bars.put(tf.label(), state.bars(tf).size());
     }
-    JsonObject latency = new JsonObject()
-        .put("count", latencyNanos.getTotalCount())
-        .put("p50", latencyNanos.getValueAtPercentile(50) / 1000.0)
-        .put("p99", latencyNanos.getValueAtPercentile(99) / 1000.0)
-        .put("p999", latencyNanos.getValueAtPercentile(99.9) / 1000.0)
-        .put("max", latencyNanos.getMaxValue() / 1000.0);
+    OrderBook book = state.book();
     JsonObject out = new JsonObject()
         .put("symbol", state.symbol())
         .put("trades_cached", state.trades().size())
         .put("last_trade_ms", state.hasTrades() ? state.lastTradeTimeMs() : null)
         .put("late_trades", state.bars(Timeframe.M1).lateDropped())
         .put("bars", bars)
-        .put("latency_us", latency);
+        .put("latency_us", microseconds(latencyNanos))
+        .put("book", new JsonObject()
+            .put("state", book.state().name().toLowerCase())
+            .put("resync_reason", book.resyncReason() == null ? null : book.resyncReason().key())
+            .put("bid_levels", book.bidLevels())
+            .put("ask_levels", book.askLevels())
+            .put("updates", book.changes())
+            .put("resyncs", resyncs)
+            .put("latency_us", microseconds(bookLatencyNanos)));
     if (request != null && request.body() instanceof JsonObject body && body.getBoolean("reset_latency", false)) {
       latencyNanos.reset();
+      bookLatencyNanos.reset();
     }
     return out;
+  }
+
+  private static JsonObject microseconds(Histogram nanos) {
+    return new JsonObject()
+        .put("count", nanos.getTotalCount())
+        .put("p50", nanos.getValueAtPercentile(50) / 1000.0)
+        .put("p99", nanos.getValueAtPercentile(99) / 1000.0)
+        .put("p999", nanos.getValueAtPercentile(99.9) / 1000.0)
+        .put("max", nanos.getMaxValue() / 1000.0);
   }
 
   @Override

@@ -105,6 +105,10 @@ public final class MetricsVerticle extends VerticleBase {
     Tags tags = Tags.of("symbol", symbol);
     meters.gauge("tapewatch.trades.cached", "Trades in the symbol's cache", tags, num(m, "trades_cached"));
     meters.counter("tapewatch.late.trades", "Trades too old for any kept 1m bar", tags, num(m, "late_trades"));
+    JsonObject book = m.getJsonObject("book", new JsonObject());
+    meters.counter("tapewatch.book.updates", "Order-book snapshots and updates applied", tags, num(book, "updates"));
+    meters.counter("tapewatch.book.resyncs", "Times the order book went to resyncing (crossed, or updated before "
+        + "its snapshot)", tags, num(book, "resyncs"));
   }
 
   private void agent(JsonObject a) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.market.BookFeatures;
 import dev.tapewatch.market.LegacySignals;
 import dev.tapewatch.market.MarketSnapshot;
 import dev.tapewatch.tape.Timeframe;
@@ -24,7 +25,7 @@ import java.util.Map;
 /**
  * Scripted {@link MarketSnapshot} inputs for the agent tests. A fresh builder is a quiet market: every feature 0,
  * VWAP 100 on every timeframe, last trade at {@link #T0} at price 100, quote 99.99 / 100.01, no CVD, four 1m closes
- * of 100. Each test changes only what its rule reads.
+ * of 100, no book. Each test changes only what its rule reads.
  */
 final class Snapshots {
   static final String SYM = "BTC-USD";
@@ -118,6 +119,7 @@ final class Snapshots {
     private double cvd2m;
     private double cvd5m;
     private List<Double> closes = new ArrayList<>(List.of(100.0, 100.0, 100.0, 100.0));
+    private BookFeatures book;
 
     private Builder() {
       for (Timeframe tf : Timeframe.values()) {
@@ -200,9 +202,15 @@ final class Snapshots {
       return this;
     }
 
+    /** The book's features; null (the default): no book. */
+    Builder book(BookFeatures b) {
+      book = b;
+      return this;
+    }
+
     MarketSnapshot build() {
       return new MarketSnapshot(symbol, asOfMs, lastTradeMs, lastPrice, bid, ask, new EnumMap<>(features),
-          new EnumMap<>(vwap), LegacySignals.EMPTY, cvd2m, cvd5m, List.copyOf(closes));
+          new EnumMap<>(vwap), LegacySignals.EMPTY, cvd2m, cvd5m, List.copyOf(closes), book);
     }
   }
 }

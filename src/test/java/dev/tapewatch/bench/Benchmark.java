@@ -6,13 +6,17 @@ import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
 import dev.tapewatch.store.StoreBench;
 import dev.tapewatch.support.TestDatabase;
+import dev.tapewatch.market.OrderBook;
+import dev.tapewatch.tape.BookUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.InputStream;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,13 +37,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency (also
  * with every agent's findings going through the outbox, against the same in memory), the HTTP rate of /signals_tf
- * against a bare Vert.x route, and the findings write rate through the outbox against the repository's batched insert
- * on PostgreSQL and SQLite, printed as one table with the targets. Run it with
+ * against a bare Vert.x route, the findings write rate through the outbox against the repository's batched insert
+ * on PostgreSQL and SQLite, and price levels per second through parse and order book against parse alone, printed
+ * as one table with the targets. Run it with
  * <pre>
  * mvn -q -B test-compile exec:java \
  *     -Dexec.mainClass=dev.tapewatch.bench.Benchmark -Dexec.classpathScope=test [-Dexec.args="trades=2000000 ..."]
@@ -60,6 +68,14 @@ public final class Benchmark {
   static final double TARGET_E2E_VS_BASELINE = 0.5;
   static final double TARGET_PACED_P99_US = 1000;
   static final double TARGET_HTTP_VS_BARE = 0.5;
+  /** Several times what cryptofeed's C order book applies on this machine class (about 490,000 levels/s). */
+  static final double TARGET_BOOK_LEVELS_PER_S = 3 * 490_000;
+  static final int BOOK_BENCH_DEPTH = 1000;
+  static final int BOOK_BENCH_REPEATS = 20;
+  static final Path EXCHANGE_CAPTURE = Path.of("..", "shared", "data",
+      "coinbase_exchange_wsfeed_capture_2021-04-17.log.gz");
+  static final List<String> EXCHANGE_CAPTURE_PRODUCTS = List.of("SKL-USD", "SKL-BTC", "BAND-GBP", "NMR-EUR",
+      "BAND-BTC", "YFI-BTC", "DASH-BTC", "NU-GBP", "CRV-EUR", "SKL-GBP");
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
@@ -245,6 +261,10 @@ public final class Benchmark {
     System.gc();
 
     findingsWriteRate((int) arg("findings", 50_000), symbols);
+
+    CoinbaseMessageParser exchange = new CoinbaseMessageParser(EXCHANGE_CAPTURE_PRODUCTS);
+    book("Exchange capture level2", exchangeLevel2(), line -> exchange.parse(line) instanceof FeedMessage.BookMessage b
+        ? List.of(b.update()) : List.of());
 
     System.out.println();
     printTable();
@@ -730,6 +750,101 @@ public final class Benchmark {
         Files.delete(p);
       }
     }
+  }
+
+  // ---- 10 ---------------------------------------------------------------------------------------------------------
+
+  /** The level-2 messages of the recorded Exchange capture, in order. */
+  private static List<String> exchangeLevel2() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(EXCHANGE_CAPTURE)), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        int at = line.indexOf(": {");
+        if (at > 0 && !line.contains(" <- ") && (line.contains("\"type\":\"snapshot\"")
+            || line.contains("\"type\":\"l2update\""))) {
+          out.add(line.substring(at + 2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Price levels per second through a feed's parser and into one {@link OrderBook} per product
+   * ({@value #BOOK_BENCH_DEPTH} levels a side, as BOOK_DEPTH's default), beside the parser alone and the books alone
+   * (the updates parsed beforehand) in the same run: {@value #BOOK_BENCH_REPEATS} passes over the messages (in
+   * memory, one thread) per sample, books afresh each pass, 2 warm-up samples, then the median of 3 of each,
+   * interleaved.
+   */
+  private void book(String source, List<String> lines, Function<String, List<BookUpdate>> parse) throws Exception {
+    String[] all = lines.toArray(new String[0]);
+    List<BookUpdate> parsed = new ArrayList<>();
+    for (String line : all) {
+      parsed.addAll(parse.apply(line));
+    }
+    long perPass = parsed.stream().mapToLong(u -> u.bidPrices().length + u.askPrices().length).sum();
+    for (int warm = 0; warm < 2; warm++) {
+      for (BookWork work : BookWork.values()) {
+        bookPass(work, all, parse, parsed);
+      }
+    }
+    List<Sample<double[]>> results = samples("book " + source, 3, attempt -> {
+      double parseOnly = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.PARSE, all, parse, parsed);
+      double withBook = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.PARSE_AND_BOOK, all, parse, parsed);
+      double bookOnly = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.BOOK, all, parse, parsed);
+      System.out.printf(Locale.ROOT, "10 book %s pass %d: parse %,.0f levels/s, parse + book %,.0f levels/s, book"
+          + " %,.0f levels/s%n", source, attempt, parseOnly, withBook, bookOnly);
+      return new double[] {parseOnly, withBook, bookOnly};
+    });
+    double parseOnly = median(results.stream().map(r -> r.value()[0]).toList());
+    double withBook = median(results.stream().map(r -> r.value()[1]).toList());
+    double bookOnly = median(results.stream().map(r -> r.value()[2]).toList());
+    System.out.printf(Locale.ROOT, "10 book %s: %,d messages, %,d levels; parse %,.0f levels/s, parse + book %,.0f"
+        + " levels/s, book %,.0f levels/s%n", source, all.length, perPass, parseOnly, withBook, bookOnly);
+    row("10 " + source + ": parse alone (" + String.format(Locale.ROOT, "%,d", perPass) + " levels)",
+        fmtRate(parseOnly, "levels/s"), "", "");
+    row("  parse + book (depth " + BOOK_BENCH_DEPTH + ")", fmtRate(withBook, "levels/s"),
+        ">= 1,470,000 levels/s (3x cryptofeed)", met(withBook >= TARGET_BOOK_LEVELS_PER_S));
+    row("  parse + book / parse alone", String.format(Locale.ROOT, "%.3fx", withBook / parseOnly), "", "");
+    row("  book alone (updates parsed beforehand)", fmtRate(bookOnly, "levels/s"), "", "");
+  }
+
+  /** What a pass of {@link #bookPass} does with the messages. */
+  enum BookWork { PARSE, PARSE_AND_BOOK, BOOK }
+
+  /**
+   * Seconds for {@value #BOOK_BENCH_REPEATS} passes: the lines parsed, and their updates applied to fresh books; or
+   * the updates parsed beforehand applied alone.
+   */
+  private static double bookPass(BookWork work, String[] lines, Function<String, List<BookUpdate>> parse,
+      List<BookUpdate> parsed) {
+    long checksum = 0;
+    long t = System.nanoTime();
+    for (int pass = 0; pass < BOOK_BENCH_REPEATS; pass++) {
+      Map<String, OrderBook> books = new HashMap<>();
+      if (work == BookWork.BOOK) {
+        for (BookUpdate u : parsed) {
+          checksum += apply(books, u);
+        }
+        continue;
+      }
+      for (String line : lines) {
+        for (BookUpdate u : parse.apply(line)) {
+          checksum += work == BookWork.PARSE ? u.bidPrices().length : apply(books, u);
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t) / 1e9;
+    if (checksum < 0) {
+      throw new IllegalStateException("unreachable: keeps the work from being optimised away");
+    }
+    return seconds;
+  }
+
+  private static int apply(Map<String, OrderBook> books, BookUpdate u) {
+    return books.computeIfAbsent(u.symbol(), s -> new OrderBook(BOOK_BENCH_DEPTH)).apply(u).ordinal();
   }
 
   // ---------------------------------------------------------------------------------------------------------------

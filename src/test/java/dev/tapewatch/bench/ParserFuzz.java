@@ -8,6 +8,8 @@ import dev.tapewatch.feed.TradeGate;
 import dev.tapewatch.market.MarketJson;
 import dev.tapewatch.market.MarketSnapshot;
 import dev.tapewatch.market.SymbolState;
+import dev.tapewatch.tape.BookUpdate;
+import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Timeframe;
@@ -16,6 +18,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -31,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
@@ -47,8 +53,9 @@ import java.util.zip.GZIPInputStream;
  * Everything is then offered to a replay {@link TradeGate}: each trade it lets through must have been offered, once,
  * have price, size and notional within {@link TradeGate#MAX_MAGNITUDE}, and never be a resend (an id at or just below
  * the product's previous one);
- * what it lets through is applied to a {@link SymbolState} per product, whose every JSON view must stay free of NaN
- * and Infinity. The suite runs a small fuzz ({@code ParserFuzzTest}); one million lines:
+ * what it lets through is applied to a {@link SymbolState} per product, and so is every level-2 message, whose levels
+ * must have positive prices and non-negative sizes within {@link Prices#MAX}; every JSON view of the state must stay
+ * free of NaN and Infinity. The suite runs a small fuzz ({@code ParserFuzzTest}); one million lines:
  * <pre>
  * mvn -q -B test-compile exec:java -Dexec.mainClass=dev.tapewatch.bench.ParserFuzz -Dexec.classpathScope=test \
  *     [-Dexec.args="lines=1000000 seed=15"]
@@ -75,9 +82,12 @@ public final class ParserFuzz {
       "\"btc-usd\"", "\"BTC-USD\"", "\"9999-12-31T23:59:59.999999Z\"", "\"1969-12-31T23:59:59Z\"",
       "\"1970-01-01T00:00:00Z\"", "\"2024-02-29T12:00:00Z\"", "\"2023-02-29T12:00:00Z\"", "\"2026-11-24T07:00:60Z\"",
       "\"2026-11-24T07:00:00.1234567890Z\"", "\"2026-11-24T07:00:00+01:00\"", "\"2026-11-24 07:00:00Z\"",
-      "\"10000-01-01T00:00:00Z\"", "\"match\"", "\"ticker\"", "\"heartbeat\"", "\"last_match\""};
+      "\"10000-01-01T00:00:00Z\"", "\"match\"", "\"ticker\"", "\"heartbeat\"", "\"last_match\"",
+      "\"snapshot\"", "\"l2update\"", "[[\"1\",\"x\"]]", "[[1,2]]", "[[\"1e400\",\"1\"]]", "[[\"-5\",\"1\"]]",
+      "[[\"buy\",\"99999999999\",\"1\"]]", "[[\"sell\",\"0.000000001\",\"1\"]]", "[[\"buy\",\"1\"]]", "[[]]",
+      "[[\"bid\",\"1\",\"1\"]]", "[[\"sell\",\"5\",\"-0\"]]"};
   private static final String[] FIELDS = {"type", "trade_id", "last_trade_id", "side", "size", "price",
-      "product_id", "time", "best_bid", "best_ask", "sequence", "message", "reason"};
+      "product_id", "time", "best_bid", "best_ask", "sequence", "message", "reason", "bids", "asks", "changes"};
   private static final char[] NOISE = "{}[]\":,0123456789.eE+-tfnlrsua \\/\t\n\u0000\u00e9\u4e2d\ud83d\ude00"
       .toCharArray();
 
@@ -137,7 +147,7 @@ public final class ParserFuzz {
     walks.put("BTC-USD", new Walk(100_000_000L, 95_123.45));
     walks.put("ETH-USD", new Walk(200_000_000L, 3_412.87));
     walks.put("ADA-USD", new Walk(300_000_000L, 0.8123));
-    known.forEach(s -> states.put(s, new SymbolState(s, 5_000)));
+    known.forEach(s -> states.put(s, new SymbolState(s, 5_000, 1000)));
     this.gate = new TradeGate(300_000, ID_JUMP, false, new Checks());
   }
 
@@ -225,9 +235,56 @@ public final class ParserFuzz {
           new String[] {"reason", str(symbol + " is delisted")}),
           new FeedMessage.ServerError("Failed to subscribe", symbol + " is delisted"));
     }
-    String type = rnd.nextBoolean() ? "l2update" : "status";
-    return new Msg(List.of(new String[] {"type", str(type)}, new String[] {"product_id", str(symbol)},
-        new String[] {"changes", "[[\"buy\",\"1.0\",\"0.5\"]]"}), new FeedMessage.Ignored(type));
+    if (rnd.nextBoolean()) {
+      return book(symbol);
+    }
+    return new Msg(List.of(new String[] {"type", "\"status\""}, new String[] {"product_id", str(symbol)},
+        new String[] {"changes", "[[\"buy\",\"1.0\",\"0.5\"]]"}), new FeedMessage.Ignored("status"));
+  }
+
+  /**
+   * A snapshot ({@code bids}, {@code asks}) or an l2update ({@code changes}, size 0 now and then) of levels around the
+   * product's price, in exact decimals, and the exact book update it must parse to.
+   */
+  private Msg book(String symbol) {
+    boolean snapshot = rnd.nextInt(5) == 0;
+    BigDecimal tick = walks.get(symbol).price < 10 ? new BigDecimal("0.0001") : new BigDecimal("0.01");
+    BigDecimal mid = BigDecimal.valueOf(walks.get(symbol).price).divide(tick, 0, RoundingMode.HALF_UP).multiply(tick);
+    List<Long> bidPrices = new ArrayList<>();
+    List<Double> bidSizes = new ArrayList<>();
+    List<Long> askPrices = new ArrayList<>();
+    List<Double> askSizes = new ArrayList<>();
+    StringJoiner bids = new StringJoiner(",", "[", "]");
+    StringJoiner asks = new StringJoiner(",", "[", "]");
+    StringJoiner changes = new StringJoiner(",", "[", "]");
+    for (int n = snapshot ? rnd.nextInt(40) : 1 + rnd.nextInt(3); n > 0; n--) {
+      boolean bid = rnd.nextBoolean();
+      BigDecimal price = mid.add(tick.multiply(BigDecimal.valueOf(bid ? -1 - rnd.nextInt(50) : 1 + rnd.nextInt(50))));
+      String size = !snapshot && rnd.nextInt(4) == 0 ? "0" : String.format(Locale.ROOT, "%.8f",
+          rnd.nextDouble() * 20 + 1e-8);
+      String level = str(price.toPlainString()) + "," + str(size);
+      (bid ? bidPrices : askPrices).add(price.movePointRight(8).longValueExact());
+      (bid ? bidSizes : askSizes).add(Double.parseDouble(size));
+      if (snapshot) {
+        (bid ? bids : asks).add("[" + level + "]");
+      } else {
+        changes.add("[" + str(bid ? "buy" : "sell") + "," + level + "]");
+      }
+    }
+    String[] time = time(walks.get(symbol).ms);
+    List<String[]> f = new ArrayList<>(List.of(new String[] {"type", str(snapshot ? "snapshot" : "l2update")},
+        new String[] {"product_id", str(symbol)}));
+    if (snapshot) {
+      f.add(new String[] {"bids", bids.toString()});
+      f.add(new String[] {"asks", asks.toString()});
+    } else {
+      f.add(new String[] {"changes", changes.toString()});
+      f.add(new String[] {"time", time[0]});
+    }
+    return new Msg(shuffled(f), new FeedMessage.BookMessage(new BookUpdate(symbol,
+        snapshot ? IsoTime.INVALID : Long.parseLong(time[1]), snapshot,
+        bidPrices.stream().mapToLong(Long::longValue).toArray(), bidSizes.stream().mapToDouble(d -> d).toArray(),
+        askPrices.stream().mapToLong(Long::longValue).toArray(), askSizes.stream().mapToDouble(d -> d).toArray())));
   }
 
   private Msg trade(String type, String symbol) {
@@ -436,17 +493,29 @@ public final class ParserFuzz {
       violation("parse gave null");
       return;
     }
-    if (!m.equals(parser.parse(text))) {
+    if (!same(m, parser.parse(text))) {
       violation("a second parse differs");
     }
     if (expected != null) {
       count("exact_checked");
-      if (!expected.equals(m)) {
+      if (!same(expected, m)) {
         violation("parsed to " + m + ", expected " + expected);
       }
     }
     sane(m);
     offer(m);
+  }
+
+  /** Equal messages; a book update's levels compared by content. */
+  private static boolean same(FeedMessage a, FeedMessage b) {
+    if (a instanceof FeedMessage.BookMessage x && b instanceof FeedMessage.BookMessage y) {
+      BookUpdate u = x.update();
+      BookUpdate v = y.update();
+      return u.symbol().equals(v.symbol()) && u.timeMs() == v.timeMs() && u.snapshot() == v.snapshot()
+          && Arrays.equals(u.bidPrices(), v.bidPrices()) && Arrays.equals(u.bidSizes(), v.bidSizes())
+          && Arrays.equals(u.askPrices(), v.askPrices()) && Arrays.equals(u.askSizes(), v.askSizes());
+    }
+    return a.equals(b);
   }
 
   private void sane(FeedMessage m) {
@@ -469,11 +538,28 @@ public final class ParserFuzz {
       if (!states.containsKey(hb.symbol()) || hb.timeMs() != IsoTime.INVALID && !validTime(hb.timeMs())) {
         violation("insane heartbeat " + hb);
       }
+    } else if (m instanceof FeedMessage.BookMessage bm) {
+      count("parsed:bookmessage");
+      BookUpdate u = bm.update();
+      if (!states.containsKey(u.symbol()) || u.timeMs() != IsoTime.INVALID && !validTime(u.timeMs())
+          || !saneLevels(u.bidPrices(), u.bidSizes()) || !saneLevels(u.askPrices(), u.askSizes())) {
+        violation("insane book update " + Arrays.toString(u.bidPrices()) + Arrays.toString(u.bidSizes())
+            + Arrays.toString(u.askPrices()) + Arrays.toString(u.askSizes()));
+      }
     } else if (m instanceof FeedMessage.Malformed bad) {
       count("malformed:" + bad.reason().key());
     } else {
       count("parsed:" + m.getClass().getSimpleName().toLowerCase(Locale.ROOT));
     }
+  }
+
+  private static boolean saneLevels(long[] prices, double[] sizes) {
+    for (int i = 0; i < prices.length; i++) {
+      if (!(prices[i] > 0 && prices[i] <= Prices.MAX && sizes[i] >= 0 && sizes[i] <= Prices.MAX)) {
+        return false;
+      }
+    }
+    return prices.length == sizes.length;
   }
 
   private static boolean validTime(long ms) {
@@ -488,6 +574,12 @@ public final class ParserFuzz {
       gate.quote(tk.quote(), 0);
     } else if (m instanceof FeedMessage.Heartbeat hb) {
       gate.heartbeat(hb.symbol(), hb.lastTradeId(), hb.timeMs());
+    } else if (m instanceof FeedMessage.BookMessage bm) {
+      BookUpdate u = bm.update();
+      // as the feed stamps a message without a time with its arrival
+      count("book:" + states.get(u.symbol()).apply(u.timeMs() != IsoTime.INVALID ? u : new BookUpdate(u.symbol(),
+          START_MS, u.snapshot(), u.bidPrices(), u.bidSizes(), u.askPrices(), u.askSizes())).name()
+          .toLowerCase(Locale.ROOT));
     }
   }
 
@@ -549,7 +641,7 @@ public final class ParserFuzz {
     for (SymbolState s : states.values()) {
       List<String> views = new ArrayList<>(List.of(MarketJson.signals(s).encode(), MarketJson.signalsTf(s).encode(),
           MarketJson.features(s).encode(), MarketJson.state(s, now).encode(),
-          MarketSnapshot.of(s, now).toJson().encode()));
+          MarketSnapshot.of(s, now).toJson().encode(), MarketJson.book(s, 1000, now)));
       for (Timeframe tf : Timeframe.values()) {
         views.add(MarketJson.bars(s, tf, SymbolState.BARS_KEPT).encode());
       }

@@ -24,6 +24,7 @@ class ParserFuzzTest {
           reason.key() + " reached: " + report);
     }
     for (String outcome : new String[] {"parsed:trade", "parsed:ticker", "parsed:heartbeat", "parsed:ignored",
+        "parsed:bookmessage", "book:applied", "book:resync",
         "parsed:subscriptions", "parsed:servererror", "rest_bodies", "gate:trade", "gate:quote", "gate:gap",
         "gate:duplicate", "gate:held", "gate:dropped:future_time", "gate:dropped:trade_id_jump",
         "gate:dropped:non_finite"}) {

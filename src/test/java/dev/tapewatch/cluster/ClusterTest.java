@@ -356,7 +356,8 @@ class ClusterTest {
     env.putAll(Map.of("MACRO_WINDOWS", now, "MACRO_RVOL_MIN", "0", "MACRO_INTERVAL_SEC", "1",
         "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
         "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
-        "SIM_SEED", "11"));
+        "BOOK_IMB_INTERVAL_SEC", "3600"));
+    env.put("SIM_SEED", "11");
     env.put("LIQ_SPREAD_BPS", "0");
     return env;
   }

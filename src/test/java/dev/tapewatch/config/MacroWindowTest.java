@@ -66,13 +66,14 @@ class MacroWindowTest {
         "ALERT_MIN_SCORES", "rvol_spike=3,bogus=1")));
     assertEquals("ALERT_MIN_SCORES", badScores.variable());
     assertEquals("ALERT_MIN_SCORES='rvol_spike=3,bogus=1' is invalid: expected comma list of key=<number ≥ 0> with"
-        + " keys from rvol_spike,cvd_divergence,new_trend,reversal,liquidity,macro_watch, each at most once",
+        + " keys from rvol_spike,cvd_divergence,new_trend,reversal,liquidity,macro_watch,book_imbalance, each at most"
+        + " once",
         badScores.getMessage());
     TapewatchConfig c = Main.configuration(Map.of("ALERT_WEBHOOK_URL",
         "https://hooks.slack.com/services/T0/B0/secretpart", "ALERT_MIN_SCORES", "reversal=2"));
     assertEquals(Map.of("reversal", 2.0), c.alerts().minScoreOverrides());
     assertEquals(Map.of("rvol_spike", 3.0, "cvd_divergence", 10.0, "new_trend", 1.0, "reversal", 2.0,
-        "liquidity", 0.0, "macro_watch", 0.0), AgentCatalog.alertMinScores(c.alerts()),
+        "liquidity", 0.0, "macro_watch", 0.0, "book_imbalance", 0.0), AgentCatalog.alertMinScores(c.alerts()),
         "each agent's own floor, the variable's entry over it");
     assertEquals("https://hooks.slack.com/…", c.alerts().redactedWebhook().orElseThrow());
     assertEquals("https://api.openai.com/v1", c.llm().baseUrl().toString());

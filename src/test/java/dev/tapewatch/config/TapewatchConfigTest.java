@@ -85,6 +85,8 @@ class TapewatchConfigTest {
     assertEquals(FeedMode.Kind.SIM, c.feed().mode().kind());
     assertEquals("sim", c.feed().mode().label());
     assertEquals(50_000, c.market().tradesMax());
+    assertEquals(1000, c.market().bookDepth());
+    assertEquals(new BookImbalanceSettings(true, 2, 5, 0.6, 10, 10.0, 300), c.agents().bookImbalance());
     assertEquals("wss://ws-feed.exchange.coinbase.com", c.feed().coinbaseWsUrl().toString());
     assertEquals("https://api.exchange.coinbase.com", c.feed().coinbaseRestUrl().toString());
     assertEquals(300, c.feed().maxClockSkewSec());
@@ -264,6 +266,18 @@ class TapewatchConfigTest {
     a.add(Arguments.of("TRADES_MAX", "10000001", integer + "100 to 10000000"));
     a.add(Arguments.of("TRADES_MAX", "fifty thousand", integer + "100 to 10000000"));
     a.add(Arguments.of("COINBASE_HEARTBEAT_TIMEOUT_SEC", "1", integer + "2 to 300"));
+    for (String v : List.of("0", "100001", "1k", "")) {
+      a.add(Arguments.of("BOOK_DEPTH", v, integer + "1 to 100000"));
+    }
+    for (String v : List.of("3", "0", "five", "05", " ", "1,5")) {
+      a.add(Arguments.of("BOOK_IMB_LEVELS", v, "1, 5 or 10"));
+    }
+    a.add(Arguments.of("BOOK_IMB_THRESHOLD", "1.5", decimal + "0.0 to 1.0"));
+    a.add(Arguments.of("BOOK_IMB_PERSIST_SEC", "-1", integer + "0 to 86400"));
+    a.add(Arguments.of("BOOK_IMB_MAX_SPREAD_BPS", "NaN", decimal + "0.0 to 100000.0"));
+    a.add(Arguments.of("BOOK_IMB_INTERVAL_SEC", "0", integer + "1 to 86400"));
+    a.add(Arguments.of("BOOK_IMB_COOLDOWN_SEC", "5m", integer + "0 to 86400"));
+    a.add(Arguments.of("FEATURE_BOOK_IMBALANCE", "maybe", "true or false"));
     for (String v : List.of("0", "-300", "86401", "5m", "300.5", "")) {
       a.add(Arguments.of("MAX_CLOCK_SKEW_SEC", v, integer + "1 to 86400"));
     }

@@ -57,13 +57,13 @@ class DashboardTest {
   static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD", "ADA-USD");
   /** Tiles whose data comes from a symbol's endpoints (the run-now tile only after a run). */
   static final List<String> DATA_TILES = List.of("price", "momentum", "vwap", "rvol", "atr", "trend", "chart",
-      "findings", "scorecard", "calibration");
+      "depth", "book", "findings", "scorecard", "calibration");
   static final String DASH = "—";
   static final List<String> TFS = List.of("1m", "5m", "15m");
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details";
   static final Map<String, String> QUIET_AGENTS = Map.of("TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600",
       "CVD_INTERVAL_SEC", "3600", "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600",
-      "LIQ_INTERVAL_SEC", "3600");
+      "LIQ_INTERVAL_SEC", "3600", "BOOK_IMB_INTERVAL_SEC", "3600");
 
   private TestDatabase db;
   private Vertx vertx;
@@ -548,6 +548,132 @@ class DashboardTest {
         throw new IllegalStateException(e);
       }
     });
+    assertNoConsoleErrors();
+  }
+
+  /**
+   * What the page drew of its own /book answer: the depth chart's series (cumulative quantity, price ascending), the
+   * mid marked, and the book tile's values; null until the page has a book of {@code symbol}.
+   */
+  private Map<String, Object> drawnBook(String symbol) {
+    return browser.js("const b = tapewatch.state.book; const c = tapewatch.depthChart;"
+        + "if (!b || b.symbol !== arguments[0] || !c) return null;"
+        + "const o = c.getOption(); const v = (id) => document.getElementById(id).dataset.value;"
+        + "const imb = {};"
+        + "for (const n of [1, 5, 10]) { const row = document.getElementById('book-imb-' + n);"
+        + "  const fill = row.querySelector('.imb-fill');"
+        + "  imb[n] = {value: row.querySelector('.imb-v').dataset.value, left: fill.style.left,"
+        + "    width: fill.style.width, cls: fill.className}; }"
+        + "return {book: b, bids: o.series[0].data, asks: o.series[1].data,"
+        + " midLine: (o.series[0].markLine.data[0] || {}).xAxis ?? null,"
+        + " mid: v('book-mid'), spread: v('book-spread'), micro: v('book-micro'), imb,"
+        + " none: document.getElementById('book-none').hidden === false,"
+        + " depthEmpty: document.getElementById('depth-empty').hidden === false,"
+        + " midText: document.getElementById('book-mid').textContent};", symbol);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<List<Number>> levels(Object side) {
+    return (List<List<Number>>) side;
+  }
+
+  /** The drawn chart and tile agree with the page's /book answer, which is a real book near the symbol's price. */
+  @SuppressWarnings("unchecked")
+  private void assertDrawsItsBook(Map<String, Object> drawn, String symbol, double lastPrice) {
+    Map<String, Object> b = (Map<String, Object>) drawn.get("book");
+    assertEquals("ok", b.get("book"));
+    List<List<Number>> bids = levels(b.get("bids"));
+    List<List<Number>> asks = levels(b.get("asks"));
+    assertEquals(100, bids.size(), "the chart asks for 100 levels a side");
+    assertEquals(100, asks.size());
+    double bestBid = bids.get(0).get(0).doubleValue();
+    double bestAsk = asks.get(0).get(0).doubleValue();
+    double mid = ((Number) b.get("mid")).doubleValue();
+    assertTrue(bestBid < mid && mid < bestAsk, b.toString());
+    assertTrue(Math.abs(mid / lastPrice - 1) < 0.01, symbol + " mid " + mid + " near its last price " + lastPrice);
+    // The chart: cumulative from the best outwards, price ascending on both sides.
+    List<List<Number>> chartBids = levels(drawn.get("bids"));
+    List<List<Number>> chartAsks = levels(drawn.get("asks"));
+    double sum = 0;
+    for (int i = 0; i < 100; i++) {
+      sum += bids.get(i).get(1).doubleValue();
+      assertEquals(bids.get(i).get(0).doubleValue(), chartBids.get(99 - i).get(0).doubleValue(), "bid price " + i);
+      assertEquals(sum, chartBids.get(99 - i).get(1).doubleValue(), sum * 1e-12, "cumulative bids " + i);
+    }
+    sum = 0;
+    for (int i = 0; i < 100; i++) {
+      sum += asks.get(i).get(1).doubleValue();
+      assertEquals(asks.get(i).get(0).doubleValue(), chartAsks.get(i).get(0).doubleValue(), "ask price " + i);
+      assertEquals(sum, chartAsks.get(i).get(1).doubleValue(), sum * 1e-12, "cumulative asks " + i);
+    }
+    assertEquals(mid, ((Number) drawn.get("midLine")).doubleValue(), "the mid marked");
+    // The tile.
+    assertEquals(mid, Double.parseDouble((String) drawn.get("mid")));
+    assertEquals(((Number) b.get("spread_bps")).doubleValue(), Double.parseDouble((String) drawn.get("spread")));
+    double micro = ((Number) b.get("microprice")).doubleValue();
+    assertEquals((micro - mid) / mid * 1e4, Double.parseDouble((String) drawn.get("micro")), 1e-9);
+    Map<String, Map<String, Object>> imb = (Map<String, Map<String, Object>>) drawn.get("imb");
+    for (String n : List.of("1", "5", "10")) {
+      double v = ((Number) b.get("imbalance_" + n)).doubleValue();
+      Map<String, Object> row = imb.get(n);
+      assertEquals(v, Double.parseDouble((String) row.get("value")), "imbalance_" + n);
+      double width = Double.parseDouble(((String) row.get("width")).replace("%", ""));
+      double left = Double.parseDouble(((String) row.get("left")).replace("%", ""));
+      assertEquals(Math.abs(v) * 50, width, 1e-3, "bar of imbalance_" + n + " (the browser keeps 4 decimals)");
+      assertEquals(v < 0 ? 50 - width : 50, left, 1e-3, "bar of imbalance_" + n + " from the centre");
+      assertEquals(v > 0 ? "imb-fill pos" : v < 0 ? "imb-fill neg" : "imb-fill", row.get("cls"));
+    }
+    assertEquals(Boolean.FALSE, drawn.get("none"));
+    assertEquals(Boolean.FALSE, drawn.get("depthEmpty"));
+  }
+
+  @Test
+  @Order(15)
+  @SuppressWarnings("unchecked")
+  void theDepthChartAndTheBookTileShowTheSelectedSymbolsBook() throws Exception {
+    openPage("BTC-USD", "1");
+    Map<String, Object> btc = browser.await("BTC-USD's book drawn", () -> drawnBook("BTC-USD"));
+    assertDrawsItsBook(btc, "BTC-USD", svc.json("/signals?symbol=BTC-USD").getDouble("last_price"));
+    assertTrue(((String) btc.get("midText")).matches("[0-9]{2,3},[0-9]{3}\\.[0-9]{3}"), (String) btc.get("midText"));
+    double btcMid = ((Number) ((Map<String, Object>) btc.get("book")).get("mid")).doubleValue();
+    // It follows the book: a later refresh draws a later answer.
+    Object firstTs = ((Map<String, Object>) btc.get("book")).get("ts");
+    browser.await("a later book drawn", () -> {
+      Map<String, Object> d = drawnBook("BTC-USD");
+      return d != null && !firstTs.equals(((Map<String, Object>) d.get("book")).get("ts")) ? d : null;
+    });
+
+    selectSymbol("ADA-USD");
+    awaitReady("ADA-USD");
+    Map<String, Object> ada = browser.await("ADA-USD's book drawn", () -> drawnBook("ADA-USD"));
+    assertDrawsItsBook(ada, "ADA-USD", svc.json("/signals?symbol=ADA-USD").getDouble("last_price"));
+    double adaMid = ((Number) ((Map<String, Object>) ada.get("book")).get("mid")).doubleValue();
+    assertTrue(btcMid / adaMid > 1000, "the book changed with the symbol: " + btcMid + " then " + adaMid);
+    assertTrue(((String) ada.get("midText")).matches("0\\.[0-9]{5}"), (String) ada.get("midText"));
+
+    // A symbol without a book (its /book answers "none", with nulls) says so on both, and draws nothing.
+    browser.js("const real = window.fetch; window.__realFetch = real;"
+        + "window.fetch = function (url, opts) {"
+        + "  if (!String(url).startsWith('/book')) return real(url, opts);"
+        + "  const none = {symbol: 'ETH-USD', ts: null, bids: null, asks: null, mid: null, spread_bps: null,"
+        + "    microprice: null, imbalance_1: null, imbalance_5: null, imbalance_10: null, depth_bps: null,"
+        + "    book_age_ms: null, book: 'none'};"
+        + "  return Promise.resolve(new Response(JSON.stringify(none),"
+        + "    {status: 200, headers: {'Content-Type': 'application/json'}})); };"
+        + "return null;");
+    selectSymbol("ETH-USD");
+    awaitReady("ETH-USD");
+    Map<String, Object> none = browser.await("ETH-USD without a book", () -> {
+      Map<String, Object> d = drawnBook("ETH-USD");
+      return d != null && Boolean.TRUE.equals(d.get("none")) ? d : null;
+    });
+    assertEquals(Boolean.TRUE, none.get("depthEmpty"));
+    assertEquals(List.of(), none.get("bids"));
+    assertEquals(List.of(), none.get("asks"));
+    assertEquals(DASH, text("book-mid"));
+    assertEquals(DASH, text("book-spread"));
+    assertEquals(DASH, browser.js("return document.querySelector('#book-imb-5 .imb-v').textContent;"));
+    browser.js("window.fetch = window.__realFetch; return null;");
     assertNoConsoleErrors();
   }
 

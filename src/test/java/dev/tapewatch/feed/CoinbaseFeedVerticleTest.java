@@ -62,7 +62,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
 class CoinbaseFeedVerticleTest {
-  private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat");
+  private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat", "level2_batch");
   /** Longer than one publishing period of the feed and symbol statuses (1 s each). */
   private static final long SETTLE_MS = 1300;
   private static final long WAIT_MS = 15_000;

@@ -107,6 +107,8 @@ class CoinbaseMessageParserTest {
         kind = "ignored/" + i.type();
       } else if (msg instanceof FeedMessage.Subscriptions) {
         kind = "subscriptions";
+      } else if (msg instanceof FeedMessage.BookMessage b) {
+        kind = b.update().snapshot() ? "book/snapshot" : "book/l2update";
       } else {
         kind = msg.toString();
       }
@@ -116,8 +118,8 @@ class CoinbaseMessageParserTest {
         "trade/match", 97,
         "trade/last_match", 10,
         "ticker", 107,
-        "ignored/l2update", 9719,
-        "ignored/snapshot", 10,
+        "book/l2update", 9719,
+        "book/snapshot", 10,
         "subscriptions", 3));
     assertEquals(expected, counts, "no Malformed, Heartbeat, ServerError or other kind may appear");
   }
@@ -254,7 +256,8 @@ class CoinbaseMessageParserTest {
       }
     }
     assertEquals(53, trades, "SKL-USD trades in the capture");
-    assertEquals((107 - 53) + (107 - 53), unknown, "other products' trades and tickers (one ticker per trade)");
+    assertEquals((107 - 53) + (107 - 53) + 7136, unknown,
+        "other products' trades and tickers (one ticker per trade), and their 7,136 level-2 messages");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -533,8 +536,7 @@ class CoinbaseMessageParserTest {
         "{\"type\":\"error\",\"message\":\"Failed to subscribe\",\"reason\":\"FOO-BAR is not a valid product\"}"));
     assertEquals(new FeedMessage.ServerError("", ""), parser.parse("{\"type\":\"error\"}"));
     assertEquals(new FeedMessage.Subscriptions(), parser.parse("{\"type\":\"subscriptions\",\"channels\":[]}"));
-    for (String type : List.of("status", "received", "open", "done", "change", "activate", "l2update", "snapshot",
-        "subscribe", "")) {
+    for (String type : List.of("status", "received", "open", "done", "change", "activate", "subscribe", "")) {
       assertEquals(new FeedMessage.Ignored(type), parser.parse("{\"type\":\"" + type + "\",\"product_id\":\"x\"}"));
     }
   }

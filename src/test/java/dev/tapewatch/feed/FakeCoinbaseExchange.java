@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
@@ -38,10 +42,14 @@ import java.util.zip.GZIPInputStream;
  * endpoints {@code GET /products/{id}/trades} and {@code GET /products/{id}/candles}.
  *
  * <p>The market is the recorded 2021-04-17 ws-feed capture. Its ticker, match and last_match messages form one
- * timeline; a cursor says how much of it has happened. The connection that is subscribed moves the cursor, sending each
+ * timeline, and {@link #withBook()} its level-2 snapshot and l2update messages too, in the order recorded; a cursor
+ * says how much of it has happened. The connection that is subscribed moves the cursor, sending each
  * message (verbatim) whose product and channel it subscribed to. A connection opened later starts where the cursor is,
  * and is first sent what Coinbase sends on subscribe: the latest ticker and the latest trade (as {@code last_match})
- * of each product. Heartbeats are sent for every product on the heartbeat channel every
+ * of each product. The exchange keeps each product's book from the level-2 messages that have happened, and a
+ * subscription to {@code level2_batch} (on a new connection, or again after an {@code unsubscribe}) is answered with
+ * a snapshot of it, as Coinbase does; a product whose recorded snapshot has not happened yet has no book to send.
+ * Heartbeats are sent for every product on the heartbeat channel every
  * {@value #HEARTBEAT_EVERY_MS} ms. REST serves the trades that have happened, skipped ones included, with Coinbase's
  * paging: {@code after=X} gives trades with ids below X, newest first.
  *
@@ -52,7 +60,7 @@ import java.util.zip.GZIPInputStream;
 final class FakeCoinbaseExchange extends VerticleBase {
   static final Path CAPTURE = Path.of("../shared/data/coinbase_exchange_wsfeed_capture_2021-04-17.log.gz");
   static final int MAX_TRADES_PER_PAGE = 1000;
-  private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat");
+  private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat", "level2_batch");
   private static final Set<Long> GRANULARITIES = Set.of(60L, 300L, 900L, 3600L, 21600L, 86400L);
   private static final int BATCH = 16;
   private static final long PACE_MS = 5;
@@ -76,25 +84,31 @@ final class FakeCoinbaseExchange extends VerticleBase {
       return "ticker".equals(type());
     }
 
+    boolean isBook() {
+      return "snapshot".equals(type()) || "l2update".equals(type());
+    }
+
     /** The trade id of a trade or ticker. */
     long tradeId() {
       return json.getLong("trade_id");
     }
 
     String channel() {
-      return isTicker() ? "ticker" : "matches";
+      return isTicker() ? "ticker" : isBook() ? "level2_batch" : "matches";
     }
   }
 
   /**
-   * The capture: the products the recording client subscribed to (in its order) and the server's ticker, match and
-   * last_match messages in the order received. Lines are {@code <addr> <-> <ts>} (connect), {@code <addr> <- <ts>:
+   * The capture: the products the recording client subscribed to (in its order), the server's ticker, match and
+   * last_match messages in the order received ({@code feed}), and the same with its snapshot and l2update messages
+   * ({@code withBook}). Lines are {@code <addr> <-> <ts>} (connect), {@code <addr> <- <ts>:
    * <json>} (sent) or {@code <ts>: <json>} (received).
    */
-  record Capture(List<String> products, List<Message> feed) {
+  record Capture(List<String> products, List<Message> feed, List<Message> withBook) {
     static Capture load() throws IOException {
       Set<String> products = new LinkedHashSet<>();
       List<Message> feed = new ArrayList<>();
+      List<Message> withBook = new ArrayList<>();
       try (BufferedReader in = new BufferedReader(new InputStreamReader(
           new GZIPInputStream(Files.newInputStream(CAPTURE)), StandardCharsets.UTF_8))) {
         String line;
@@ -114,9 +128,12 @@ final class FakeCoinbaseExchange extends VerticleBase {
           if (m.isTrade() || m.isTicker()) {
             feed.add(m);
           }
+          if (m.isTrade() || m.isTicker() || m.isBook()) {
+            withBook.add(m);
+          }
         }
       }
-      return new Capture(List.copyOf(products), List.copyOf(feed));
+      return new Capture(List.copyOf(products), List.copyOf(feed), List.copyOf(withBook));
     }
   }
 
@@ -176,6 +193,10 @@ final class FakeCoinbaseExchange extends VerticleBase {
   }
 
   private final Capture capture;
+  private List<Message> timeline;
+  /** Each product's book as the exchange knows it: price → size text; bids best (highest) first. */
+  private final Map<String, NavigableMap<BigDecimal, String>> bids = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<BigDecimal, String>> asks = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> dropAt = new HashMap<>();
   private final Map<Integer, Integer> silentAt = new HashMap<>();
   private final Map<Integer, Integer> lostBefore = new HashMap<>();
@@ -193,7 +214,33 @@ final class FakeCoinbaseExchange extends VerticleBase {
 
   FakeCoinbaseExchange(Capture capture) {
     this.capture = capture;
+    this.timeline = capture.feed();
     capture.products().forEach(p -> trades.put(p, new TreeMap<>()));
+  }
+
+  /** The timeline holds the capture's level-2 messages too ({@link Capture#withBook}); indexes count them. */
+  FakeCoinbaseExchange withBook() {
+    timeline = capture.withBook();
+    return this;
+  }
+
+  List<Message> timeline() {
+    return timeline;
+  }
+
+  /** Whether the whole timeline has happened. */
+  boolean finished() {
+    return cursor == timeline.size();
+  }
+
+  /** The product's book as the exchange knows it now, best first: {@code [price, size]} texts. Any thread. */
+  List<String[]> book(String product, boolean bidSide) {
+    NavigableMap<BigDecimal, String> side = (bidSide ? bids : asks).get(product);
+    List<String[]> out = new ArrayList<>();
+    if (side != null) {
+      side.forEach((price, size) -> out.add(new String[] {price.toPlainString(), size}));
+    }
+    return out;
   }
 
   /** Connection {@code connection} (0 = the first) is closed by the server once the cursor reaches {@code at}. */
@@ -290,7 +337,10 @@ final class FakeCoinbaseExchange extends VerticleBase {
     });
   }
 
-  /** Coinbase's subscribe: {@code {type, product_ids, channels}}, a channel a name or {@code {name, product_ids}}. */
+  /**
+   * Coinbase's subscribe and unsubscribe: {@code {type, product_ids, channels}}, a channel a name or {@code {name,
+   * product_ids}}; each answered with the subscriptions that remain.
+   */
   private void onClientText(Connection c, String text) {
     ClientText received = new ClientText(System.currentTimeMillis(), text);
     c.received.add(received);
@@ -299,7 +349,8 @@ final class FakeCoinbaseExchange extends VerticleBase {
       sendError(c, "Malformed JSON");
       return;
     }
-    if (!"subscribe".equals(m.getString("type"))) {
+    boolean unsubscribe = "unsubscribe".equals(m.getString("type"));
+    if (!"subscribe".equals(m.getString("type")) && !unsubscribe) {
       sendError(c, "Type has to be either subscribe or unsubscribe");
       return;
     }
@@ -321,7 +372,17 @@ final class FakeCoinbaseExchange extends VerticleBase {
       }
     }
     boolean first = c.subscribed.isEmpty();
-    wanted.forEach((ch, ids) -> c.subscribed.computeIfAbsent(ch, k -> new LinkedHashSet<>()).addAll(ids));
+    Set<String> newBooks = new LinkedHashSet<>();
+    wanted.forEach((ch, ids) -> {
+      Set<String> now = c.subscribed.computeIfAbsent(ch, k -> new LinkedHashSet<>());
+      for (String id : ids) {
+        if (unsubscribe) {
+          now.remove(id);
+        } else if (now.add(id) && ch.equals("level2_batch")) {
+          newBooks.add(id);
+        }
+      }
+    });
     if (unconfirmed.contains(c.index)) {
       return;
     }
@@ -330,15 +391,31 @@ final class FakeCoinbaseExchange extends VerticleBase {
         .put("product_ids", new JsonArray(new ArrayList<>(ids)))));
     send(c, new JsonObject().put("type", "subscriptions").put("channels", channels).encode());
     if (first) {
-      serve(c);
+      serve(c, newBooks);
+    } else {
+      newBooks.forEach(p -> sendSnapshot(c, p));
     }
   }
 
-  private void serve(Connection c) {
-    int lost = lostBefore.getOrDefault(c.index, 0);
-    for (int i = 0; i < lost && cursor < capture.feed().size(); i++) {
-      happen(capture.feed().get(cursor++));
+  /** The product's book as it stands, as a level2_batch snapshot: {@code {type, product_id, bids, asks}}. */
+  private void sendSnapshot(Connection c, String product) {
+    if (!bids.containsKey(product)) {
+      return;
     }
+    JsonArray b = new JsonArray();
+    book(product, true).forEach(l -> b.add(new JsonArray().add(l[0]).add(l[1])));
+    JsonArray a = new JsonArray();
+    book(product, false).forEach(l -> a.add(new JsonArray().add(l[0]).add(l[1])));
+    send(c, new JsonObject().put("type", "snapshot").put("product_id", product).put("bids", b).put("asks", a)
+        .encode());
+  }
+
+  private void serve(Connection c, Set<String> books) {
+    int lost = lostBefore.getOrDefault(c.index, 0);
+    for (int i = 0; i < lost && cursor < timeline.size(); i++) {
+      happen(timeline.get(cursor++));
+    }
+    books.forEach(p -> sendSnapshot(c, p));
     if (cursor > 0) {
       for (String p : capture.products()) {
         if (c.wants("ticker", p) && lastTicker.containsKey(p)) {
@@ -369,12 +446,12 @@ final class FakeCoinbaseExchange extends VerticleBase {
         ((WebSocketInternal) c.ws).channelHandlerContext().channel().config().setAutoRead(false);
         return;
       }
-      if (cursor == capture.feed().size()) {
+      if (cursor == timeline.size()) {
         vertx.cancelTimer(c.pumpTimer);
         return;
       }
       inserted.getOrDefault(cursor, List.of()).forEach(line -> send(c, line));
-      Message m = capture.feed().get(cursor++);
+      Message m = timeline.get(cursor++);
       happen(m);
       boolean withheld = m.isTrade() && skipped.getOrDefault(m.product(), Set.of()).contains(m.tradeId());
       if (c.wants(m.channel(), m.product()) && !withheld) {
@@ -384,12 +461,44 @@ final class FakeCoinbaseExchange extends VerticleBase {
   }
 
   private void happen(Message m) {
+    if (m.isBook()) {
+      bookChange(m);
+      return;
+    }
     if (m.isTrade()) {
       trades.get(m.product()).put(m.tradeId(), m);
     } else {
       lastTicker.put(m.product(), m);
     }
     lastSequence.put(m.product(), m.json().getLong("sequence"));
+  }
+
+  private void bookChange(Message m) {
+    NavigableMap<BigDecimal, String> b = bids.computeIfAbsent(m.product(),
+        p -> new ConcurrentSkipListMap<>(Comparator.reverseOrder()));
+    NavigableMap<BigDecimal, String> a = asks.computeIfAbsent(m.product(), p -> new ConcurrentSkipListMap<>());
+    if (m.type().equals("snapshot")) {
+      b.clear();
+      a.clear();
+      m.json().getJsonArray("bids").forEach(l -> setLevel(b, (JsonArray) l, 0));
+      m.json().getJsonArray("asks").forEach(l -> setLevel(a, (JsonArray) l, 0));
+      return;
+    }
+    for (Object o : m.json().getJsonArray("changes")) {
+      JsonArray c = (JsonArray) o;
+      setLevel(c.getString(0).equals("buy") ? b : a, c, 1);
+    }
+  }
+
+  /** The level {@code [price, size]} found at {@code from} of {@code level}: size 0 removes it. */
+  private static void setLevel(NavigableMap<BigDecimal, String> side, JsonArray level, int from) {
+    BigDecimal price = new BigDecimal(level.getString(from));
+    String size = level.getString(from + 1);
+    if (new BigDecimal(size).signum() == 0) {
+      side.remove(price);
+    } else {
+      side.put(price, size);
+    }
   }
 
   /** {@code {"type":"heartbeat","last_trade_id":..,"product_id":..,"sequence":..,"time":..}} per product. */

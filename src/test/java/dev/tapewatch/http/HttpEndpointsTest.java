@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.support.TestService;
 import dev.tapewatch.support.Waits;
@@ -20,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,7 +186,7 @@ public class HttpEndpointsTest {
   void agentsDescribeThemselves() throws Exception {
     JsonArray agents = svc.json("/agents").getJsonArray("agents");
     assertEquals(List.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
-        "macro_watch", "llm_analyst"), agents.stream().map(a -> ((JsonObject) a).getString("agent")).toList());
+        "macro_watch", "book_imbalance", "llm_analyst"), agents.stream().map(a -> ((JsonObject) a).getString("agent")).toList());
     JsonObject trend = agents.getJsonObject(1);
     assertEquals(new JsonArray()
         .add(new JsonObject().put("label", "trend_score").put("direction", "sign(score - 0.5)")
@@ -198,7 +202,7 @@ public class HttpEndpointsTest {
     assertEquals("FEATURE_BARS", trend.getString("switch"));
     assertEquals(true, trend.getBoolean("keeps_posture"));
     assertEquals(false, trend.getBoolean("needs_llm"));
-    JsonObject llm = agents.getJsonObject(7);
+    JsonObject llm = agents.getJsonObject(8);
     assertEquals("disabled", llm.getString("status"));
     assertEquals("LLM_ENABLE=false", llm.getString("disabled_by"));
     assertEquals(true, llm.getBoolean("needs_llm"));
@@ -214,7 +218,7 @@ public class HttpEndpointsTest {
         "cluster", "uptime_s"), h.fieldNames());
     assertEquals(new JsonObject().put("enabled", false), h.getJsonObject("cluster"));
     assertEquals(Set.of("rvol_spike", "trend_score", "cvd_divergence", "new_trend", "reversal", "liquidity",
-        "macro_watch", "llm_analyst"),
+        "macro_watch", "book_imbalance", "llm_analyst"),
         h.getJsonObject("agents").fieldNames());
     assertEquals("memory", h.getJsonObject("database").getString("mode"));
     assertEquals(List.of("BTC-USD", "ETH-USD", "ADA-USD"), h.getJsonArray("symbols").getList());
@@ -227,7 +231,108 @@ public class HttpEndpointsTest {
       JsonObject m = h.getJsonObject("market").getJsonObject(s);
       assertTrue(m.getBoolean("responding"));
       assertTrue(m.getJsonObject("latency_us").getLong("count") > 0);
+      JsonObject book = m.getJsonObject("book");
+      assertEquals(Set.of("state", "resync_reason", "bid_levels", "ask_levels", "updates", "resyncs", "latency_us"),
+          book.fieldNames());
+      assertEquals("ok", book.getString("state"));
+      assertNull(book.getValue("resync_reason"));
+      assertEquals(0L, book.getLong("resyncs"));
+      assertTrue(book.getInteger("bid_levels") > 100 && book.getLong("updates") > 100, book.encode());
+      assertTrue(book.getJsonObject("latency_us").getLong("count") > 0);
+      assertTrue(feed.getJsonObject("symbols").getJsonObject(s).getLong("book_snapshots") == 1, feed.encode());
     }
+  }
+
+  static final Set<String> BOOK_KEYS = Set.of("symbol", "ts", "bids", "asks", "mid", "spread_bps", "microprice",
+      "imbalance_1", "imbalance_5", "imbalance_10", "depth_bps", "book_age_ms", "book");
+
+  /**
+   * The simulator's book as /book shows it: every field, levels best first with exact prices, and the figures equal to
+   * what the README's definitions give from the levels of the same answer (all of them: depth=1000).
+   */
+  @Test
+  void bookShowsTheLevelsAndWhatTheySay() throws Exception {
+    HttpResponse<Buffer> r = svc.getNow("/book?symbol=eth-usd&depth=1000");
+    assertEquals(200, r.statusCode());
+    assertEquals("application/json", r.getHeader("Content-Type"));
+    JsonNode b = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(r.body()
+        .getBytes());
+    assertEquals(BOOK_KEYS, fieldNames(b));
+    assertEquals("ETH-USD", b.get("symbol").asText());
+    assertEquals("ok", b.get("book").asText());
+    assertTrue(b.get("book_age_ms").asLong() >= 0 && b.get("book_age_ms").asLong() < 5_000, b.toString());
+    assertTrue(Instant.now().toEpochMilli() - Instant.parse(b.get("ts").asText()).toEpochMilli() < 5_000);
+    List<BigDecimal[]> bids = levels(b.get("bids"));
+    List<BigDecimal[]> asks = levels(b.get("asks"));
+    assertTrue(bids.size() > 100 && asks.size() > 100, "the simulated book: " + bids.size() + "/" + asks.size());
+    for (int i = 1; i < bids.size(); i++) {
+      assertTrue(bids.get(i)[0].compareTo(bids.get(i - 1)[0]) < 0, "bids best first");
+    }
+    for (int i = 1; i < asks.size(); i++) {
+      assertTrue(asks.get(i)[0].compareTo(asks.get(i - 1)[0]) > 0, "asks best first");
+    }
+    BigDecimal bid = bids.get(0)[0];
+    BigDecimal ask = asks.get(0)[0];
+    assertTrue(bid.compareTo(ask) < 0);
+    assertTrue(bids.stream().allMatch(l -> l[0].scale() <= 8 && l[1].signum() > 0), "prices as exact decimals");
+    BigDecimal mid = bid.add(ask).divide(BigDecimal.valueOf(2));
+    assertEquals(0, mid.compareTo(b.get("mid").decimalValue()), "the mid, exactly");
+    close(ask.subtract(bid).doubleValue() / mid.doubleValue() * 1e4, b.get("spread_bps").asDouble(), "spread_bps");
+    double qb = bids.get(0)[1].doubleValue();
+    double qa = asks.get(0)[1].doubleValue();
+    close((bid.doubleValue() * qa + ask.doubleValue() * qb) / (qb + qa), b.get("microprice").asDouble(), "microprice");
+    for (int n : new int[] {1, 5, 10}) {
+      double sb = bids.stream().limit(n).mapToDouble(l -> l[1].doubleValue()).sum();
+      double sa = asks.stream().limit(n).mapToDouble(l -> l[1].doubleValue()).sum();
+      close((sb - sa) / (sb + sa), b.get("imbalance_" + n).asDouble(), "imbalance_" + n);
+    }
+    assertEquals(Set.of("10", "25", "50"), fieldNames(b.get("depth_bps")));
+    for (int bps : new int[] {10, 25, 50}) {
+      BigDecimal band = mid.multiply(BigDecimal.valueOf(bps)).divide(BigDecimal.valueOf(10_000));
+      double sb = bids.stream().filter(l -> mid.subtract(l[0]).compareTo(band) <= 0)
+          .mapToDouble(l -> l[1].doubleValue()).sum();
+      double sa = asks.stream().filter(l -> l[0].subtract(mid).compareTo(band) <= 0)
+          .mapToDouble(l -> l[1].doubleValue()).sum();
+      JsonNode d = b.get("depth_bps").get(Integer.toString(bps));
+      assertEquals(Set.of("bid", "ask"), fieldNames(d));
+      close(sb, d.get("bid").asDouble(), bps + " bps bid");
+      close(sa, d.get("ask").asDouble(), bps + " bps ask");
+    }
+    assertFalse(r.bodyAsString().contains("E-") || r.bodyAsString().contains("NaN"), r.bodyAsString());
+
+    assertEquals(20, svc.json("/book").getJsonArray("bids").size(), "20 levels by default");
+    assertEquals("BTC-USD", svc.json("/book").getString("symbol"), "the first symbol by default");
+    assertEquals(5, svc.json("/book?symbol=ADA-USD&depth=5").getJsonArray("asks").size());
+    JsonObject features = svc.json("/debug/features?symbol=ETH-USD").getJsonObject("book");
+    assertEquals(Set.of("best_bid", "best_ask", "mid", "spread_bps", "microprice", "imbalance_1", "imbalance_5",
+        "imbalance_10", "depth_bps", "time_ms"), features.fieldNames());
+
+    expectError("/book?depth=0", 400, "parameter 'depth' must be a whole number from 1 to 1000");
+    expectError("/book?depth=1001", 400, "parameter 'depth' must be a whole number from 1 to 1000");
+    expectError("/book?depth=ten", 400, "parameter 'depth' must be a whole number from 1 to 1000");
+    expectError("/book?depth=5&depth=6", 400, "more than once");
+    expectError("/book?levels=5", 400, "unknown parameter 'levels'");
+    expectError("/book?symbol=DOGE-USD", 404, "unknown symbol 'DOGE-USD'");
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> out = new java.util.HashSet<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  /** [price, qty] pairs as the exact decimals written. */
+  private static List<BigDecimal[]> levels(JsonNode side) {
+    List<BigDecimal[]> out = new java.util.ArrayList<>();
+    side.forEach(l -> {
+      assertEquals(2, l.size());
+      out.add(new BigDecimal[] {l.get(0).decimalValue(), l.get(1).decimalValue()});
+    });
+    return out;
+  }
+
+  private static void close(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-9 * Math.max(1, Math.abs(expected)), what);
   }
 
   @Test
@@ -307,6 +412,10 @@ public class HttpEndpointsTest {
     assertNull(state.getValue("last_trade"));
     assertNull(state.getValue("last_trade_age_s"));
     assertEquals(0, state.getInteger("bars_1m_count"));
+    JsonObject book = new JsonObject().put("symbol", "BTC-USD");
+    BOOK_KEYS.stream().filter(k -> !k.equals("symbol") && !k.equals("book")).forEach(book::putNull);
+    assertEquals(book.put("book", "none"), empty.json("/book?depth=3"));
+    assertNull(empty.json("/debug/features").getValue("book"));
   }
 
   private void expectError(String path, int status, String fragment) throws Exception {

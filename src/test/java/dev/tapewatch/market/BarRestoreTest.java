@@ -50,7 +50,7 @@ class BarRestoreTest {
       trades.add(new Trade("X", t, price, 0.125 * (1 + random.nextInt(8)), random.nextBoolean() ? Side.BUY
           : Side.SELL, trades.size() + 1));
     }
-    SymbolState watched = new SymbolState("X", 100_000);
+    SymbolState watched = new SymbolState("X", 100_000, 10);
     trades.forEach(watched::apply);
 
     // What the store holds: the closed minute bars with trades, oldest first.
@@ -61,7 +61,7 @@ class BarRestoreTest {
         stored.add(m1.minuteBar("X", i));
       }
     }
-    SymbolState restarted = new SymbolState("X", 100_000);
+    SymbolState restarted = new SymbolState("X", 100_000, 10);
     for (MinuteBar b : stored) {
       for (Timeframe tf : Timeframe.values()) {
         restarted.bars(tf).restore(b);

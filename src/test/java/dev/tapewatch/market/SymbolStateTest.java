@@ -43,7 +43,7 @@ class SymbolStateTest {
 
   /** A at 0:10 (100 ×1 buy), B at 1:10 (102 ×2 sell), C at 5:10 (104 ×1 buy). */
   private static SymbolState threeTrades() {
-    SymbolState s = new SymbolState(SYM, 100);
+    SymbolState s = new SymbolState(SYM, 100, 1000);
     s.apply(trade(10_000, 100, 1, Side.BUY, 1));
     s.apply(trade(70_000, 102, 2, Side.SELL, 2));
     s.apply(trade(310_000, 104, 1, Side.BUY, 3));
@@ -52,7 +52,7 @@ class SymbolStateTest {
 
   @Test
   void noTradesNoFeatures() {
-    SymbolState s = new SymbolState(SYM, 10);
+    SymbolState s = new SymbolState(SYM, 10, 1000);
     assertFalse(s.hasTrades());
     for (Timeframe tf : Timeframe.values()) {
       assertEquals(new TimeframeFeatures(0, 0, 0, 0, 0, 0), s.features(tf));
@@ -118,7 +118,7 @@ class SymbolStateTest {
 
   @Test
   void laterArrivalAtTheSameTimeIsTheLastTrade() {
-    SymbolState s = new SymbolState(SYM, 10);
+    SymbolState s = new SymbolState(SYM, 10, 1000);
     s.apply(trade(5_000, 100, 1, Side.BUY, 1));
     s.apply(trade(5_000, 101, 1, Side.BUY, 2));
     // same trade time: the later arrival is the close, and P is the same trade's price
@@ -128,7 +128,7 @@ class SymbolStateTest {
 
   @Test
   void barsDoNotDependOnTheTradeCacheSize() {
-    SymbolState s = new SymbolState(SYM, 2);
+    SymbolState s = new SymbolState(SYM, 2, 1000);
     s.apply(trade(0, 100, 1, Side.BUY, 1));
     s.apply(trade(W, 110, 1, Side.BUY, 2));
     s.apply(trade(2 * W, 121, 1, Side.BUY, 3));
@@ -143,7 +143,7 @@ class SymbolStateTest {
 
   @Test
   void warmUpCandlesPriceFeaturesAtTheLatestCloseUntilATradeArrives() {
-    SymbolState s = new SymbolState(SYM, 10);
+    SymbolState s = new SymbolState(SYM, 10, 1000);
     BarSeries m1 = s.bars(Timeframe.M1);
     m1.seedCandle(T0, 100, 106, 94, 103, 2);     // Σp·s = 2·(106+94+103)/3 = 202
     m1.seedCandle(T0 + W, 103, 110, 100, 105, 2); // Σp·s = 2·(110+100+105)/3 = 210
@@ -160,7 +160,7 @@ class SymbolStateTest {
 
   @Test
   void keepsTheNewestQuoteByExchangeTime() {
-    SymbolState s = new SymbolState(SYM, 10);
+    SymbolState s = new SymbolState(SYM, 10, 1000);
     assertNull(s.quote());
     Quote q1 = new Quote(SYM, T0 + 1_000, 99.5, 100.5);
     Quote q2 = new Quote(SYM, T0 + 2_000, 99.75, 100.25);

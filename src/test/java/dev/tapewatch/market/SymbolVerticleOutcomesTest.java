@@ -71,7 +71,7 @@ class SymbolVerticleOutcomesTest {
   }
 
   private void deploy() throws Exception {
-    await(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, HORIZONS, false, new SimpleMeterRegistry())));
+    await(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, 1000, HORIZONS, false, new SimpleMeterRegistry())));
   }
 
   private void trades(long... timeAndPrice) {

@@ -59,7 +59,8 @@ class MetricsShareTest {
   }
 
   private String deploySymbol(String symbol) throws Exception {
-    return await(vertx.deployVerticle(new SymbolVerticle(symbol, 1000, List.of(new Horizon("1m", 60_000)), false, registry)));
+    return await(vertx.deployVerticle(new SymbolVerticle(symbol, 1000, 1000, List.of(new Horizon("1m", 60_000)),
+        false, registry)));
   }
 
   private Map<String, Double> scrape() {

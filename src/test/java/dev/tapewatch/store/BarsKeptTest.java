@@ -58,7 +58,7 @@ class BarsKeptTest {
   }
 
   private String deploySymbol() throws Exception {
-    return await(vertx.deployVerticle(new SymbolVerticle(SYM, 10_000, List.of(new Horizon("1m", 60_000)), true,
+    return await(vertx.deployVerticle(new SymbolVerticle(SYM, 10_000, 10, List.of(new Horizon("1m", 60_000)), true,
         new SimpleMeterRegistry())));
   }
 

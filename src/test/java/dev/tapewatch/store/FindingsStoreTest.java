@@ -77,7 +77,8 @@ class FindingsStoreTest {
   private TestService start(Map<String, String> extra, Consumer<Vertx> beforeDeploy) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", db.url(), "SIM_SEED", "11",
         "TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
-        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
+        "BOOK_IMB_INTERVAL_SEC", "3600"));
     env.putAll(extra);
     vertx = Vertx.vertx();
     beforeDeploy.accept(vertx);
@@ -182,13 +183,13 @@ class FindingsStoreTest {
     HttpResponse<Buffer> unknown = runNow(svc, "?names=trend_score,bogus", ADMIN_TOKEN);
     assertEquals(400, unknown.statusCode());
     assertEquals("unknown names 'bogus'; valid: rvol_spike,trend_score,cvd_divergence,new_trend,reversal,liquidity,"
-        + "macro_watch",
+        + "macro_watch,book_imbalance",
         unknown.bodyAsJsonObject().getString("error"));
     assertEquals(400, runNow(svc, "?insert=maybe", ADMIN_TOKEN).statusCode());
     assertEquals(404, runNow(svc, "?symbol=XRP-USD", ADMIN_TOKEN).statusCode());
     HttpResponse<Buffer> all = runNow(svc, "?insert=false", ADMIN_TOKEN);
     assertEquals(200, all.statusCode());
-    assertEquals(7 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
+    assertEquals(8 * 3, all.bodyAsJsonObject().getJsonArray("results").stream()
         .map(o -> ((JsonObject) o).getString("agent") + ((JsonObject) o).getString("symbol")).distinct().count(),
         "every agent for every symbol");
 
@@ -356,7 +357,8 @@ class FindingsStoreTest {
   @Test
   void anOutageWithNothingToWriteStillShowsInHealthBothWays() throws Exception {
     TestService svc = start(Map.of("TS_INTERVAL", "3600", "RVOL_INTERVAL_SEC", "3600", "CVD_INTERVAL_SEC", "3600",
-        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600"));
+        "NEW_TREND_INTERVAL_SEC", "3600", "REVERSAL_INTERVAL_SEC", "3600", "LIQ_INTERVAL_SEC", "3600",
+        "BOOK_IMB_INTERVAL_SEC", "3600"));
     svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected"), 15_000);
     db.cutOff();
     JsonObject down = svc.await("/health", h -> !h.getJsonObject("database").getBoolean("connected"), 10_000)
