@@ -69,8 +69,8 @@ class CommandsTest {
     for (JsonObject f : found) {
       assertEquals(Set.of("id", "ts_utc", "agent", "symbol", "score", "label", "details", "ref_price", "outcomes"),
           f.fieldNames());
-      // every agent runs at tape times that are multiples of its period: 15 s or more, book_imbalance's 2 s
-      long periodMs = f.getString("agent").equals("book_imbalance") ? 2_000 : 15_000;
+      // every agent runs at tape times that are multiples of its period: 15 s or more, book_imbalance's 5 s
+      long periodMs = f.getString("agent").equals("book_imbalance") ? 5_000 : 15_000;
       assertEquals(0, Instant.parse(f.getString("ts_utc")).toEpochMilli() % periodMs, f.encode());
       assertTrue(Set.of("BTC-USD", "ETH-USD").contains(f.getString("symbol")));
     }

@@ -166,21 +166,22 @@ class BookImbalanceAgentTest {
     single(a.evaluate(at(leaning(0.7), T0 + 20_000), true), "imbalance_up");
   }
 
+  /** The defaults: every 5 s, over 5 levels, 0.6 held for 15 s. */
   @Test
   void defaultConfiguration() {
     Agent a = Snapshots.defaultAgent("book_imbalance");
-    for (int s = 0; s < 10; s += 2) {
+    for (int s = 0; s < 15; s += 5) {
       assertEquals(List.of(), a.evaluate(at(leaning(0.6), T0 + s * 1000L), true));
     }
-    single(a.evaluate(at(leaning(0.6), T0 + 10_000), true), "imbalance_up");
+    single(a.evaluate(at(leaning(0.6), T0 + 15_000), true), "imbalance_up");
     Agent higher = Snapshots.catalogAgent(Snapshots.config("BOOK_IMB_THRESHOLD", "0.61"), "book_imbalance");
-    for (int s = 0; s <= 20; s += 2) {
+    for (int s = 0; s <= 30; s += 5) {
       assertEquals(List.of(), higher.evaluate(at(leaning(0.6), T0 + s * 1000L), true));
     }
     AgentCatalog.Entry off = AgentCatalog.build(Snapshots.config("FEATURE_BOOK_IMBALANCE", "false").agents()).stream()
         .filter(e -> e.name().equals("book_imbalance")).findFirst().orElseThrow();
     assertEquals("FEATURE_BOOK_IMBALANCE=false", off.disabledBy());
-    assertEquals(2, AgentCatalog.build(Snapshots.config().agents()).stream()
+    assertEquals(5, AgentCatalog.build(Snapshots.config().agents()).stream()
         .filter(e -> e.name().equals("book_imbalance")).findFirst().orElseThrow().intervalSec());
   }
 }

@@ -775,7 +775,7 @@ public final class Benchmark {
    * Price levels per second through a feed's parser and into one {@link OrderBook} per product
    * ({@value #BOOK_BENCH_DEPTH} levels a side, as BOOK_DEPTH's default), beside the parser alone and the books alone
    * (the updates parsed beforehand) in the same run: {@value #BOOK_BENCH_REPEATS} passes over the messages (in
-   * memory, one thread) per sample, books afresh each pass, 2 warm-up samples, then the median of 3 of each,
+   * memory, one thread) per sample, books afresh each pass, 2 warm-up samples, then the median of 5 of each,
    * interleaved.
    */
   private void book(String source, List<String> lines, Function<String, List<BookUpdate>> parse) throws Exception {
@@ -790,7 +790,7 @@ public final class Benchmark {
         bookPass(work, all, parse, parsed);
       }
     }
-    List<Sample<double[]>> results = samples("book " + source, 3, attempt -> {
+    List<Sample<double[]>> results = samples("book " + source, 5, attempt -> {
       double parseOnly = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.PARSE, all, parse, parsed);
       double withBook = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.PARSE_AND_BOOK, all, parse, parsed);
       double bookOnly = perPass * BOOK_BENCH_REPEATS / bookPass(BookWork.BOOK, all, parse, parsed);

@@ -86,7 +86,7 @@ class TapewatchConfigTest {
     assertEquals("sim", c.feed().mode().label());
     assertEquals(50_000, c.market().tradesMax());
     assertEquals(1000, c.market().bookDepth());
-    assertEquals(new BookImbalanceSettings(true, 2, 5, 0.6, 10, 10.0, 300), c.agents().bookImbalance());
+    assertEquals(new BookImbalanceSettings(true, 5, 5, 0.6, 15, 10.0, 300), c.agents().bookImbalance());
     assertEquals("wss://ws-feed.exchange.coinbase.com", c.feed().coinbaseWsUrl().toString());
     assertEquals("https://api.exchange.coinbase.com", c.feed().coinbaseRestUrl().toString());
     assertEquals(300, c.feed().maxClockSkewSec());
