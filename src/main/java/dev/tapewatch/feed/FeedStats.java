@@ -18,6 +18,9 @@ public final class FeedStats {
   private long messages;
   private long heartbeats;
   private long reconnects;
+  private long sequenceGaps;
+  private long lostMessages;
+  private long resubscribes;
   private long serverErrors;
   private String lastServerError;
   private long lastMessageMs;
@@ -32,6 +35,9 @@ public final class FeedStats {
     long gaps;
     long missingTrades;
     long backfilled;
+    long bookSnapshots;
+    long bookUpdates;
+    long bookResyncs;
     long lastTradeId;
     long lastMessageMs;
     boolean holding;
@@ -62,6 +68,33 @@ public final class FeedStats {
 
   public void heartbeat() {
     heartbeats++;
+  }
+
+  /** A level-2 snapshot or update of {@code symbol} went to the market. */
+  public void book(String symbol, boolean snapshot, long nowMs) {
+    SymbolCounters c = symbols.get(symbol);
+    if (snapshot) {
+      c.bookSnapshots++;
+    } else {
+      c.bookUpdates++;
+    }
+    c.lastMessageMs = nowMs;
+  }
+
+  /** {@code symbol}'s book was asked for afresh, its verticle having found it wrong. */
+  public void bookResync(String symbol) {
+    symbols.get(symbol).bookResyncs++;
+  }
+
+  /** Messages of the connection's one sequence never came. */
+  public void sequenceGap(long missing) {
+    sequenceGaps++;
+    lostMessages += missing;
+  }
+
+  /** The feed asked the exchange again for what a lost message may have held. */
+  public void resubscribe() {
+    resubscribes++;
   }
 
   public void duplicate(String symbol) {
@@ -117,10 +150,11 @@ public final class FeedStats {
 
   /**
    * {@code {mode, connected, messages, trades, quotes, heartbeats, malformed: {reason: n}, malformed_total, gaps,
-   * missing_trades, backfilled, duplicates, reconnects, server_errors, last_server_error, last_error,
-   * last_message_ms, replay_finished (replay only), symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled,
-   * duplicates, held, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the
-   * symbol is held back (see {@link TradeGate}), else 0.
+   * missing_trades, backfilled, duplicates, book_snapshots, book_updates, sequence_gaps, lost_messages, resubscribes,
+   * reconnects, server_errors, last_server_error, last_error, last_message_ms, replay_finished (replay only),
+   * symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled, duplicates, held, book_snapshots, book_updates,
+   * book_resyncs, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the symbol is
+   * held back (see {@link TradeGate}), else 0.
    */
   public JsonObject toJson(long nowMs) {
     JsonObject perSymbol = new JsonObject();
@@ -130,6 +164,8 @@ public final class FeedStats {
     long missing = 0;
     long backfilled = 0;
     long duplicates = 0;
+    long bookSnapshots = 0;
+    long bookUpdates = 0;
     for (Map.Entry<String, SymbolCounters> e : symbols.entrySet()) {
       SymbolCounters c = e.getValue();
       trades += c.trades;
@@ -138,6 +174,8 @@ public final class FeedStats {
       missing += c.missingTrades;
       backfilled += c.backfilled;
       duplicates += c.duplicates;
+      bookSnapshots += c.bookSnapshots;
+      bookUpdates += c.bookUpdates;
       perSymbol.put(e.getKey(), new JsonObject()
           .put("trades", c.trades)
           .put("quotes", c.quotes)
@@ -146,6 +184,9 @@ public final class FeedStats {
           .put("backfilled", c.backfilled)
           .put("duplicates", c.duplicates)
           .put("held", c.holding ? 1 : 0)
+          .put("book_snapshots", c.bookSnapshots)
+          .put("book_updates", c.bookUpdates)
+          .put("book_resyncs", c.bookResyncs)
           .put("last_trade_id", c.lastTradeId == 0 ? null : c.lastTradeId)
           .put("last_message_ms", c.lastMessageMs == 0 ? null : c.lastMessageMs));
     }
@@ -164,6 +205,11 @@ public final class FeedStats {
         .put("missing_trades", missing)
         .put("backfilled", backfilled)
         .put("duplicates", duplicates)
+        .put("book_snapshots", bookSnapshots)
+        .put("book_updates", bookUpdates)
+        .put("sequence_gaps", sequenceGaps)
+        .put("lost_messages", lostMessages)
+        .put("resubscribes", resubscribes)
         .put("reconnects", reconnects)
         .put("server_errors", serverErrors)
         .put("last_server_error", lastServerError)

@@ -68,9 +68,9 @@ public final class ReplayFeedVerticle extends VerticleBase {
   private Void replay(FeedStats stats) throws IOException {
     FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols(),
         config.agents().clock() == AgentClock.TAPE ? new TapeClock(vertx.eventBus()) : null);
-    ExchangeTape tape = new ExchangeTape(config.symbols(), config.feed(), false, stats, sink,
-        (symbol, after, before) -> {
-        });
+    FeedTape tape = new FeedTape(config.symbols(), config.feed(), false, stats, sink, gap -> {
+    });
+    ExchangeTape exchange = new ExchangeTape(config.symbols(), tape);
     double speed = config.feed().replaySpeed();
     stats.connected(true);
     publish(stats);
@@ -85,7 +85,7 @@ public final class ReplayFeedVerticle extends VerticleBase {
           continue;
         }
         long now = System.nanoTime();
-        tape.accept(line, System.currentTimeMillis(), now);
+        exchange.accept(line, System.currentTimeMillis(), now);
         batched++;
         long messageMs = tape.newestTradeMs();
         long sleepNanos = 0;
