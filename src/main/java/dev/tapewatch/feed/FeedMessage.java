@@ -1,9 +1,13 @@
 package dev.tapewatch.feed;
 
+import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 
-/** One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses. */
+/**
+ * One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses; also one item of an Advanced
+ * Trade message's batch (a trade, a ticker, a book event, or why it was skipped).
+ */
 public sealed interface FeedMessage {
 
   /** A {@code match} or {@code last_match}; the trade carries the taker side. */
@@ -16,6 +20,10 @@ public sealed interface FeedMessage {
 
   /** {@code timeMs}: the exchange's time of sending, {@link IsoTime#INVALID} when absent or unreadable. */
   record Heartbeat(String symbol, long lastTradeId, long timeMs) implements FeedMessage {
+  }
+
+  /** One product's level-2 snapshot or update (Advanced Trade {@code l2_data}). */
+  record BookMessage(BookUpdate update) implements FeedMessage {
   }
 
   record Subscriptions() implements FeedMessage {

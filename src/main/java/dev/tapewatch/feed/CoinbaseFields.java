@@ -1,0 +1,216 @@
+package dev.tapewatch.feed;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.tapewatch.tape.Quote;
+import dev.tapewatch.tape.Side;
+import dev.tapewatch.tape.Trade;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The fields of one Coinbase JSON object that tapewatch reads, read with Jackson's streaming parser (no tree), and
+ * how they become a trade or a quote. Both protocols name a trade's and a ticker's fields alike (an Exchange
+ * {@code match}, an Advanced Trade {@code market_trades} trade); everything else is skipped.
+ */
+final class CoinbaseFields {
+  static final JsonFactory JSON = new JsonFactory();
+  private static final double NO_NUMBER = Double.NaN;
+  private static final double NOT_FINITE = Double.POSITIVE_INFINITY;
+
+  String type;
+  String product;
+  String time;
+  String side;
+  String message;
+  String reason;
+  String price;
+  String size;
+  String bestBid;
+  String bestAsk;
+  Long tradeId;
+  Long lastTradeId;
+  boolean badNumber;
+
+  /** Reads the object the parser is at (its START_OBJECT already consumed) up to its END_OBJECT. */
+  void read(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "type" -> type = textOf(p, value);
+        case "product_id" -> product = textOf(p, value);
+        case "time" -> time = textOf(p, value);
+        case "side" -> side = textOf(p, value);
+        case "message" -> message = textOf(p, value);
+        case "reason" -> reason = textOf(p, value);
+        case "price" -> price = numberText(p, value);
+        case "size" -> size = numberText(p, value);
+        case "best_bid" -> bestBid = numberText(p, value);
+        case "best_ask" -> bestAsk = numberText(p, value);
+        case "trade_id" -> tradeId = id(p, value);
+        case "last_trade_id" -> lastTradeId = id(p, value);
+        default -> p.skipChildren();
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new IOException("object not closed");
+    }
+  }
+
+  /** A whole-number id given as a JSON integer or a digit string; null when absent or null. */
+  private Long id(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return p.getLongValue();
+    }
+    if (value == JsonToken.VALUE_STRING) {
+      String s = p.getText();
+      if (!s.isEmpty() && s.length() <= 19 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        try {
+          return Long.parseLong(s);
+        } catch (NumberFormatException tooLarge) {
+          // reported as a bad number below
+        }
+      }
+    }
+    p.skipChildren();
+    badNumber = true;
+    return 0L;
+  }
+
+  /**
+   * The trade these fields describe, or why not. {@code makerSides} reads the protocol's spelling of the side, which
+   * both protocols give as the maker's; the trade carries the taker's, its opposite.
+   */
+  FeedMessage trade(Map<String, String> symbols, Map<String, Side> makerSides, boolean lastMatch) {
+    if (product == null || time == null || side == null || price == null || size == null || tradeId == null) {
+      return new FeedMessage.Malformed(MalformedReason.MISSING_FIELD);
+    }
+    String symbol = symbols.get(product);
+    if (symbol == null) {
+      return new FeedMessage.Malformed(MalformedReason.UNKNOWN_PRODUCT);
+    }
+    Side makerSide = makerSides.get(side);
+    if (makerSide == null) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_SIDE);
+    }
+    double px = decimal(price);
+    double sz = decimal(size);
+    if (badNumber || Double.isNaN(px) || Double.isNaN(sz)) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
+    }
+    if (px == NOT_FINITE || sz == NOT_FINITE) {
+      return new FeedMessage.Malformed(MalformedReason.NON_FINITE);
+    }
+    if (px <= 0 || sz <= 0 || tradeId <= 0) {
+      return new FeedMessage.Malformed(MalformedReason.NON_POSITIVE);
+    }
+    long ms = IsoTime.parseMillis(time);
+    if (ms == IsoTime.INVALID) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
+    }
+    return new FeedMessage.TradeMessage(new Trade(symbol, ms, px, sz, makerSide.opposite(), tradeId), lastMatch);
+  }
+
+  /** The best quote these fields describe at {@link #time}, or why not. */
+  FeedMessage ticker(Map<String, String> symbols) {
+    if (product == null || time == null || bestBid == null || bestAsk == null) {
+      return new FeedMessage.Malformed(MalformedReason.MISSING_FIELD);
+    }
+    String symbol = symbols.get(product);
+    if (symbol == null) {
+      return new FeedMessage.Malformed(MalformedReason.UNKNOWN_PRODUCT);
+    }
+    double bid = decimal(bestBid);
+    double ask = decimal(bestAsk);
+    if (badNumber || Double.isNaN(bid) || Double.isNaN(ask)) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_NUMBER);
+    }
+    if (bid == NOT_FINITE || ask == NOT_FINITE) {
+      return new FeedMessage.Malformed(MalformedReason.NON_FINITE);
+    }
+    if (bid <= 0 || ask <= 0) {
+      return new FeedMessage.Malformed(MalformedReason.NON_POSITIVE);
+    }
+    if (bid > ask) {
+      return new FeedMessage.Malformed(MalformedReason.CROSSED_QUOTE);
+    }
+    long ms = IsoTime.parseMillis(time);
+    if (ms == IsoTime.INVALID) {
+      return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
+    }
+    return new FeedMessage.TickerMessage(new Quote(symbol, ms, bid, ask), tradeId == null ? 0 : tradeId);
+  }
+
+  static String textOf(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /** Coinbase sends decimals as strings; plain JSON numbers are accepted too. */
+  static String numberText(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT
+        || value == JsonToken.VALUE_NUMBER_FLOAT) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return "";
+  }
+
+  /**
+   * Why a decimal cannot be a positive finite number the market may hold, or null when it can: {@code bad_number},
+   * {@code non_finite} or {@code non_positive}, as for a trade's price.
+   */
+  static MalformedReason unfit(String s) {
+    double d = decimal(s);
+    if (Double.isNaN(d)) {
+      return MalformedReason.BAD_NUMBER;
+    }
+    if (d == NOT_FINITE) {
+      return MalformedReason.NON_FINITE;
+    }
+    return d <= 0 ? MalformedReason.NON_POSITIVE : null;
+  }
+
+  /**
+   * A plain decimal ({@code 123.45}, {@code 1e-3}); {@link #NOT_FINITE} for NaN or Infinity spelled out (any case,
+   * signed or not, {@code Inf} too) and for a decimal beyond a double's range, whatever its sign; NaN for anything
+   * else.
+   */
+  static double decimal(String s) {
+    int n = s.length();
+    if (n == 0 || n > 40) {
+      return NO_NUMBER;
+    }
+    boolean digit = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+        return spelledNonFinite(s) ? NOT_FINITE : NO_NUMBER;
+      }
+    }
+    if (!digit) {
+      return NO_NUMBER;
+    }
+    try {
+      double d = Double.parseDouble(s);
+      return Double.isFinite(d) ? d : NOT_FINITE;
+    } catch (NumberFormatException e) {
+      return NO_NUMBER;
+    }
+  }
+
+  private static boolean spelledNonFinite(String s) {
+    String word = s.charAt(0) == '+' || s.charAt(0) == '-' ? s.substring(1) : s;
+    return word.equalsIgnoreCase("NaN") || word.equalsIgnoreCase("Infinity") || word.equalsIgnoreCase("Inf");
+  }
+}
