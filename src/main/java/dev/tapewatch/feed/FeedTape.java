@@ -115,6 +115,11 @@ public final class FeedTape {
     }
   }
 
+  /** {@code missing} messages of the connection's one sequence never came. */
+  void sequenceGap(long missing) {
+    stats.sequenceGap(missing);
+  }
+
   void malformed(MalformedReason reason) {
     stats.malformed(reason);
   }
