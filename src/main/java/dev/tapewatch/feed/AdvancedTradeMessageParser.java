@@ -36,6 +36,50 @@ public final class AdvancedTradeMessageParser {
     knownSymbols.forEach(s -> symbols.put(s, s));
   }
 
+  /**
+   * The body of {@code GET /api/v3/brokerage/market/products/{id}/ticker}: {@code {"trades": [{trade_id, product_id,
+   * price, size, time, side, exchange}, ...], best_bid, best_ask}}, newest first. Each trade is read as on the
+   * websocket, its side taken for the maker's there too; one without a product is {@code symbol}'s. Each becomes a
+   * {@link FeedMessage.TradeMessage} or a {@link FeedMessage.Malformed}; a body without a list of trades gives one
+   * {@code not_json}.
+   */
+  public List<FeedMessage> parseRestTrades(String symbol, String body) {
+    List<FeedMessage> out = new ArrayList<>();
+    try (JsonParser p = CoinbaseFields.JSON.createParser(body)) {
+      boolean listed = false;
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return List.of(new FeedMessage.Malformed(MalformedReason.NOT_JSON));
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!field.equals("trades") || value != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        listed = true;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+          CoinbaseFields f = new CoinbaseFields();
+          f.read(p);
+          if (f.product == null) {
+            f.product = symbol;
+          }
+          out.add(f.trade(symbols, MAKER_SIDES, false));
+        }
+        if (t != JsonToken.END_ARRAY) {
+          throw new IOException("trades not a list of objects");
+        }
+      }
+      if (!listed || p.nextToken() != null) {
+        out.add(new FeedMessage.Malformed(MalformedReason.NOT_JSON));
+      }
+    } catch (IOException e) {
+      out.add(new FeedMessage.Malformed(MalformedReason.NOT_JSON));
+    }
+    return out;
+  }
+
   /** What the top level says, and the events when the channel was known on reaching them. */
   private static final class Envelope {
     String channel;

@@ -4,7 +4,6 @@ import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -21,19 +20,12 @@ public final class CoinbaseFeedVerticle extends WebSocketFeedVerticle {
 
   private ExchangeTape exchange;
 
-  /** Subscribes to {@code initialShare} (every symbol on a single node, none in cluster mode), then to the node's share. */
-  public CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare) {
-    this(config, initialShare, System::currentTimeMillis);
-  }
-
-  /** {@code recordClock} places each recorded message in its hour's file. */
-  CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare, LongSupplier recordClock) {
-    super(config, initialShare, "coinbase", recordClock);
-  }
-
-  @Override
-  URI webSocketUrl() {
-    return config.feed().coinbaseWsUrl();
+  /**
+   * Subscribes to {@code initialShare} (every symbol on a single node, none in cluster mode), then to the node's
+   * share; {@code recordClock} (the wall clock but in tests) places each recorded message in its hour's file.
+   */
+  public CoinbaseFeedVerticle(TapewatchConfig config, List<String> initialShare, LongSupplier recordClock) {
+    super(config, initialShare, "coinbase", config.feed().coinbaseWsUrl(), recordClock);
   }
 
   @Override

@@ -11,11 +11,8 @@ import java.util.List;
 
 /** The Coinbase Exchange REST calls the feed uses: recent trades (gap backfill) and candles (warm-up). */
 final class ExchangeRest extends FeedRest {
-  private final CoinbaseMessageParser parser;
-
   ExchangeRest(Vertx vertx, URI restUrl, CoinbaseMessageParser parser) {
-    super(vertx, restUrl);
-    this.parser = parser;
+    super(vertx, restUrl, parser::parseRestTrades);
   }
 
   /**
@@ -25,12 +22,9 @@ final class ExchangeRest extends FeedRest {
   @Override
   Future<List<FeedMessage>> tradesAround(TradeGap gap) {
     long limit = Math.min(MAX_TRADES_PER_PAGE, Math.max(1, gap.missing()));
-    return get("/products/" + gap.symbol() + "/trades")
+    return trades(gap.symbol(), get("/products/" + gap.symbol() + "/trades")
         .addQueryParam("after", Long.toString(gap.beforeId()))
-        .addQueryParam("limit", Long.toString(limit))
-        .send()
-        .compose(FeedRest::ok)
-        .map(r -> parser.parseRestTrades(gap.symbol(), r.bodyAsString()));
+        .addQueryParam("limit", Long.toString(limit)));
   }
 
   /**

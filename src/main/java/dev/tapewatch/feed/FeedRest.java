@@ -21,14 +21,22 @@ abstract class FeedRest {
   static final int MAX_TRADES_PER_PAGE = 1000;
   static final long TIMEOUT_MS = 3000;
 
+  /** Reads a body of trades of {@code symbol}: each a trade or why not, one {@code not_json} for a body that is none. */
+  @FunctionalInterface
+  interface TradesReader {
+    List<FeedMessage> read(String symbol, String body);
+  }
+
   private final WebClient client;
   private final String base;
+  private final TradesReader trades;
 
-  FeedRest(Vertx vertx, URI restUrl) {
+  FeedRest(Vertx vertx, URI restUrl, TradesReader trades) {
     this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("tapewatch")
         .setConnectTimeout((int) TIMEOUT_MS).setIdleTimeout(30));
     String s = restUrl.toString();
     this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    this.trades = trades;
   }
 
   /** The trades REST knows around {@code gap}, each a {@link FeedMessage.TradeMessage} or a {@link FeedMessage.Malformed}. */
@@ -36,6 +44,11 @@ abstract class FeedRest {
 
   /** The completed candles of {@code tf} before {@code nowMs}, oldest first, insane rows skipped. */
   abstract Future<CandleSeed> candles(String symbol, Timeframe tf, long nowMs);
+
+  /** Sends {@code request} for trades of {@code symbol} and reads the answer. */
+  final Future<List<FeedMessage>> trades(String symbol, HttpRequest<Buffer> request) {
+    return request.send().compose(FeedRest::ok).map(r -> trades.read(symbol, r.bodyAsString()));
+  }
 
   /** A GET of {@code path} (from the base URL on) with the shared timeout. */
   final HttpRequest<Buffer> get(String path) {

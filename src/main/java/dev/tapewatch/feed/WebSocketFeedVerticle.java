@@ -42,6 +42,7 @@ abstract class WebSocketFeedVerticle extends VerticleBase {
   private final List<String> initialShare;
   private final LongSupplier recordClock;
   private final String mode;
+  private final URI webSocketUrl;
   FeedStats stats;
   FeedSink sink;
   FeedTape tape;
@@ -63,19 +64,18 @@ abstract class WebSocketFeedVerticle extends VerticleBase {
   private long statusTimer;
 
   /**
-   * {@code mode} names the feed in its status and its recorded files; it subscribes to {@code initialShare} (every
-   * symbol on a single node, none in cluster mode), then to the node's share. {@code recordClock} places each
-   * recorded message in its hour's file.
+   * {@code mode} names the feed in its status and its recorded files; it connects to {@code webSocketUrl} and
+   * subscribes to {@code initialShare} (every symbol on a single node, none in cluster mode), then to the node's
+   * share. {@code recordClock} places each recorded message in its hour's file.
    */
-  WebSocketFeedVerticle(TapewatchConfig config, List<String> initialShare, String mode, LongSupplier recordClock) {
+  WebSocketFeedVerticle(TapewatchConfig config, List<String> initialShare, String mode, URI webSocketUrl,
+      LongSupplier recordClock) {
     this.config = config;
     this.initialShare = initialShare;
     this.mode = mode;
+    this.webSocketUrl = webSocketUrl;
     this.recordClock = recordClock;
   }
-
-  /** The websocket to connect to. */
-  abstract URI webSocketUrl();
 
   /** The protocol's REST endpoints. */
   abstract FeedRest rest();
@@ -207,7 +207,7 @@ abstract class WebSocketFeedVerticle extends VerticleBase {
     }
     connecting = true;
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(webSocketUrl().toString())
+        .setAbsoluteURI(webSocketUrl.toString())
         .setTimeout(SUBSCRIBE_DEADLINE_MS);
     client.connect(options).onComplete(ar -> {
       connecting = false;

@@ -158,7 +158,7 @@ class CoinbaseFeedVerticleTest {
     vertx.deployVerticle(rig.exchange)
         .compose(id -> vertx.deployVerticle(new CoinbaseFeedVerticle(TapewatchConfig.load(Map.of(
             "SYMBOL", String.join(",", products), "FEED", "coinbase", "COINBASE_WS_URL", rig.exchange.wsUrl(),
-            "COINBASE_REST_URL", rig.exchange.restUrl())), List.of())))
+            "COINBASE_REST_URL", rig.exchange.restUrl())), List.of(), System::currentTimeMillis)))
         .compose(id -> {
           for (int n = 1; n <= firstThree.size(); n++) {
             vertx.eventBus().publish(Addresses.NODE_SYMBOLS,
