@@ -1,14 +1,11 @@
 package dev.tapewatch.feed;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Trade;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -17,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * a tape that mixes both protocols line by line.
  */
 class AdvancedTradeReplayTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
   @TempDir
   Path dir;
 
@@ -49,20 +43,11 @@ class AdvancedTradeReplayTest {
     }
   }
 
-  /** Replays {@code tape} for {@code symbols} as fast as it can be read; answers what reached the symbols. */
+  /** Replays {@code tape} for {@code symbols} on a Vert.x of its own. */
   private MarketTap replay(Path tape, List<String> symbols) throws Exception {
     Vertx vertx = Vertx.vertx();
     opened.add(vertx);
-    TapewatchConfig config = TapewatchConfig.load(Map.of("FEED", "replay:" + tape, "SYMBOL",
-        String.join(",", symbols), "REPLAY_SPEED", "0", "AGENT_CLOCK", "wall"));
-    MarketTap tap = join(MarketTap.listen(vertx, symbols));
-    join(vertx.deployVerticle(new ReplayFeedVerticle(config)));
-    await("the replay finished").atMost(WAIT).until(() -> tap.status.get().getBoolean("replay_finished", false));
-    return tap;
-  }
-
-  private static <T> T join(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return MarketTap.replay(vertx, tape, symbols);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.tapewatch.feed;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.bus.LocalCodec;
+import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.support.Waits;
 import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.tape.Quote;
@@ -9,6 +11,8 @@ import dev.tapewatch.tape.Trade;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,20 @@ final class MarketTap {
     ready.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.FEED_STATUS, m -> tap.status.set(m.body()))
         .completion());
     return Future.all(ready).map(tap);
+  }
+
+  /**
+   * Replays {@code tape} for {@code symbols} on {@code vertx} as fast as it can be read (agents on the wall clock),
+   * blocking until it is finished; answers what reached the symbols.
+   */
+  static MarketTap replay(Vertx vertx, Path tape, List<String> symbols) throws Exception {
+    TapewatchConfig config = TapewatchConfig.load(Map.of("FEED", "replay:" + tape, "SYMBOL",
+        String.join(",", symbols), "REPLAY_SPEED", "0", "AGENT_CLOCK", "wall"));
+    MarketTap tap = Waits.join(listen(vertx, symbols));
+    Waits.join(vertx.deployVerticle(new ReplayFeedVerticle(config)));
+    Waits.until("the replay finished", Duration.ofSeconds(30),
+        () -> tap.status.get().getBoolean("replay_finished", false));
+    return tap;
   }
 
   long feed(String field) {
