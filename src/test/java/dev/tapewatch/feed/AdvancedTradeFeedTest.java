@@ -16,10 +16,14 @@ import dev.tapewatch.feed.FakeCoinbaseServer.RestCall;
 import dev.tapewatch.support.EcKeys;
 import dev.tapewatch.support.Waits;
 import dev.tapewatch.tape.Prices;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service with {@code FEED=coinbase-advanced} end to end against {@link FakeAdvancedTrade}: what reaches
@@ -53,6 +58,7 @@ class AdvancedTradeFeedTest {
   private final AdvancedTradeMarket market = AdvancedTradeMarket.generate(17, EVENTS,
       System.currentTimeMillis() - 60_000);
   private FakeAdvancedTrade fake;
+  private TapewatchApp app;
   private int port;
 
   @AfterEach
@@ -69,7 +75,9 @@ class AdvancedTradeFeedTest {
     env.put("COINBASE_ADVANCED_WS_URL", fake.wsUrl());
     env.put("COINBASE_ADVANCED_REST_URL", fake.restUrl());
     env.put("HTTP_PORT", "0");
-    port = Waits.join(TapewatchApp.deploy(vertx, TapewatchConfig.load(env)));
+    app = Waits.join(TapewatchApp.start(vertx, TapewatchConfig.load(env),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null));
+    port = app.port();
   }
 
   private JsonObject get(String path) throws Exception {
@@ -277,6 +285,54 @@ class AdvancedTradeFeedTest {
     vertx.eventBus().publish(Addresses.FEED_BOOK_RESYNC, new JsonObject());
     Waits.holdsFor("no other resubscribe", Duration.ofMillis(500),
         () -> c.requests("unsubscribe", "level2").size() == 1);
+  }
+
+  /**
+   * {@code RECORD_DIR} records the Advanced Trade messages as they came, in {@code coinbase-advanced-<hour>} files,
+   * and the tape replays to what the live feed made of them (a loss included: counted the same, books held the same).
+   */
+  @Test
+  void theRecordedTapeReplaysToWhatTheLiveFeedSaw(@TempDir Path records) throws Exception {
+    start(new FakeAdvancedTrade(market, HISTORY).loseL2At(0, HISTORY + 90), Map.of("RECORD_DIR",
+        records.toString()));
+    JsonObject live = settled(AdvancedTradeWire.none(), new JsonObject().put("resubscribes", 1));
+    Waits.until("every message recorded", WAIT, () -> feed().getJsonObject("recording").getLong("written")
+        >= fake.connections().get(0).sentTexts.size());
+    int sent = fake.connections().get(0).sentTexts.size();
+    // Stopped, the feed finishes the file (its gzip trailer written).
+    Waits.join(app.shutdown());
+    List<Path> files;
+    try (var list = Files.list(records)) {
+      files = list.sorted().toList();
+    }
+    assertFalse(files.isEmpty());
+    StringBuilder text = new StringBuilder();
+    for (Path file : files) {
+      assertTrue(file.getFileName().toString().matches("coinbase-advanced-\\d{4}-\\d\\d-\\d\\dT\\d\\d\\.ndjson\\.gz"),
+          file.toString());
+      try (var in = ReplayFeedVerticle.open(file)) {
+        in.lines().forEach(l -> text.append(l).append('\n'));
+      }
+    }
+    List<String> recorded = List.of(text.toString().split("\n"));
+    assertTrue(recorded.size() >= sent, recorded.size() + " recorded of " + sent);
+    assertEquals(fake.connections().get(0).sentTexts.subList(0, recorded.size()), recorded);
+
+    Path tape = Files.write(records.resolve("tape.ndjson"), recorded);
+    Vertx replaying = Vertx.vertx();
+    try {
+      JsonObject replayed = MarketTap.replay(replaying, tape, PRODUCTS).status.get();
+      for (String field : List.of("trades", "quotes", "gaps", "duplicates", "book_snapshots", "book_updates",
+          "sequence_gaps", "lost_messages")) {
+        assertEquals(live.getLong(field), replayed.getLong(field), field);
+      }
+      for (String p : PRODUCTS) {
+        assertEquals(live.getJsonObject("symbols").getJsonObject(p).getLong("last_trade_id"),
+            replayed.getJsonObject("symbols").getJsonObject(p).getLong("last_trade_id"), p);
+      }
+    } finally {
+      replaying.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   /** With a CDP key every subscribe and unsubscribe carries a fresh ES256 JWT of that key; /health shows neither. */
