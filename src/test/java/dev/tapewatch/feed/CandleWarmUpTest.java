@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.tapewatch.support.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,21 +48,28 @@ class CandleWarmUpTest {
     return rows;
   }
 
-  @Test
-  void completedCandlesSeedEveryTimeframe(Vertx vertx) throws Exception {
-    List<String> asked = new CopyOnWriteArrayList<>();
-    HttpServer rest = vertx.createHttpServer().requestHandler(req -> {
-      asked.add(req.path() + "?" + req.query());
-      if (req.path().equals("/products/BTC-USD/candles")) {
-        long width = Long.parseLong(req.getParam("granularity")) * 1000;
-        req.response().putHeader("Content-Type", "application/json")
-            .end(candles(width, System.currentTimeMillis()).encode());
+  /**
+   * A REST server answering {@code path} with {@code answer}'s JSON and anything else, the websocket path included,
+   * with 404 (the feed keeps retrying while the warmed bars are already served); answers its host and port.
+   */
+  private static String rest(Vertx vertx, String path, Function<HttpServerRequest, Object> answer) throws Exception {
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals(path)) {
+        req.response().putHeader("Content-Type", "application/json").end(answer.apply(req).toString());
       } else {
         req.response().setStatusCode(404).end();
       }
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    String base = "127.0.0.1:" + rest.actualPort();
-    // The websocket path answers 404: the feed keeps retrying while the warmed bars are already served.
+    return "127.0.0.1:" + server.actualPort();
+  }
+
+  @Test
+  void completedCandlesSeedEveryTimeframe(Vertx vertx) throws Exception {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    String base = rest(vertx, "/products/BTC-USD/candles", req -> {
+      asked.add(req.path() + "?" + req.query());
+      return candles(Long.parseLong(req.getParam("granularity")) * 1000, System.currentTimeMillis()).encode();
+    });
     TestService svc = TestService.start(vertx, Map.of("FEED", "coinbase", "SYMBOL", "BTC-USD",
         "COINBASE_WS_URL", "ws://" + base + "/ws", "COINBASE_REST_URL", "http://" + base));
 
@@ -75,24 +84,18 @@ class CandleWarmUpTest {
   void advancedTradeCandlesSeedEveryTimeframe(Vertx vertx) throws Exception {
     Map<String, Long> widths = Map.of("ONE_MINUTE", 60_000L, "FIVE_MINUTE", 300_000L, "FIFTEEN_MINUTE", 900_000L);
     List<String> asked = new CopyOnWriteArrayList<>();
-    HttpServer rest = vertx.createHttpServer().requestHandler(req -> {
-      if (req.path().equals("/api/v3/brokerage/market/products/BTC-USD/candles")) {
-        asked.add(req.getParam("granularity") + " " + (Long.parseLong(req.getParam("end"))
-            - Long.parseLong(req.getParam("start"))));
-        JsonArray candles = new JsonArray();
-        for (Object row : candles(widths.get(req.getParam("granularity")), System.currentTimeMillis())) {
-          JsonArray r = (JsonArray) row;
-          candles.add(new JsonObject().put("start", r.getValue(0).toString()).put("low", r.getValue(1).toString())
-              .put("high", r.getValue(2).toString()).put("open", r.getValue(3).toString())
-              .put("close", r.getValue(4).toString()).put("volume", r.getValue(5).toString()));
-        }
-        req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("candles", candles).encode());
-      } else {
-        req.response().setStatusCode(404).end();
+    String base = rest(vertx, "/api/v3/brokerage/market/products/BTC-USD/candles", req -> {
+      asked.add(req.getParam("granularity") + " " + (Long.parseLong(req.getParam("end"))
+          - Long.parseLong(req.getParam("start"))));
+      JsonArray candles = new JsonArray();
+      for (Object row : candles(widths.get(req.getParam("granularity")), System.currentTimeMillis())) {
+        JsonArray r = (JsonArray) row;
+        candles.add(new JsonObject().put("start", r.getValue(0).toString()).put("low", r.getValue(1).toString())
+            .put("high", r.getValue(2).toString()).put("open", r.getValue(3).toString())
+            .put("close", r.getValue(4).toString()).put("volume", r.getValue(5).toString()));
       }
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    String base = "127.0.0.1:" + rest.actualPort();
+      return new JsonObject().put("candles", candles).encode();
+    });
     TestService svc = TestService.start(vertx, Map.of("FEED", "coinbase-advanced", "SYMBOL", "BTC-USD",
         "COINBASE_ADVANCED_WS_URL", "ws://" + base + "/ws", "COINBASE_ADVANCED_REST_URL", "http://" + base));
     assertSeeded(svc);
