@@ -342,63 +342,91 @@ public final class AdvancedTradeMessageParser {
   private final class Levels {
     private final SideLevels bids = new SideLevels();
     private final SideLevels asks = new SideLevels();
+    private final TokenText text = new TokenText();
+    /** The last event_time read and its value: a snapshot's levels all share one. */
+    private char[] lastTime = new char[32];
+    private int lastTimeLength = -1;
+    private long lastTimeMs;
     private long latestMs = IsoTime.INVALID;
     private MalformedReason fault;
 
-    /** Reads one level object {@code {side, event_time, price_level, new_quantity}}. */
+    /**
+     * Reads one level object {@code {side, event_time, price_level, new_quantity}}, each value read in place as it
+     * comes (no String made: a snapshot has tens of thousands).
+     */
     void read(JsonParser p) throws IOException {
-      String side = null;
-      String eventTime = null;
-      String priceLevel = null;
-      String quantity = null;
+      SideLevels side = null;
+      boolean sideNamed = false;
+      long ms = IsoTime.INVALID;
+      boolean timed = false;
+      long price = Prices.INVALID;
+      MalformedReason priceFault = null;
+      boolean priced = false;
+      double size = Double.NaN;
+      boolean sized = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         switch (field) {
-          case "side" -> side = CoinbaseFields.textOf(p, value);
-          case "event_time" -> eventTime = CoinbaseFields.textOf(p, value);
-          case "price_level" -> priceLevel = CoinbaseFields.numberText(p, value);
-          case "new_quantity" -> quantity = CoinbaseFields.numberText(p, value);
+          case "side" -> {
+            sideNamed = text.of(p, value, false);
+            side = !sideNamed ? null : text.is("bid") ? bids : text.is("offer") ? asks : null;
+          }
+          case "event_time" -> {
+            timed = text.of(p, value, false);
+            ms = timed ? time() : IsoTime.INVALID;
+          }
+          case "price_level" -> {
+            priced = true;
+            price = text.of(p, value, true) ? Prices.parse(text) : Prices.INVALID;
+            priceFault = price > 0 ? null : priceFault(price, value);
+          }
+          case "new_quantity" -> {
+            sized = true;
+            size = text.of(p, value, true) ? CoinbaseFields.decimal(text) : Double.NaN;
+          }
           default -> p.skipChildren();
         }
       }
       if (fault != null) {
         return;
       }
-      if (side == null || eventTime == null || priceLevel == null || quantity == null) {
+      if (!sideNamed || !timed || !priced || !sized) {
         fault = MalformedReason.MISSING_FIELD;
-        return;
-      }
-      long price = Prices.parse(priceLevel);
-      if (price == Prices.INVALID || price == 0) {
-        MalformedReason why = CoinbaseFields.unfit(priceLevel);
-        fault = why != null ? why : price == 0 ? MalformedReason.NON_POSITIVE : MalformedReason.BAD_NUMBER;
-        return;
-      }
-      double size = CoinbaseFields.decimal(quantity);
-      if (Double.isNaN(size)) {
+      } else if (priceFault != null) {
+        fault = priceFault;
+      } else if (Double.isNaN(size)) {
         fault = MalformedReason.BAD_NUMBER;
-        return;
-      }
-      if (!(size <= TradeGate.MAX_MAGNITUDE)) {
+      } else if (!(size <= TradeGate.MAX_MAGNITUDE)) {
         fault = MalformedReason.NON_FINITE;
-        return;
-      }
-      if (size < 0) {
+      } else if (size < 0) {
         fault = MalformedReason.NON_POSITIVE;
-        return;
-      }
-      long ms = IsoTime.parseMillis(eventTime);
-      if (ms == IsoTime.INVALID) {
+      } else if (ms == IsoTime.INVALID) {
         fault = MalformedReason.BAD_TIME;
-        return;
+      } else if (side == null) {
+        fault = MalformedReason.BAD_SIDE;
+      } else {
+        latestMs = Math.max(latestMs, ms);
+        side.add(price, size);
       }
-      latestMs = Math.max(latestMs, ms);
-      switch (side) {
-        case "bid" -> bids.add(price, size);
-        case "offer" -> asks.add(price, size);
-        default -> fault = MalformedReason.BAD_SIDE;
+    }
+
+    /** Why the price just read is no book price: what it is as a decimal, or not exact in 1e-8. */
+    private MalformedReason priceFault(long price, JsonToken value) {
+      boolean readable = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT
+          || value == JsonToken.VALUE_NUMBER_FLOAT;
+      MalformedReason why = readable ? CoinbaseFields.unfit(text) : MalformedReason.BAD_NUMBER;
+      return why != null ? why : price == 0 ? MalformedReason.NON_POSITIVE : MalformedReason.BAD_NUMBER;
+    }
+
+    /** The event_time just read, in epoch ms, parsed once for a run of levels that share it. */
+    private long time() {
+      if (!text.sameAs(lastTime, lastTimeLength)) {
+        lastTimeMs = IsoTime.parseMillis(text);
+        lastTime = text.copy(lastTime);
+        lastTimeLength = text.length();
       }
+      return lastTimeMs;
     }
 
     FeedMessage book(String type, String product, String timestamp) {
