@@ -1,81 +1,107 @@
 package dev.tapewatch.tape;
 
 /**
- * Exact prices: a decimal string to a long scaled by {@link BookUpdate#PRICE_SCALE} and back, digit by digit, never
- * through a double, so that two spellings of one price are one key and no level is lost to rounding.
+ * Exact decimal prices (and quantities) as longs scaled by {@link BookUpdate#PRICE_SCALE}: {@code "0.1"} is
+ * 10,000,000, and {@link #format} gives back {@code "0.1"}. Every feed parses a book's prices with {@link #parse} so
+ * that one price is one key whichever feed sent it.
  */
 public final class Prices {
-  /** What {@link #parse} answers for anything but an exact, unsigned plain decimal within range. */
-  public static final long INVALID = -1;
+  /** What {@link #parse} returns for text that is not an exact decimal it can hold. */
+  public static final long INVALID = Long.MIN_VALUE;
+  /**
+   * The largest value parsed, about 2.3·10¹⁰: the sum of any two (a mid, the width of a spread) still fits a long.
+   */
+  public static final long MAX = Long.MAX_VALUE / 4;
   private static final int DECIMALS = 8;
-  private static final int MAX_LENGTH = 40;
+  private static final long[] SCALE_OF_DIGITS = {100_000_000L, 10_000_000L, 1_000_000L, 100_000L, 10_000L, 1_000L,
+      100L, 10L, 1L};
 
   private Prices() {
   }
 
-  /**
-   * {@code 65083.66} to {@code 6508366000000}: unsigned digits with an optional fraction, at least one digit, no
-   * exponent; fraction digits past the eighth must be zeros (else the price is not exact at this scale). Anything
-   * else, or a value above {@link Long#MAX_VALUE} units, is {@link #INVALID}.
-   */
+  /** {@link #parse(char[], int, int)} of a string. */
   public static long parse(CharSequence s) {
     int n = s.length();
-    if (n == 0 || n > MAX_LENGTH) {
-      return INVALID;
-    }
-    long whole = 0;
-    long fraction = 0;
-    int fractionDigits = 0;
-    boolean digit = false;
-    boolean point = false;
+    char[] chars = new char[n];
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '.' && !point) {
-        point = true;
-        continue;
-      }
-      if (c < '0' || c > '9') {
-        return INVALID;
-      }
-      digit = true;
-      int d = c - '0';
-      if (!point) {
-        if (whole > Long.MAX_VALUE / BookUpdate.PRICE_SCALE) {
-          return INVALID;
-        }
-        whole = whole * 10 + d;
-      } else if (fractionDigits < DECIMALS) {
-        fraction = fraction * 10 + d;
-        fractionDigits++;
-      } else if (d != 0) {
-        return INVALID;
-      }
+      chars[i] = s.charAt(i);
     }
-    if (!digit || whole > Long.MAX_VALUE / BookUpdate.PRICE_SCALE) {
-      return INVALID;
-    }
-    for (int k = fractionDigits; k < DECIMALS; k++) {
-      fraction *= 10;
-    }
-    long scaled = whole * BookUpdate.PRICE_SCALE;
-    return scaled > Long.MAX_VALUE - fraction ? INVALID : scaled + fraction;
+    return parse(chars, 0, n);
   }
 
-  /** The shortest plain decimal of a scaled price ≥ 0: {@code 6508366000000} to {@code 65083.66}. */
+  /**
+   * A plain decimal ({@code 95012.5}, {@code -3}, {@code .5}, {@code 7.}) scaled by 10⁸ exactly, or {@link #INVALID}:
+   * for an exponent, a sign other than a leading minus, no digit, a digit below 10⁻⁸ other than a trailing zero, or a
+   * magnitude above {@link #MAX}. Reads {@code length} chars from {@code offset}, as Jackson hands out a string's
+   * text without copying it.
+   */
+  public static long parse(char[] chars, int offset, int length) {
+    int i = offset;
+    int end = offset + length;
+    boolean negative = i < end && chars[i] == '-';
+    if (negative) {
+      i++;
+    }
+    long whole = 0;
+    boolean digits = false;
+    for (; i < end && chars[i] != '.'; i++) {
+      int d = chars[i] - '0';
+      if (d < 0 || d > 9 || whole > MAX / 10) {
+        return INVALID;
+      }
+      whole = whole * 10 + d;
+      digits = true;
+    }
+    long fraction = 0;
+    int decimals = 0;
+    if (i < end) {
+      for (i++; i < end; i++) {
+        int d = chars[i] - '0';
+        if (d < 0 || d > 9) {
+          return INVALID;
+        }
+        digits = true;
+        if (decimals < DECIMALS) {
+          fraction = fraction * 10 + d;
+          decimals++;
+        } else if (d != 0) {
+          return INVALID;
+        }
+      }
+    }
+    if (!digits || whole > (MAX - fraction * SCALE_OF_DIGITS[decimals]) / BookUpdate.PRICE_SCALE) {
+      return INVALID;
+    }
+    long scaled = whole * BookUpdate.PRICE_SCALE + fraction * SCALE_OF_DIGITS[decimals];
+    return negative ? -scaled : scaled;
+  }
+
+  /** The plain decimal of a scaled value, without trailing zeros: 10,000,000 is {@code "0.1"}, 5·10⁸ {@code "5"}. */
   public static String format(long scaled) {
+    StringBuilder out = new StringBuilder(24);
     if (scaled < 0) {
-      throw new IllegalArgumentException("a price is never negative: " + scaled);
+      out.append('-');
     }
-    long whole = scaled / BookUpdate.PRICE_SCALE;
-    long fraction = scaled % BookUpdate.PRICE_SCALE;
-    if (fraction == 0) {
-      return Long.toString(whole);
+    long abs = Math.abs(scaled);
+    out.append(abs / BookUpdate.PRICE_SCALE);
+    long fraction = abs % BookUpdate.PRICE_SCALE;
+    if (fraction != 0) {
+      out.append('.');
+      String digits = Long.toString(fraction + BookUpdate.PRICE_SCALE);
+      int last = digits.length() - 1;
+      while (digits.charAt(last) == '0') {
+        last--;
+      }
+      out.append(digits, 1, last + 1);
     }
-    StringBuilder digits = new StringBuilder(Long.toString(fraction + BookUpdate.PRICE_SCALE)).deleteCharAt(0);
-    int end = digits.length();
-    while (digits.charAt(end - 1) == '0') {
-      end--;
-    }
-    return whole + "." + digits.substring(0, end);
+    return out.toString();
+  }
+
+  /**
+   * The double nearest the decimal: below 2⁵³ both the scaled value and 10⁸ are exact doubles, so their quotient is
+   * rounded once, as {@code Double.parseDouble} of the decimal text would be.
+   */
+  public static double toDouble(long scaled) {
+    return scaled / (double) BookUpdate.PRICE_SCALE;
   }
 }

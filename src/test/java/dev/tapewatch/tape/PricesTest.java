@@ -2,50 +2,73 @@ package dev.tapewatch.tape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PricesTest {
 
   @Test
   void decimalsAreScaledExactly() {
-    assertEquals(6_508_366_000_000L, Prices.parse("65083.66"));
-    assertEquals(1_000_000L, Prices.parse("0.01"));
+    assertEquals(10_000_000L, Prices.parse("0.1"));
+    assertEquals(9_501_212_345_678L, Prices.parse("95012.12345678"));
+    assertEquals(1_305L, Prices.parse("0.00001305"));
     assertEquals(1L, Prices.parse("0.00000001"));
-    assertEquals(10_000_000_000_000_000L, Prices.parse("100000000"));
-    assertEquals(13_899_102_341_000_000L, Prices.parse("138991023.41"));
-    assertEquals(0L, Prices.parse("0"));
-    assertEquals(50_000_000L, Prices.parse(".5"));
+    assertEquals(1_480_240_000L, Prices.parse("14.8024"));
+    assertEquals(500_000_000L, Prices.parse("5"));
     assertEquals(500_000_000L, Prices.parse("5."));
-    assertEquals(500_000_000L, Prices.parse("005.000000000000"), "zeros past the eighth decimal change nothing");
-    // 0.1 + 0.2 is 0.30000000000000004 in doubles; scaled longs add up exactly.
-    assertEquals(Prices.parse("0.3"), Prices.parse("0.1") + Prices.parse("0.2"));
-    assertEquals(Long.MAX_VALUE, Prices.parse("92233720368.54775807"));
+    assertEquals(50_000_000L, Prices.parse(".5"));
+    assertEquals(0L, Prices.parse("0.00000000"));
+    assertEquals(-250_000_000L, Prices.parse("-2.5"));
+  }
+
+  @Test
+  void trailingZerosBeyondEightDecimalsAreExactButOtherDigitsAreNot() {
+    assertEquals(12_300_000L, Prices.parse("0.123000000000"));
+    assertEquals(Prices.INVALID, Prices.parse("0.000000001"));
+    assertEquals(Prices.INVALID, Prices.parse("1.123456789"));
   }
 
   @Test
   void anythingElseIsInvalid() {
-    for (String s : List.of("", ".", "-1", "+1", "1e3", "1E-8", "0x10", "1.2.3", " 1", "1 ", "NaN", "Infinity",
-        "1,5", "0.000000001", "92233720368.54775808", "92233720369", "1".repeat(41))) {
-      assertEquals(Prices.INVALID, Prices.parse(s), s);
+    for (String bad : new String[] {"", "-", ".", "-.", "1e5", "1E-3", "+1", "1.2.3", "1,5", " 1", "1 ", "NaN",
+        "Infinity", "0x10", "١٢"}) {
+      assertEquals(Prices.INVALID, Prices.parse(bad), bad);
     }
   }
 
   @Test
-  void formatIsTheShortestDecimalAndInvertsParse() {
-    assertEquals("65083.66", Prices.format(6_508_366_000_000L));
+  void theLargestValueIsAQuarterOfALong() {
+    assertEquals(Prices.MAX, Prices.parse(Prices.format(Prices.MAX)));
+    assertEquals(Prices.INVALID, Prices.parse(Prices.format(Prices.MAX + 1)));
+    assertEquals(Prices.INVALID, Prices.parse("99999999999999999999999"));
+    assertEquals("23058430092.13693951", Prices.format(Prices.MAX));
+  }
+
+  @Test
+  void aSliceOfCharsIsReadInPlace() {
+    char[] text = "[\"0.1\",\"123.45\"]".toCharArray();
+    assertEquals(10_000_000L, Prices.parse(text, 2, 3));
+    assertEquals(12_345_000_000L, Prices.parse(text, 8, 6));
+  }
+
+  @Test
+  void formatGivesThePlainDecimalWithoutTrailingZeros() {
+    assertEquals("0.1", Prices.format(10_000_000L));
+    assertEquals("5", Prices.format(500_000_000L));
+    assertEquals("0.00001305", Prices.format(1_305L));
     assertEquals("0.00000001", Prices.format(1L));
-    assertEquals("100000000", Prices.format(10_000_000_000_000_000L));
+    assertEquals("95012.1", Prices.format(9_501_210_000_000L));
     assertEquals("0", Prices.format(0L));
-    assertEquals("92233720368.54775807", Prices.format(Long.MAX_VALUE));
-    Random random = new Random(7);
-    for (int i = 0; i < 10_000; i++) {
-      long scaled = random.nextLong() & Long.MAX_VALUE;
-      String text = Prices.format(scaled);
-      assertEquals(scaled, Prices.parse(text), text);
-      assertEquals(new BigDecimal(scaled).movePointLeft(8).stripTrailingZeros().toPlainString(), text);
+    assertEquals("-2.5", Prices.format(-250_000_000L));
+    for (String s : new String[] {"0.1", "14.8024", "0.00620125", "95012.12345678", "3"}) {
+      assertEquals(s, Prices.format(Prices.parse(s)));
+    }
+  }
+
+  @Test
+  void toDoubleIsTheDoubleNearestTheDecimal() {
+    for (String s : new String[] {"0.1", "0.3", "14.8024", "0.00620125", "95012.12345678", "0.00000001",
+        "90071992.54740991"}) {
+      assertEquals(Double.parseDouble(s), Prices.toDouble(Prices.parse(s)), s);
     }
   }
 }
