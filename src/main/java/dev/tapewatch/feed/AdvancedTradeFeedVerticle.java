@@ -103,7 +103,7 @@ public final class AdvancedTradeFeedVerticle extends WebSocketFeedVerticle {
         || !advanced.awaitSnapshot(symbol, System.currentTimeMillis())) {
       return;
     }
-    stats.bookResync(symbol);
+    stats.bookResubscribe(symbol);
     LOG.atInfo().addKeyValue("symbol", symbol).log("resubscribing level2 of " + symbol + ": " + why);
     ws.writeTextMessage(request("unsubscribe", "level2", List.of(symbol)));
     ws.writeTextMessage(request("subscribe", "level2", List.of(symbol)));

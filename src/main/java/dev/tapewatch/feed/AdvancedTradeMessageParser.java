@@ -378,7 +378,7 @@ public final class AdvancedTradeMessageParser {
           }
           case "price_level" -> {
             priced = true;
-            price = text.of(p, value, true) ? Prices.parse(text) : Prices.INVALID;
+            price = text.of(p, value, true) ? text.price() : Prices.INVALID;
             priceFault = price > 0 ? null : priceFault(price, value);
           }
           case "new_quantity" -> {
@@ -411,12 +411,15 @@ public final class AdvancedTradeMessageParser {
       }
     }
 
-    /** Why the price just read is no book price: what it is as a decimal, or not exact in 1e-8. */
+    /**
+     * Why the price just read is no book price: what it is as a decimal (not one, not finite, not positive), or else
+     * not exact in 1e-8 or beyond {@link Prices#MAX}.
+     */
     private MalformedReason priceFault(long price, JsonToken value) {
       boolean readable = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT
           || value == JsonToken.VALUE_NUMBER_FLOAT;
       MalformedReason why = readable ? CoinbaseFields.unfit(text) : MalformedReason.BAD_NUMBER;
-      return why != null ? why : price == 0 ? MalformedReason.NON_POSITIVE : MalformedReason.BAD_NUMBER;
+      return why != null ? why : price != Prices.INVALID ? MalformedReason.NON_POSITIVE : MalformedReason.BAD_NUMBER;
     }
 
     /** The event_time just read, in epoch ms, parsed once for a run of levels that share it. */

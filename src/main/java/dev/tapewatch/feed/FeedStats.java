@@ -37,7 +37,7 @@ public final class FeedStats {
     long backfilled;
     long bookSnapshots;
     long bookUpdates;
-    long bookResyncs;
+    long bookResubscribes;
     long lastTradeId;
     long lastMessageMs;
     boolean holding;
@@ -66,11 +66,7 @@ public final class FeedStats {
     c.lastMessageMs = nowMs;
   }
 
-  public void heartbeat() {
-    heartbeats++;
-  }
-
-  /** A level-2 snapshot or update of {@code symbol} went to the market. */
+  /** A level-2 snapshot or update of the symbol handed on to its book. */
   public void book(String symbol, boolean snapshot, long nowMs) {
     SymbolCounters c = symbols.get(symbol);
     if (snapshot) {
@@ -81,9 +77,16 @@ public final class FeedStats {
     c.lastMessageMs = nowMs;
   }
 
-  /** {@code symbol}'s book was asked for afresh, its verticle having found it wrong. */
-  public void bookResync(String symbol) {
-    symbols.get(symbol).bookResyncs++;
+  /**
+   * The feed asked the exchange for a fresh snapshot of the symbol's book: its verticle found it wrong, or the
+   * snapshot was overdue.
+   */
+  public void bookResubscribe(String symbol) {
+    symbols.get(symbol).bookResubscribes++;
+  }
+
+  public void heartbeat() {
+    heartbeats++;
   }
 
   /** Messages of the connection's one sequence never came. */
@@ -153,7 +156,7 @@ public final class FeedStats {
    * missing_trades, backfilled, duplicates, book_snapshots, book_updates, sequence_gaps, lost_messages, resubscribes,
    * reconnects, server_errors, last_server_error, last_error, last_message_ms, replay_finished (replay only),
    * symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled, duplicates, held, book_snapshots, book_updates,
-   * book_resyncs, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the symbol is
+   * book_resubscribes, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the symbol is
    * held back (see {@link TradeGate}), else 0.
    */
   public JsonObject toJson(long nowMs) {
@@ -186,7 +189,7 @@ public final class FeedStats {
           .put("held", c.holding ? 1 : 0)
           .put("book_snapshots", c.bookSnapshots)
           .put("book_updates", c.bookUpdates)
-          .put("book_resyncs", c.bookResyncs)
+          .put("book_resubscribes", c.bookResubscribes)
           .put("last_trade_id", c.lastTradeId == 0 ? null : c.lastTradeId)
           .put("last_message_ms", c.lastMessageMs == 0 ? null : c.lastMessageMs));
     }

@@ -2,6 +2,7 @@ package dev.tapewatch.feed;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tapewatch.tape.Prices;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -40,6 +41,11 @@ final class TokenText implements CharSequence {
       }
     }
     return true;
+  }
+
+  /** The text as an exact scaled price, or {@link Prices#INVALID}: see {@link Prices#parse(char[], int, int)}. */
+  long price() {
+    return Prices.parse(chars, offset, length);
   }
 
   /** Whether the text is the first {@code n} characters of {@code other}. */

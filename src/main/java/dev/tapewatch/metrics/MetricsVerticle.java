@@ -101,8 +101,8 @@ public final class MetricsVerticle extends VerticleBase {
           tags.and("kind", "snapshot"), num(s, "book_snapshots"));
       meters.counter("tapewatch.feed.book.changes", "Level-2 snapshots and updates handed to the symbol's book",
           tags.and("kind", "update"), num(s, "book_updates"));
-      meters.counter("tapewatch.feed.book.resyncs", "Fresh snapshots asked for because the symbol's book was wrong",
-          tags, num(s, "book_resyncs"));
+      meters.counter("tapewatch.feed.book.resubscribes", "Fresh snapshots asked for because the symbol's book was wrong",
+          tags, num(s, "book_resubscribes"));
       meters.gauge("tapewatch.feed.held.trades", "Trades held back until the product's next trade shows whether "
           + "they are genuine", tags, num(s, "held"));
     }

@@ -277,9 +277,9 @@ class AdvancedTradeFeedTest {
     assertEquals(new JsonArray().add("ETH-USD"), c.requests("subscribe", "level2").get(1).json()
         .getJsonArray("product_ids"));
     JsonObject eth = f.getJsonObject("symbols").getJsonObject("ETH-USD");
-    assertEquals(1, eth.getLong("book_resyncs"));
+    assertEquals(1, eth.getLong("book_resubscribes"));
     assertEquals(2, eth.getLong("book_snapshots"));
-    assertEquals(0, f.getJsonObject("symbols").getJsonObject("BTC-USD").getLong("book_resyncs"));
+    assertEquals(0, f.getJsonObject("symbols").getJsonObject("BTC-USD").getLong("book_resubscribes"));
     // A product not watched, or no symbol at all, asks for nothing.
     vertx.eventBus().publish(Addresses.FEED_BOOK_RESYNC, new JsonObject().put("symbol", "DOGE-USD"));
     vertx.eventBus().publish(Addresses.FEED_BOOK_RESYNC, new JsonObject());

@@ -143,7 +143,7 @@ class MetricsEndpointTest {
           s -> s.get(btcUpdates) + " " + s.get(ethUpdates));
       for (String symbol : List.of("BTC-USD", "ETH-USD")) {
         assertEquals(1.0, m.get("tapewatch_feed_book_changes_total{kind=\"snapshot\",symbol=\"" + symbol + "\"}"));
-        assertEquals(0.0, m.get("tapewatch_feed_book_resyncs_total{symbol=\"" + symbol + "\"}"));
+        assertEquals(0.0, m.get("tapewatch_feed_book_resubscribes_total{symbol=\"" + symbol + "\"}"));
       }
       assertEquals(0.0, m.get("tapewatch_feed_sequence_gaps_total{mode=\"replay\"}"));
       assertEquals(0.0, m.get("tapewatch_feed_lost_messages_total{mode=\"replay\"}"));
