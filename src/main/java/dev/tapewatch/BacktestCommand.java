@@ -2,6 +2,7 @@ package dev.tapewatch;
 
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.feed.RecordedLine;
 import dev.tapewatch.feed.ReplayFeedVerticle;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.scorecard.BarPrices;
@@ -161,12 +162,19 @@ public final class BacktestCommand {
         .map(prices -> new Result(List.copyOf(byId.values()), prices));
   }
 
-  /** The products a tape trades, in the order they first appear. */
+  /**
+   * The products a tape names, in the order they first appear, in either protocol's messages (a recorder's envelope
+   * unwrapped, its other lines, such as a REST call listing every product, passed over).
+   */
   static List<String> products(Path tape) throws IOException {
     Set<String> seen = new LinkedHashSet<>();
     try (BufferedReader r = ReplayFeedVerticle.open(tape)) {
-      String line;
-      while ((line = r.readLine()) != null) {
+      String raw;
+      while ((raw = r.readLine()) != null) {
+        String line = RecordedLine.of(raw).message();
+        if (line == null) {
+          continue;
+        }
         int at = line.indexOf("\"product_id\":\"");
         if (at >= 0) {
           int from = at + "\"product_id\":\"".length();
@@ -178,7 +186,7 @@ public final class BacktestCommand {
       }
     }
     if (seen.isEmpty()) {
-      throw new CommandArgs.UsageException("backtest: TAPE has no product_id: not a Coinbase ws-feed recording");
+      throw new CommandArgs.UsageException("backtest: TAPE has no product_id: not a Coinbase recording");
     }
     return List.copyOf(seen);
   }

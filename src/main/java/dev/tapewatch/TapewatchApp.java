@@ -12,6 +12,7 @@ import dev.tapewatch.agents.AgentVerticle;
 import dev.tapewatch.agents.TapeClockVerticle;
 import dev.tapewatch.config.AgentSettings.AgentClock;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.feed.AdvancedTradeFeedVerticle;
 import dev.tapewatch.feed.CoinbaseFeedVerticle;
 import dev.tapewatch.feed.ReplayFeedVerticle;
 import dev.tapewatch.feed.SimFeedVerticle;
@@ -179,7 +180,8 @@ public final class TapewatchApp {
     return switch (config.feed().mode().kind()) {
       case SIM -> new SimFeedVerticle(config, share);
       case REPLAY -> new ReplayFeedVerticle(config);
-      case COINBASE -> new CoinbaseFeedVerticle(config, share);
+      case COINBASE -> new CoinbaseFeedVerticle(config, share, System::currentTimeMillis);
+      case COINBASE_ADVANCED -> new AdvancedTradeFeedVerticle(config, share, System::currentTimeMillis);
     };
   }
 }

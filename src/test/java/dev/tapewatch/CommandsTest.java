@@ -104,6 +104,23 @@ class CommandsTest {
     assertEquals(withoutIds(found), withoutIds(findings(dir.resolve("three/findings.ndjson"))));
   }
 
+  /**
+   * The shared Advanced Trade capture, in its recorder's envelopes, backtests as it is: its products found in the
+   * received messages (not in the recorded REST call that lists hundreds), every message read, findings on both.
+   */
+  @Test
+  void anAdvancedTradeCaptureIsBacktested() throws Exception {
+    Path capture = Path.of("..", "shared", "data", "coinbase_advtrade_ws_capture_2026-08-09.jsonl.gz")
+        .toAbsolutePath();
+    Run run = tapewatch(Map.of(), "backtest", capture.toString(), "--out", "advanced");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("1030 messages read, tape finished"), run.err());
+    List<JsonObject> found = findings(dir.resolve("advanced/findings.ndjson"));
+    assertEquals(Set.of("BTC-USD", "ETH-USD"), found.stream().map(f -> f.getString("symbol"))
+        .collect(java.util.stream.Collectors.toSet()));
+    assertTrue(found.stream().anyMatch(f -> f.getString("label").equals("trend_score")), run.err());
+  }
+
   private static List<String> withoutIds(List<JsonObject> findings) {
     return findings.stream().map(f -> {
       JsonObject c = f.copy();

@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -185,8 +186,8 @@ class ReplayServiceTest {
       JsonObject t = new JsonObject(line);
       messages.add(match(t.getString("product_id"), Long.parseLong(t.getString("trade_id")),
           t.getString("time"), t.getString("price"), t.getString("size"),
-          // Advanced Trade reports the taker's side; the Exchange match carries the maker's.
-          t.getString("side").equals("BUY") ? "sell" : "buy"));
+          // Both carry the maker's side (AdvancedTradeMessageParserTest shows it on the capture).
+          t.getString("side").toLowerCase(Locale.ROOT)));
     }
     Path tape = write(messages, "btc-eth.ndjson");
     Map<String, List<T>> expected = expectedTrades(messages);

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigReader {
   static final String DEFAULTS_RESOURCE = "/conf/tapewatch.properties";
-  private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN");
+  private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN",
+      CdpKey.NAME, CdpKey.PRIVATE_KEY);
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final Pattern PRODUCT = Pattern.compile("[A-Z0-9]{1,12}-[A-Z0-9]{1,12}");
 
@@ -62,7 +63,7 @@ final class ConfigReader {
     return v.trim();
   }
 
-  private ConfigException invalid(String name, String accepted) {
+  ConfigException invalid(String name, String accepted) {
     String shown = SECRET_VARIABLES.contains(name) ? "<redacted>" : ConfigException.quote(values.get(name));
     return new ConfigException(name, shown, accepted);
   }

@@ -2,19 +2,26 @@ package dev.tapewatch.config;
 
 import java.nio.file.Path;
 
-/** Where market data comes from: {@code sim}, {@code coinbase} or {@code replay:<path>}. */
+/** Where market data comes from: {@code sim}, {@code coinbase}, {@code coinbase-advanced} or {@code replay:<path>}. */
 public record FeedMode(Kind kind, Path replayPath) {
-  public enum Kind { SIM, COINBASE, REPLAY }
+  public enum Kind {
+    SIM("sim"), COINBASE("coinbase"), COINBASE_ADVANCED("coinbase-advanced"), REPLAY("replay");
 
-  static final String ACCEPTED = "one of sim, coinbase, replay:<path to an ndjson or .gz file>";
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
+
+  static final String ACCEPTED = "one of sim, coinbase, coinbase-advanced, replay:<path to an ndjson or .gz file>";
 
   public static FeedMode parse(String raw) {
     String v = raw.trim();
-    if (v.equals("sim")) {
-      return new FeedMode(Kind.SIM, null);
-    }
-    if (v.equals("coinbase")) {
-      return new FeedMode(Kind.COINBASE, null);
+    for (Kind k : Kind.values()) {
+      if (k != Kind.REPLAY && v.equals(k.label)) {
+        return new FeedMode(k, null);
+      }
     }
     if (v.startsWith("replay:") && v.length() > "replay:".length()) {
       return new FeedMode(Kind.REPLAY, Path.of(v.substring("replay:".length())));
@@ -27,11 +34,11 @@ public record FeedMode(Kind kind, Path replayPath) {
    * and a replay's bars belong to its tape, so splicing stored bars into either would mix two markets.
    */
   public boolean isLive() {
-    return kind == Kind.COINBASE;
+    return kind == Kind.COINBASE || kind == Kind.COINBASE_ADVANCED;
   }
 
-  /** The name shown in /health: sim, coinbase or replay. */
+  /** The name shown in /health and in the metrics: sim, coinbase, coinbase-advanced or replay. */
   public String label() {
-    return kind.name().toLowerCase();
+    return kind.label;
   }
 }

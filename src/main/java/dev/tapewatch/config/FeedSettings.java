@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * Where market data comes from and how it is fetched: the mode ({@code FEED}), the replay pace, the simulator's seed,
- * the Coinbase Exchange endpoints with the heartbeat timeout of the websocket, and how far a trade's time and id may
- * run ahead of its product's before the trade is held back as a possible bad print, and where the live feed records
- * its raw messages ({@code RECORD_DIR}, empty when it does not).
+ * the Coinbase Exchange and Advanced Trade endpoints with the heartbeat timeout of the websocket and the optional CDP
+ * API key of Advanced Trade, how far a trade's time and id may run ahead of its product's before the trade is held
+ * back as a possible bad print, and where the live feed records its raw messages ({@code RECORD_DIR}, empty when it
+ * does not).
  */
 public record FeedSettings(
     FeedMode mode,
@@ -18,6 +19,9 @@ public record FeedSettings(
     Optional<Long> simSeed,
     URI coinbaseWsUrl,
     URI coinbaseRestUrl,
+    URI coinbaseAdvancedWsUrl,
+    URI coinbaseAdvancedRestUrl,
+    Optional<CdpKey> cdpKey,
     int coinbaseHeartbeatTimeoutSec,
     int maxClockSkewSec,
     int maxTradeIdJump,
@@ -28,7 +32,7 @@ public record FeedSettings(
     FeedMode mode = FeedMode.parse(r.raw("FEED"));
     if (clustered && mode.kind() == FeedMode.Kind.REPLAY) {
       throw new ConfigException("FEED", ConfigException.quote(r.raw("FEED")),
-          "sim or coinbase when CLUSTER=true (a replay file belongs to one node)");
+          "sim, coinbase or coinbase-advanced when CLUSTER=true (a replay file belongs to one node)");
     }
     if (mode.kind() == FeedMode.Kind.REPLAY) {
       unreadable(mode.replayPath()).ifPresent(why -> {
@@ -42,6 +46,9 @@ public record FeedSettings(
         r.optionalLong("SIM_SEED"),
         r.uri("COINBASE_WS_URL", List.of("wss", "ws")),
         r.uri("COINBASE_REST_URL", List.of("https", "http")),
+        r.uri("COINBASE_ADVANCED_WS_URL", List.of("wss", "ws")),
+        r.uri("COINBASE_ADVANCED_REST_URL", List.of("https", "http")),
+        CdpKey.read(r),
         r.integer("COINBASE_HEARTBEAT_TIMEOUT_SEC", 2, 300),
         r.integer("MAX_CLOCK_SKEW_SEC", 1, 86_400),
         r.integer("MAX_TRADE_ID_JUMP", 1, 1_000_000_000),

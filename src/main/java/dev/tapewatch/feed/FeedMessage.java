@@ -4,7 +4,10 @@ import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Trade;
 
-/** One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses. */
+/**
+ * One Coinbase Exchange ws-feed message after parsing, reduced to what tapewatch uses; also one item of an Advanced
+ * Trade message's batch (a trade, a ticker, a book event, or why it was skipped).
+ */
 public sealed interface FeedMessage {
 
   /** A {@code match} or {@code last_match}; the trade carries the taker side. */
@@ -16,8 +19,9 @@ public sealed interface FeedMessage {
   }
 
   /**
-   * A level-2 {@code snapshot} or {@code l2update}; its time is {@link IsoTime#INVALID} when the message gave none
-   * (an Exchange snapshot), for the feed to stamp with the arrival.
+   * One product's level-2 snapshot or update (an Exchange {@code snapshot} or {@code l2update}, an Advanced Trade
+   * {@code l2_data} event); its time is {@link IsoTime#INVALID} when the message gave none (an Exchange snapshot), for
+   * the feed to stamp with the arrival.
    */
   record BookMessage(BookUpdate update) implements FeedMessage {
   }

@@ -18,6 +18,9 @@ public final class FeedStats {
   private long messages;
   private long heartbeats;
   private long reconnects;
+  private long sequenceGaps;
+  private long lostMessages;
+  private long resubscribes;
   private long serverErrors;
   private String lastServerError;
   private long lastMessageMs;
@@ -74,13 +77,27 @@ public final class FeedStats {
     c.lastMessageMs = nowMs;
   }
 
-  /** The symbol's book asked for a fresh snapshot and the feed asked the exchange for one. */
+  /**
+   * The feed asked the exchange for a fresh snapshot of the symbol's book: its verticle found it wrong, or the
+   * snapshot was overdue.
+   */
   public void bookResubscribe(String symbol) {
     symbols.get(symbol).bookResubscribes++;
   }
 
   public void heartbeat() {
     heartbeats++;
+  }
+
+  /** Messages of the connection's one sequence never came. */
+  public void sequenceGap(long missing) {
+    sequenceGaps++;
+    lostMessages += missing;
+  }
+
+  /** The feed asked the exchange again for what a lost message may have held. */
+  public void resubscribe() {
+    resubscribes++;
   }
 
   public void duplicate(String symbol) {
@@ -136,10 +153,11 @@ public final class FeedStats {
 
   /**
    * {@code {mode, connected, messages, trades, quotes, heartbeats, malformed: {reason: n}, malformed_total, gaps,
-   * missing_trades, backfilled, duplicates, reconnects, server_errors, last_server_error, last_error,
-   * last_message_ms, replay_finished (replay only), symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled,
-   * duplicates, held, book_snapshots, book_updates, book_resubscribes, last_trade_id, last_message_ms}},
-   * published_ms}}; {@code held} is 1 while a trade of the symbol is held back (see {@link TradeGate}), else 0.
+   * missing_trades, backfilled, duplicates, book_snapshots, book_updates, sequence_gaps, lost_messages, resubscribes,
+   * reconnects, server_errors, last_server_error, last_error, last_message_ms, replay_finished (replay only),
+   * symbols: {SYM: {trades, quotes, gaps, missing_trades, backfilled, duplicates, held, book_snapshots, book_updates,
+   * book_resubscribes, last_trade_id, last_message_ms}}, published_ms}}; {@code held} is 1 while a trade of the symbol is
+   * held back (see {@link TradeGate}), else 0.
    */
   public JsonObject toJson(long nowMs) {
     JsonObject perSymbol = new JsonObject();
@@ -149,6 +167,8 @@ public final class FeedStats {
     long missing = 0;
     long backfilled = 0;
     long duplicates = 0;
+    long bookSnapshots = 0;
+    long bookUpdates = 0;
     for (Map.Entry<String, SymbolCounters> e : symbols.entrySet()) {
       SymbolCounters c = e.getValue();
       trades += c.trades;
@@ -157,6 +177,8 @@ public final class FeedStats {
       missing += c.missingTrades;
       backfilled += c.backfilled;
       duplicates += c.duplicates;
+      bookSnapshots += c.bookSnapshots;
+      bookUpdates += c.bookUpdates;
       perSymbol.put(e.getKey(), new JsonObject()
           .put("trades", c.trades)
           .put("quotes", c.quotes)
@@ -186,6 +208,11 @@ public final class FeedStats {
         .put("missing_trades", missing)
         .put("backfilled", backfilled)
         .put("duplicates", duplicates)
+        .put("book_snapshots", bookSnapshots)
+        .put("book_updates", bookUpdates)
+        .put("sequence_gaps", sequenceGaps)
+        .put("lost_messages", lostMessages)
+        .put("resubscribes", resubscribes)
         .put("reconnects", reconnects)
         .put("server_errors", serverErrors)
         .put("last_server_error", lastServerError)

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Replays a file of Coinbase Exchange ws-feed messages (one JSON message a line, plain or {@code .gz}) through the
- * same {@link ExchangeTape} as the live feed. Reading and pacing block, so they run on a dedicated worker thread;
+ * Replays a file of Coinbase messages (one JSON message a line, plain or {@code .gz}), Exchange ws-feed or Advanced
+ * Trade or both, each line read by its own protocol ({@link RecordedLine}, which also unwraps a recorder's envelope
+ * lines) into one {@link FeedTape}, as the live feeds read them. The replay cannot ask for lost messages again: a
+ * gap in an Advanced Trade sequence is counted, and that connection's book updates wait for a snapshot. Reading and pacing block, so they run on a dedicated worker thread;
  * the pace is the recording's clock (the newest trade let through, so that a trade stamped in the year 9999 cannot put
  * the replay to sleep) divided by {@code REPLAY_SPEED} (0: as fast as possible). When the file ends the service keeps
  * serving and the status says {@code replay_finished: true}. On the tape clock the agents run at the tape's times,
@@ -68,9 +70,11 @@ public final class ReplayFeedVerticle extends VerticleBase {
   private Void replay(FeedStats stats) throws IOException {
     FeedSink sink = new FeedSink(vertx.eventBus(), config.symbols(),
         config.agents().clock() == AgentClock.TAPE ? new TapeClock(vertx.eventBus()) : null);
-    ExchangeTape tape = new ExchangeTape(config.symbols(), config.feed(), false, stats, sink,
-        (symbol, after, before) -> {
-        });
+    FeedTape tape = new FeedTape(config.symbols(), config.feed(), false, stats, sink, gap -> {
+    });
+    ExchangeTape exchange = new ExchangeTape(config.symbols(), tape);
+    AdvancedTradeTape advanced = new AdvancedTradeTape(config.symbols(), tape, lost -> {
+    });
     double speed = config.feed().replaySpeed();
     stats.connected(true);
     publish(stats);
@@ -85,7 +89,15 @@ public final class ReplayFeedVerticle extends VerticleBase {
           continue;
         }
         long now = System.nanoTime();
-        tape.accept(line, System.currentTimeMillis(), now);
+        RecordedLine recorded = RecordedLine.of(line);
+        switch (recorded.kind()) {
+          case EXCHANGE -> exchange.accept(recorded.message(), System.currentTimeMillis(), now);
+          case ADVANCED_TRADE -> advanced.accept(recorded.message(), System.currentTimeMillis(), now);
+          case CONNECTION -> advanced.newConnection(System.currentTimeMillis());
+          case NONE -> {
+            continue;
+          }
+        }
         batched++;
         long messageMs = tape.newestTradeMs();
         long sleepNanos = 0;

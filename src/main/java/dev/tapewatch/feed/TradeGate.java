@@ -50,8 +50,8 @@ public final class TradeGate {
 
     void quote(Quote q);
 
-    /** The trades with ids strictly between {@code afterId} and {@code beforeId} never came. */
-    void gap(String symbol, long afterId, long beforeId);
+    /** The trades between two accepted ones never came. */
+    void gap(TradeGap gap);
 
     void duplicate(String symbol);
 
@@ -63,6 +63,7 @@ public final class TradeGate {
 
   private static final class Product {
     long lastId;
+    long lastMs;
     long clockMs = NO_TRADE;
     Trade held;
     MalformedReason heldFor;
@@ -210,9 +211,10 @@ public final class TradeGate {
 
   private void accept(String symbol, Product p, Trade t) {
     if (p.lastId != 0 && t.tradeId() - p.lastId > 1) {
-      listener.gap(symbol, p.lastId, t.tradeId());
+      listener.gap(new TradeGap(symbol, p.lastId, p.lastMs, t.tradeId(), t.timeMs()));
     }
     p.lastId = t.tradeId();
+    p.lastMs = t.timeMs();
     p.clockMs = Math.max(p.clockMs, t.timeMs());
     newestMs = Math.max(newestMs, t.timeMs());
     listener.trade(t);

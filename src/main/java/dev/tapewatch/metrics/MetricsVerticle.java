@@ -72,6 +72,11 @@ public final class MetricsVerticle extends VerticleBase {
     Tags mode = Tags.of("mode", f.getString("mode", "unknown"));
     meters.counter("tapewatch.feed.messages", "Messages received from the feed", mode, num(f, "messages"));
     meters.counter("tapewatch.feed.reconnects", "Reconnections of the live feed", mode, num(f, "reconnects"));
+    meters.counter("tapewatch.feed.sequence.gaps", "Gaps in the connection's message sequence (Advanced Trade)", mode,
+        num(f, "sequence_gaps"));
+    meters.counter("tapewatch.feed.lost.messages", "Messages missing in those gaps", mode, num(f, "lost_messages"));
+    meters.counter("tapewatch.feed.resubscribes", "Resubscriptions after lost messages", mode,
+        num(f, "resubscribes"));
     meters.gauge("tapewatch.feed.connected", "1 while the feed is connected", mode,
         f.getBoolean("connected", false) ? 1 : 0);
     Long last = f.getLong("last_message_ms");
@@ -92,6 +97,12 @@ public final class MetricsVerticle extends VerticleBase {
           num(s, "backfilled"));
       meters.counter("tapewatch.feed.duplicate.trades", "Trades seen twice and skipped", tags,
           num(s, "duplicates"));
+      meters.counter("tapewatch.feed.book.changes", "Level-2 snapshots and updates handed to the symbol's book",
+          tags.and("kind", "snapshot"), num(s, "book_snapshots"));
+      meters.counter("tapewatch.feed.book.changes", "Level-2 snapshots and updates handed to the symbol's book",
+          tags.and("kind", "update"), num(s, "book_updates"));
+      meters.counter("tapewatch.feed.book.resubscribes", "Fresh snapshots asked for because the symbol's book was wrong",
+          tags, num(s, "book_resubscribes"));
       meters.gauge("tapewatch.feed.held.trades", "Trades held back until the product's next trade shows whether "
           + "they are genuine", tags, num(s, "held"));
     }

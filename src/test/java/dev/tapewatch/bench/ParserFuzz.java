@@ -4,6 +4,7 @@ import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
 import dev.tapewatch.feed.IsoTime;
 import dev.tapewatch.feed.MalformedReason;
+import dev.tapewatch.feed.TradeGap;
 import dev.tapewatch.feed.TradeGate;
 import dev.tapewatch.market.MarketJson;
 import dev.tapewatch.market.MarketSnapshot;
@@ -613,7 +614,7 @@ public final class ParserFuzz {
     }
 
     @Override
-    public void gap(String symbol, long afterId, long beforeId) {
+    public void gap(TradeGap gap) {
       count("gate:gap");
     }
 

@@ -89,6 +89,8 @@ class TapewatchConfigTest {
     assertEquals(new BookImbalanceSettings(true, 5, 5, 0.6, 15, 10.0, 300), c.agents().bookImbalance());
     assertEquals("wss://ws-feed.exchange.coinbase.com", c.feed().coinbaseWsUrl().toString());
     assertEquals("https://api.exchange.coinbase.com", c.feed().coinbaseRestUrl().toString());
+    assertEquals("wss://advanced-trade-ws.coinbase.com", c.feed().coinbaseAdvancedWsUrl().toString());
+    assertEquals("https://api.coinbase.com", c.feed().coinbaseAdvancedRestUrl().toString());
     assertEquals(300, c.feed().maxClockSkewSec());
     assertEquals(1_000_000, c.feed().maxTradeIdJump());
     assertTrue(c.feed().simSeed().isEmpty());
@@ -219,6 +221,15 @@ class TapewatchConfigTest {
     assertEquals(List.of("13:30", "2026-12-10T13:30:00Z"), c.agents().macro().windows().stream().map(MacroWindow::spec).toList());
     assertEquals(13 * 60 + 30, c.agents().macro().windows().get(0).daily());
     assertEquals(FeedMode.Kind.COINBASE, load("FEED", "coinbase").feed().mode().kind());
+    TapewatchConfig advanced = load("FEED", " coinbase-advanced ", "COINBASE_ADVANCED_WS_URL", "ws://127.0.0.1:9001",
+        "COINBASE_ADVANCED_REST_URL", "http://127.0.0.1:9002/base");
+    assertEquals(FeedMode.Kind.COINBASE_ADVANCED, advanced.feed().mode().kind());
+    assertEquals("coinbase-advanced", advanced.feed().mode().label());
+    assertEquals("ws://127.0.0.1:9001", advanced.feed().coinbaseAdvancedWsUrl().toString());
+    assertEquals("http://127.0.0.1:9002/base", advanced.feed().coinbaseAdvancedRestUrl().toString());
+    assertEquals(AgentSettings.AgentClock.WALL, advanced.agents().clock());
+    assertEquals(FeedMode.Kind.COINBASE_ADVANCED, load("FEED", "coinbase-advanced", "CLUSTER", "true").feed().mode()
+        .kind());
   }
 
   @Test
@@ -250,7 +261,7 @@ class TapewatchConfigTest {
     String tsWeights = "comma list of mom=<number ≥ 0>,vwap=<number ≥ 0>,rvol=<number ≥ 0>,flow=<number ≥ 0> "
         + "with each key exactly once";
     String mtfWeights = "comma list of 1m=<number ≥ 0>,5m=<number ≥ 0>,15m=<number ≥ 0> with each key exactly once";
-    String feed = "one of sim, coinbase, replay:<path";
+    String feed = "one of sim, coinbase, coinbase-advanced, replay:<path";
     String bool = "true or false";
     String url = "an absolute URL with scheme ";
     List<Arguments> a = new ArrayList<>();
@@ -342,6 +353,12 @@ class TapewatchConfigTest {
       a.add(Arguments.of("COINBASE_REST_URL", v, url));
     }
     a.add(Arguments.of("COINBASE_REST_URL", "", "a non-empty value"));
+    for (String v : List.of("https://advanced-trade-ws.coinbase.com", "advanced-trade-ws.coinbase.com", "")) {
+      a.add(Arguments.of("COINBASE_ADVANCED_WS_URL", v, v.isEmpty() ? "a non-empty value" : url));
+    }
+    for (String v : List.of("wss://api.coinbase.com", "api.coinbase.com")) {
+      a.add(Arguments.of("COINBASE_ADVANCED_REST_URL", v, url));
+    }
     a.add(Arguments.of("OPENAI_MODEL", "", "a non-empty value"));
     // origins
     for (String v : List.of("*", "null", "ops.example.com", "https://ops.example.com/", "https://ops.example.com/app",
@@ -411,7 +428,7 @@ class TapewatchConfigTest {
     assertEquals("CLUSTER_SERVICE_DNS", noDns.variable());
     ConfigException replay = assertThrows(ConfigException.class,
         () -> load("CLUSTER", "true", "FEED", "replay:/tmp/tape.ndjson"));
-    assertEquals("FEED='replay:/tmp/tape.ndjson' is invalid: expected sim or coinbase when CLUSTER=true (a replay "
+    assertEquals("FEED='replay:/tmp/tape.ndjson' is invalid: expected sim, coinbase or coinbase-advanced when CLUSTER=true (a replay "
         + "file belongs to one node)", replay.getMessage());
   }
 

@@ -10,10 +10,10 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Capture;
-import dev.tapewatch.feed.FakeCoinbaseExchange.ClientText;
-import dev.tapewatch.feed.FakeCoinbaseExchange.Connection;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Message;
-import dev.tapewatch.feed.FakeCoinbaseExchange.RestCall;
+import dev.tapewatch.feed.FakeCoinbaseServer.ClientText;
+import dev.tapewatch.feed.FakeCoinbaseServer.Connection;
+import dev.tapewatch.feed.FakeCoinbaseServer.RestCall;
 import dev.tapewatch.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -159,7 +159,7 @@ class CoinbaseFeedVerticleTest {
     vertx.deployVerticle(rig.exchange)
         .compose(id -> vertx.deployVerticle(new CoinbaseFeedVerticle(TapewatchConfig.load(Map.of(
             "SYMBOL", String.join(",", products), "FEED", "coinbase", "COINBASE_WS_URL", rig.exchange.wsUrl(),
-            "COINBASE_REST_URL", rig.exchange.restUrl())), List.of())))
+            "COINBASE_REST_URL", rig.exchange.restUrl())), List.of(), System::currentTimeMillis)))
         .compose(id -> {
           for (int n = 1; n <= firstThree.size(); n++) {
             vertx.eventBus().publish(Addresses.NODE_SYMBOLS,
@@ -239,7 +239,7 @@ class CoinbaseFeedVerticleTest {
     skipped.put(busiest.get(0), idsAt(busiest.get(0), 10, 11, 12, 20));
     skipped.put(busiest.get(1), idsAt(busiest.get(1), 5));
     FakeCoinbaseExchange exchange = new FakeCoinbaseExchange(capture);
-    skipped.forEach(exchange::skipTrades);
+    skipped.forEach(exchange::withhold);
     Rig rig = new Rig(vertx, exchange);
     Play play = new Play(feed.size(), 0, false, skipped);
     Outcome expected = outcome(play, 1, 0, 0);
@@ -470,32 +470,24 @@ class CoinbaseFeedVerticleTest {
    */
   private static Outcome outcome(Play play, int confirmedConnections, int reconnects, int extraLines) {
     List<Message> wire = wire(play);
-    Map<String, Counts> bySymbol = new LinkedHashMap<>();
-    capture.products().forEach(p -> bySymbol.put(p, new Counts()));
+    Map<String, TapeCounts> bySymbol = new LinkedHashMap<>();
+    capture.products().forEach(p -> bySymbol.put(p, new TapeCounts()));
     Set<String> backfills = new TreeSet<>();
     for (Message m : wire) {
-      Counts s = bySymbol.get(m.product());
+      TapeCounts s = bySymbol.get(m.product());
       if (m.isTicker()) {
         s.quotes++;
         continue;
       }
       long id = m.tradeId();
-      if (id <= s.lastTradeId) {
-        s.duplicates++;
-        continue;
-      }
-      if (s.lastTradeId != 0 && id > s.lastTradeId + 1) {
-        long after = s.lastTradeId;
-        s.gaps++;
-        s.missing += id - after - 1;
+      long after = s.take(id);
+      if (after > 0 && id > after + 1) {
         s.backfilled += tradesByProduct.get(m.product()).stream()
             .filter(t -> t.tradeId() > after && t.tradeId() < id).count();
         backfills.add(m.product() + " after=" + id + " limit=" + (id - after - 1));
       }
-      s.trades++;
-      s.lastTradeId = id;
     }
-    Counts total = new Counts();
+    TapeCounts total = new TapeCounts();
     JsonObject symbols = new JsonObject();
     JsonObject cached = new JsonObject();
     bySymbol.forEach((p, s) -> {
@@ -512,32 +504,6 @@ class CoinbaseFeedVerticleTest {
         .put("symbols", symbols);
     return new Outcome(new JsonObject().put("feed", feedStatus).put("trades_cached", cached), backfills);
   }
-
-  /** The counters the tape keeps, per product and in total. */
-  private static final class Counts {
-    long trades;
-    long quotes;
-    long gaps;
-    long missing;
-    long backfilled;
-    long duplicates;
-    long lastTradeId;
-
-    void add(Counts o) {
-      trades += o.trades;
-      quotes += o.quotes;
-      gaps += o.gaps;
-      missing += o.missing;
-      backfilled += o.backfilled;
-      duplicates += o.duplicates;
-    }
-
-    JsonObject json() {
-      return new JsonObject().put("trades", trades).put("quotes", quotes).put("gaps", gaps)
-          .put("missing_trades", missing).put("backfilled", backfilled).put("duplicates", duplicates);
-    }
-  }
-
 
   // ---- the service and the fake, wired together ----
 

@@ -579,8 +579,8 @@ class CoinbaseMessageParserTest {
 
   /**
    * The de-duplicated Advanced Trade trades have no {@code type}: MISSING_FIELD. Relabelled as Exchange matches they
-   * are still rejected, as BAD_SIDE: Advanced Trade spells sides BUY/SELL (and means the taker), so they can never
-   * be mistaken for an Exchange maker side.
+   * are still rejected, as BAD_SIDE: Advanced Trade spells sides BUY/SELL, so they can never be taken for an
+   * Exchange side.
    */
   @Test
   void advancedTradeTradeRecordsAreRejected() throws IOException {

@@ -1,11 +1,6 @@
 package dev.tapewatch.feed;
 
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,23 +27,19 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Coinbase Exchange on one loopback port, as far as tapewatch uses it: the ws-feed on {@code /} and the REST
  * endpoints {@code GET /products/{id}/trades} and {@code GET /products/{id}/candles}.
  *
- * <p>The market is the recorded 2021-04-17 ws-feed capture. Its ticker, match and last_match messages form one
- * timeline, and {@link #withBook()} its level-2 snapshot and l2update messages too, in the order recorded; a cursor
- * says how much of it has happened. The connection that is subscribed moves the cursor, sending each
+ * <p>The market is the recorded 2021-04-17 ws-feed capture. Its ticker, match and last_match messages (and, with
+ * {@link #withBook()}, its level-2 snapshot and l2update messages; a subscription to {@code level2_batch} is then
+ * answered with a snapshot of the book the exchange has built from them, as Coinbase does) form one
+ * timeline; a cursor says how much of it has happened. The connection that is subscribed moves the cursor, sending each
  * message (verbatim) whose product and channel it subscribed to. A connection opened later starts where the cursor is,
  * and is first sent what Coinbase sends on subscribe: the latest ticker and the latest trade (as {@code last_match})
- * of each product. The exchange keeps each product's book from the level-2 messages that have happened, and a
- * subscription to {@code level2_batch} (on a new connection, or again after an {@code unsubscribe}) is answered with
- * a snapshot of it, as Coinbase does; a product whose recorded snapshot has not happened yet has no book to send.
- * Heartbeats are sent for every product on the heartbeat channel every
+ * of each product. Heartbeats are sent for every product on the heartbeat channel every
  * {@value #HEARTBEAT_EVERY_MS} ms. REST serves the trades that have happened, skipped ones included, with Coinbase's
  * paging: {@code after=X} gives trades with ids below X, newest first.
  *
@@ -57,7 +47,7 @@ import java.util.zip.GZIPInputStream;
  * while the client is away, withhold chosen trades from the feed, insert raw lines. Everything the client sent, every
  * REST call and every connection's life is recorded for the test, readable from any thread.
  */
-final class FakeCoinbaseExchange extends VerticleBase {
+final class FakeCoinbaseExchange extends FakeCoinbaseServer<FakeCoinbaseExchange> {
   static final Path CAPTURE = Path.of("../shared/data/coinbase_exchange_wsfeed_capture_2021-04-17.log.gz");
   static final int MAX_TRADES_PER_PAGE = 1000;
   private static final Set<String> CHANNELS = Set.of("matches", "ticker", "heartbeat", "level2_batch");
@@ -137,80 +127,19 @@ final class FakeCoinbaseExchange extends VerticleBase {
     }
   }
 
-  /** One REST request: path and query parameters. */
-  record RestCall(long atMs, String path, Map<String, String> params) {
-  }
-
-  /** One text message the client sent. */
-  record ClientText(long atMs, String text) {
-    /** The message as JSON, or null when it is not a JSON object. */
-    JsonObject json() {
-      try {
-        return new JsonObject(text);
-      } catch (DecodeException e) {
-        return null;
-      }
-    }
-  }
-
-  /** One websocket connection, as the server saw it. */
-  static final class Connection {
-    final int index;
-    final long openedMs;
-    final List<ClientText> received = new CopyOnWriteArrayList<>();
-    final AtomicInteger sent = new AtomicInteger();
-    /** Every text sent on this connection, in order, exactly as written to the socket. */
-    final List<String> sentTexts = new CopyOnWriteArrayList<>();
-    final AtomicInteger heartbeatsSent = new AtomicInteger();
-    volatile long lastSentMs;
-    volatile long closedMs;
-    volatile boolean closedByServer;
-    volatile boolean silent;
-    private final ServerWebSocket ws;
-    private final Map<String, Set<String>> subscribed = new LinkedHashMap<>();
-    private long pumpTimer = -1;
-    private long heartbeatTimer = -1;
-
-    Connection(int index, long openedMs, ServerWebSocket ws) {
-      this.index = index;
-      this.openedMs = openedMs;
-      this.ws = ws;
-    }
-
-    boolean open() {
-      return closedMs == 0;
-    }
-
-    /** The subscribe messages the client sent on this connection. */
-    List<ClientText> subscribes() {
-      return received.stream().filter(t -> t.json() != null && "subscribe".equals(t.json().getString("type")))
-          .toList();
-    }
-
-    private boolean wants(String channel, String product) {
-      return subscribed.getOrDefault(channel, Set.of()).contains(product);
-    }
-  }
-
   private final Capture capture;
   private List<Message> timeline;
   /** Each product's book as the exchange knows it: price → size text; bids best (highest) first. */
   private final Map<String, NavigableMap<BigDecimal, String>> bids = new ConcurrentHashMap<>();
   private final Map<String, NavigableMap<BigDecimal, String>> asks = new ConcurrentHashMap<>();
-  private final Map<Integer, Integer> dropAt = new HashMap<>();
   private final Map<Integer, Integer> silentAt = new HashMap<>();
-  private final Map<Integer, Integer> lostBefore = new HashMap<>();
   private final Set<Integer> unconfirmed = new HashSet<>();
-  private final Map<String, Set<Long>> skipped = new HashMap<>();
   private final Map<Integer, List<String>> inserted = new HashMap<>();
 
-  private final List<Connection> connections = new CopyOnWriteArrayList<>();
-  private final List<RestCall> restCalls = new CopyOnWriteArrayList<>();
   private final Map<String, NavigableMap<Long, Message>> trades = new HashMap<>();
   private final Map<String, Message> lastTicker = new HashMap<>();
   private final Map<String, Long> lastSequence = new HashMap<>();
   private int cursor;
-  private HttpServer server;
 
   FakeCoinbaseExchange(Capture capture) {
     this.capture = capture;
@@ -243,12 +172,6 @@ final class FakeCoinbaseExchange extends VerticleBase {
     return out;
   }
 
-  /** Connection {@code connection} (0 = the first) is closed by the server once the cursor reaches {@code at}. */
-  FakeCoinbaseExchange dropAt(int connection, int at) {
-    dropAt.put(connection, at);
-    return this;
-  }
-
   /**
    * Connection {@code connection} stops sending, heartbeats included, once the cursor reaches {@code at}, and stops
    * reading too, so that even the client's close frame goes unanswered: a dead peer, not a polite one.
@@ -264,18 +187,6 @@ final class FakeCoinbaseExchange extends VerticleBase {
     return this;
   }
 
-  /** Before connection {@code connection} is served, {@code messages} more of the timeline happen unseen. */
-  FakeCoinbaseExchange loseBefore(int connection, int messages) {
-    lostBefore.put(connection, messages);
-    return this;
-  }
-
-  /** The matches of these trades are not sent on the feed; REST still knows them. */
-  FakeCoinbaseExchange skipTrades(String product, Collection<Long> tradeIds) {
-    skipped.computeIfAbsent(product, p -> new HashSet<>()).addAll(tradeIds);
-    return this;
-  }
-
   /** {@code line} is sent as it is, just before timeline message {@code index}. */
   FakeCoinbaseExchange insertBefore(int index, String line) {
     inserted.computeIfAbsent(index, i -> new ArrayList<>()).add(line);
@@ -283,67 +194,22 @@ final class FakeCoinbaseExchange extends VerticleBase {
   }
 
   @Override
-  public Future<?> start() {
-    Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      Map<String, String> params = new LinkedHashMap<>();
-      ctx.queryParams().forEach(e -> params.put(e.getKey(), e.getValue()));
-      restCalls.add(new RestCall(System.currentTimeMillis(), ctx.request().path(), params));
-      ctx.next();
-    });
+  void routes(Router router) {
     router.get("/products/:product/trades").handler(this::trades);
     router.get("/products/:product/candles").handler(this::candles);
-    router.route().handler(ctx -> error(ctx, 404, "NotFound"));
-    server = vertx.createHttpServer()
-        .webSocketHandshakeHandler(hs -> {
-          if ("/".equals(hs.path())) {
-            hs.accept();
-          } else {
-            hs.reject(404);
-          }
-        })
-        .webSocketHandler(this::onWebSocket)
-        .requestHandler(router);
-    return server.listen(0, "127.0.0.1");
   }
 
-  int port() {
-    return server.actualPort();
-  }
-
-  String wsUrl() {
-    return "ws://127.0.0.1:" + port() + "/";
-  }
-
-  String restUrl() {
-    return "http://127.0.0.1:" + port();
-  }
-
-  List<Connection> connections() {
-    return connections;
-  }
-
-  List<RestCall> restCalls(String pathSuffix) {
-    return restCalls.stream().filter(c -> c.path().endsWith(pathSuffix)).toList();
-  }
-
-  private void onWebSocket(ServerWebSocket ws) {
-    Connection c = new Connection(connections.size(), System.currentTimeMillis(), ws);
-    connections.add(c);
-    ws.textMessageHandler(text -> onClientText(c, text));
-    ws.closeHandler(v -> {
-      c.closedMs = System.currentTimeMillis();
-      stopTimers(c);
-    });
+  @Override
+  JsonObject errorBody(String message) {
+    return new JsonObject().put("message", message);
   }
 
   /**
    * Coinbase's subscribe and unsubscribe: {@code {type, product_ids, channels}}, a channel a name or {@code {name,
    * product_ids}}; each answered with the subscriptions that remain.
    */
-  private void onClientText(Connection c, String text) {
-    ClientText received = new ClientText(System.currentTimeMillis(), text);
-    c.received.add(received);
+  @Override
+  void received(Connection c, ClientText received) {
     JsonObject m = received.json();
     if (m == null) {
       sendError(c, "Malformed JSON");
@@ -411,7 +277,7 @@ final class FakeCoinbaseExchange extends VerticleBase {
   }
 
   private void serve(Connection c, Set<String> books) {
-    int lost = lostBefore.getOrDefault(c.index, 0);
+    int lost = lostBefore(c.index);
     for (int i = 0; i < lost && cursor < timeline.size(); i++) {
       happen(timeline.get(cursor++));
     }
@@ -433,7 +299,7 @@ final class FakeCoinbaseExchange extends VerticleBase {
 
   private void pump(Connection c) {
     for (int i = 0; i < BATCH && c.open() && !c.silent; i++) {
-      if (cursor >= dropAt.getOrDefault(c.index, Integer.MAX_VALUE)) {
+      if (cursor >= dropsAt(c.index)) {
         c.closedByServer = true;
         stopTimers(c);
         c.ws.close((short) 1001, "going away");
@@ -453,7 +319,7 @@ final class FakeCoinbaseExchange extends VerticleBase {
       inserted.getOrDefault(cursor, List.of()).forEach(line -> send(c, line));
       Message m = timeline.get(cursor++);
       happen(m);
-      boolean withheld = m.isTrade() && skipped.getOrDefault(m.product(), Set.of()).contains(m.tradeId());
+      boolean withheld = m.isTrade() && withheld(m.product(), m.tradeId());
       if (c.wants(m.channel(), m.product()) && !withheld) {
         send(c, m.raw());
       }
@@ -520,21 +386,9 @@ final class FakeCoinbaseExchange extends VerticleBase {
     }
   }
 
-  private void send(Connection c, String text) {
-    c.ws.writeTextMessage(text);
-    c.sentTexts.add(text);
-    c.sent.incrementAndGet();
-    c.lastSentMs = System.currentTimeMillis();
-  }
-
   private void sendError(Connection c, String reason) {
     send(c, new JsonObject().put("type", "error").put("message", "Failed to subscribe").put("reason", reason)
         .encode());
-  }
-
-  private void stopTimers(Connection c) {
-    vertx.cancelTimer(c.pumpTimer);
-    vertx.cancelTimer(c.heartbeatTimer);
   }
 
   /** Trades that have happened, newest first: {@code after} pages to older ids, {@code before} to newer ones. */
@@ -612,18 +466,4 @@ final class FakeCoinbaseExchange extends VerticleBase {
     ctx.response().putHeader("Content-Type", "application/json").end("[]");
   }
 
-  private static Long longParam(RoutingContext ctx, String name) {
-    String v = ctx.queryParams().get(name);
-    return v == null ? null : Long.parseLong(v);
-  }
-
-  private static void error(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("message", message).encode());
-  }
-
-  @Override
-  public Future<?> stop() {
-    return server.close();
-  }
 }

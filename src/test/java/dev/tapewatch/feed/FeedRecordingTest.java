@@ -11,7 +11,7 @@ import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.feed.FakeCoinbaseExchange.Capture;
-import dev.tapewatch.feed.FakeCoinbaseExchange.Connection;
+import dev.tapewatch.feed.FakeCoinbaseServer.Connection;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;

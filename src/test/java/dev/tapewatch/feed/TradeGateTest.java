@@ -35,8 +35,8 @@ class TradeGateTest {
     }
 
     @Override
-    public void gap(String symbol, long afterId, long beforeId) {
-      log.add("gap " + symbol + " " + afterId + ".." + beforeId);
+    public void gap(TradeGap gap) {
+      log.add("gap " + gap.symbol() + " " + gap.afterId() + ".." + gap.beforeId());
     }
 
     @Override

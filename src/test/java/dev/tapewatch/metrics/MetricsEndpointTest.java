@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapewatch.support.TestService;
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.feed.ReplayFeedVerticle;
 import dev.tapewatch.support.Waits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -110,6 +111,48 @@ class MetricsEndpointTest {
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The Advanced Trade capture replayed: its book changes per symbol and kind, counted from the capture's own
+   * l2_data messages, and no gap in its sequence.
+   */
+  @Test
+  void bookMetricsAfterAnAdvancedTradeReplay() throws Exception {
+    Path capture = Path.of("..", "shared", "data", "coinbase_advtrade_ws_capture_2026-08-09.jsonl.gz");
+    Map<String, Double> updates = new HashMap<>();
+    try (var in = ReplayFeedVerticle.open(capture)) {
+      in.lines().map(JsonObject::new).filter(e -> "recv".equals(e.getString("t")))
+          .map(e -> new JsonObject(e.getString("data"))).filter(d -> "l2_data".equals(d.getString("channel")))
+          .flatMap(d -> d.getJsonArray("events").stream().map(JsonObject.class::cast))
+          .filter(e -> e.getString("type").equals("update"))
+          .forEach(e -> updates.merge(e.getString("product_id"), 1.0, Double::sum));
+    }
+    assertEquals(773.0, updates.values().stream().mapToDouble(Double::doubleValue).sum());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = TapewatchApp.vertxWithMetrics(registry);
+    try {
+      int port = TapewatchApp.start(vertx, TapewatchConfig.load(Map.of("FEED", "replay:" + capture,
+              "REPLAY_SPEED", "0", "SYMBOL", "BTC-USD,ETH-USD", "HTTP_PORT", "0")), registry, null)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+      HttpClient http = HttpClient.newHttpClient();
+      String btcUpdates = "tapewatch_feed_book_changes_total{kind=\"update\",symbol=\"BTC-USD\"}";
+      String ethUpdates = "tapewatch_feed_book_changes_total{kind=\"update\",symbol=\"ETH-USD\"}";
+      Map<String, Double> m = Waits.until("the capture replayed", Duration.ofSeconds(15), () -> scrape(http, port),
+          s -> updates.get("BTC-USD").equals(s.get(btcUpdates)) && updates.get("ETH-USD").equals(s.get(ethUpdates)),
+          s -> s.get(btcUpdates) + " " + s.get(ethUpdates));
+      for (String symbol : List.of("BTC-USD", "ETH-USD")) {
+        assertEquals(1.0, m.get("tapewatch_feed_book_changes_total{kind=\"snapshot\",symbol=\"" + symbol + "\"}"));
+        assertEquals(0.0, m.get("tapewatch_feed_book_resubscribes_total{symbol=\"" + symbol + "\"}"));
+      }
+      assertEquals(0.0, m.get("tapewatch_feed_sequence_gaps_total{mode=\"replay\"}"));
+      assertEquals(0.0, m.get("tapewatch_feed_lost_messages_total{mode=\"replay\"}"));
+      assertEquals(0.0, m.get("tapewatch_feed_resubscribes_total{mode=\"replay\"}"));
+      assertEquals(279.0, m.get("tapewatch_trades_ingested_total{symbol=\"BTC-USD\"}")
+          + m.get("tapewatch_trades_ingested_total{symbol=\"ETH-USD\"}"));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 }
