@@ -133,7 +133,10 @@ public final class AdvancedTradeTape {
     if (allDue) {
       return;
     }
-    owned.forEach(s -> snapshotDue.put(s, nowMs));
+    owned.forEach(s -> {
+      snapshotDue.put(s, nowMs);
+      tape.bookLost(s);
+    });
     losses.booksLost(owned);
   }
 

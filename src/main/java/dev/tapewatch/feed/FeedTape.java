@@ -115,6 +115,13 @@ public final class FeedTape {
     }
   }
 
+  /** The symbol's book may have missed changes: its verticle stops serving it until the next snapshot. */
+  void bookLost(String symbol) {
+    if (owned.contains(symbol)) {
+      sink.book(BookUpdate.lost(symbol, nowMs), nowNanos);
+    }
+  }
+
   /** {@code missing} messages of the connection's one sequence never came. */
   void sequenceGap(long missing) {
     stats.sequenceGap(missing);

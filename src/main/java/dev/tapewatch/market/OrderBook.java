@@ -18,7 +18,7 @@ public final class OrderBook {
 
   /** Why a book went to resyncing; {@link #key()} is what the status and {@code feed.book.resync} say. */
   public enum ResyncReason {
-    CROSSED, UPDATE_BEFORE_SNAPSHOT;
+    CROSSED, UPDATE_BEFORE_SNAPSHOT, MESSAGES_LOST;
 
     public String key() {
       return name().toLowerCase();
@@ -38,6 +38,11 @@ public final class OrderBook {
   }
 
   public Applied apply(BookUpdate u) {
+    if (u.isLost()) {
+      // Changes may be missing: the book is wrong until the next snapshot, which the feed has asked for.
+      // A book not yet built has nothing to stop: it waits for its first snapshot anyway.
+      return state == State.NONE ? Applied.APPLIED : resync(ResyncReason.MESSAGES_LOST);
+    }
     if (u.snapshot()) {
       bids.replace(u.bidPrices(), u.bidSizes(), 1);
       asks.replace(u.askPrices(), u.askSizes(), -1);

@@ -265,18 +265,27 @@ public final class SymbolVerticle extends VerticleBase {
       case RESYNC -> {
         resyncs++;
         String reason = state.book().resyncReason().key();
+        boolean feedKnows = feedAskedAlready();
         LOG.atWarn().addKeyValue("symbol", state.symbol()).log("order book " + reason.replace('_', ' ')
-            + ": not served until a fresh snapshot, asking the feed for one");
-        askForSnapshot(reason);
+            + ": not served until a fresh snapshot" + (feedKnows ? ", which the feed has asked for"
+            : ", asking the feed for one"));
+        if (!feedKnows) {
+          askForSnapshot(reason);
+        }
       }
       case IGNORED_WHILE_RESYNCING -> {
-        if (System.nanoTime() - resyncAskedNanos >= RESYNC_ASK_AGAIN_MS * 1_000_000) {
+        if (!feedAskedAlready() && System.nanoTime() - resyncAskedNanos >= RESYNC_ASK_AGAIN_MS * 1_000_000) {
           askForSnapshot(state.book().resyncReason().key());
         }
       }
       case APPLIED -> {
       }
     }
+  }
+
+  /** Lost messages are the feed's own finding: it has asked for the snapshot, and asks again when it is overdue. */
+  private boolean feedAskedAlready() {
+    return state.book().resyncReason() == OrderBook.ResyncReason.MESSAGES_LOST;
   }
 
   private void askForSnapshot(String reason) {

@@ -10,4 +10,19 @@ public record BookUpdate(String symbol, long timeMs, boolean snapshot,
                          long[] bidPrices, double[] bidSizes, long[] askPrices, double[] askSizes) {
   /** Prices are held in units of 1e-8, the finest increment Coinbase quotes. */
   public static final long PRICE_SCALE = 100_000_000L;
+  /** The arrays of a {@link #lost} notice, told apart by identity: no feed message can produce them. */
+  private static final long[] NO_PRICES = new long[0];
+  private static final double[] NO_SIZES = new double[0];
+
+  /**
+   * Not a change but a notice: the feed lost messages that may have changed this product's book, and has asked for
+   * a fresh snapshot. Until it comes the book is not to be served.
+   */
+  public static BookUpdate lost(String symbol, long timeMs) {
+    return new BookUpdate(symbol, timeMs, false, NO_PRICES, NO_SIZES, NO_PRICES, NO_SIZES);
+  }
+
+  public boolean isLost() {
+    return bidPrices == NO_PRICES;
+  }
 }

@@ -191,7 +191,9 @@ class PeerPitfallsTest {
     }
     long before = market.timeline.subList(HISTORY, lost).stream()
         .filter(e -> e instanceof BookChange && e.product().equals("BTC-USD")).count();
-    assertEquals(1 + before, tap.books.get("BTC-USD").size(), "the snapshot and the updates before the loss only");
+    List<BookUpdate> handed = tap.books.get("BTC-USD");
+    assertEquals(2 + before, handed.size(), "the snapshot, the updates before the loss, and the notice of the loss");
+    assertTrue(handed.get(handed.size() - 1).isLost(), "the book is told it may be wrong, so it is not served");
   }
 
   /**

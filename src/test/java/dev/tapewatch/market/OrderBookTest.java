@@ -67,6 +67,26 @@ class OrderBookTest {
   }
 
   @Test
+  void lostMessagesStopTheBookUntilTheNextSnapshotAndAnEmptyChangeIsNoSuchNotice() {
+    OrderBook b = new OrderBook(1000);
+    assertEquals(Applied.APPLIED, b.apply(BookUpdate.lost(SYM, 900)), "no book: nothing to stop");
+    assertEquals(State.NONE, b.state());
+    b.apply(snapshot(1000, levels("100", 1), levels("101", 1)));
+    // An update with no levels is a change of nothing, not a notice of loss.
+    assertEquals(Applied.APPLIED, b.apply(change(1001, levels(), levels())));
+    assertEquals(State.OK, b.state());
+
+    assertEquals(Applied.RESYNC, b.apply(BookUpdate.lost(SYM, 1002)));
+    assertEquals(State.RESYNCING, b.state());
+    assertEquals(ResyncReason.MESSAGES_LOST, b.resyncReason());
+    assertEquals(List.of(), bids(b));
+    assertEquals(Applied.IGNORED_WHILE_RESYNCING, b.apply(change(1003, levels("100", 2), levels())));
+    b.apply(snapshot(1004, levels("99", 3), levels("102", 4)));
+    assertEquals(State.OK, b.state());
+    assertEquals(List.of("99 3.0"), bids(b));
+  }
+
+  @Test
   void aSnapshotReplacesTheBookAndUpdatesSetAndRemoveLevels() {
     OrderBook b = new OrderBook(1000);
     assertEquals(State.NONE, b.state());
