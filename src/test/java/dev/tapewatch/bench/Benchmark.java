@@ -2,11 +2,13 @@ package dev.tapewatch.bench;
 
 import dev.tapewatch.BacktestCommand;
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.feed.AdvancedTradeMessage;
+import dev.tapewatch.feed.AdvancedTradeMessageParser;
 import dev.tapewatch.feed.CoinbaseMessageParser;
 import dev.tapewatch.feed.FeedMessage;
+import dev.tapewatch.market.OrderBook;
 import dev.tapewatch.store.StoreBench;
 import dev.tapewatch.support.TestDatabase;
-import dev.tapewatch.market.OrderBook;
 import dev.tapewatch.tape.BookUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,6 +74,8 @@ public final class Benchmark {
   static final double TARGET_BOOK_LEVELS_PER_S = 3 * 490_000;
   static final int BOOK_BENCH_DEPTH = 1000;
   static final int BOOK_BENCH_REPEATS = 20;
+  static final Path ADVANCED_CAPTURE = Path.of("..", "shared", "data", "coinbase_advtrade_ws_capture_2026-08-09.jsonl.gz");
+  static final List<String> ADVANCED_CAPTURE_PRODUCTS = List.of("BTC-USD", "ETH-USD");
   static final Path EXCHANGE_CAPTURE = Path.of("..", "shared", "data",
       "coinbase_exchange_wsfeed_capture_2021-04-17.log.gz");
   static final List<String> EXCHANGE_CAPTURE_PRODUCTS = List.of("SKL-USD", "SKL-BTC", "BAND-GBP", "NMR-EUR",
@@ -265,6 +269,10 @@ public final class Benchmark {
     CoinbaseMessageParser exchange = new CoinbaseMessageParser(EXCHANGE_CAPTURE_PRODUCTS);
     book("Exchange capture level2", exchangeLevel2(), line -> exchange.parse(line) instanceof FeedMessage.BookMessage b
         ? List.of(b.update()) : List.of());
+    AdvancedTradeMessageParser advanced = new AdvancedTradeMessageParser(ADVANCED_CAPTURE_PRODUCTS);
+    book("Advanced Trade capture l2_data", advancedLevel2(), line -> advanced.parse(line)
+        instanceof AdvancedTradeMessage.Books b ? b.books().stream().filter(FeedMessage.BookMessage.class::isInstance)
+        .map(m -> ((FeedMessage.BookMessage) m).update()).toList() : List.of());
 
     System.out.println();
     printTable();
@@ -755,6 +763,23 @@ public final class Benchmark {
   // ---- 10 ---------------------------------------------------------------------------------------------------------
 
   /** The level-2 messages of the recorded Exchange capture, in order. */
+  /** The l2_data messages of the recorded Advanced Trade capture (its recorder's envelopes unwrapped), in order. */
+  private static List<String> advancedLevel2() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(ADVANCED_CAPTURE)), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        JsonObject envelope = new JsonObject(line);
+        String data = envelope.getString("data");
+        if ("recv".equals(envelope.getString("t")) && data != null && data.contains("\"channel\":\"l2_data\"")) {
+          out.add(data);
+        }
+      }
+    }
+    return out;
+  }
+
   private static List<String> exchangeLevel2() throws IOException {
     List<String> out = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(
