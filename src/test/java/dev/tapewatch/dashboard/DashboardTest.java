@@ -870,10 +870,12 @@ class DashboardTest {
     return id;
   }
 
-  /** An outcome as the symbol's owner resolves it. */
+  /** An outcome as the symbol's owner resolves it: made durable by the store, then published. */
   private void publishOutcome(String id, String symbol, String agent, String horizon, JsonObject outcome) {
-    vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, new JsonObject().put("id", id).put("symbol", symbol)
-        .put("agent", agent).put("horizon", horizon).put("outcome", outcome));
+    JsonObject resolved = new JsonObject().put("id", id).put("symbol", symbol).put("agent", agent)
+        .put("horizon", horizon).put("outcome", outcome);
+    vertx.eventBus().request(Addresses.STORE_OUTCOMES_APPEND, resolved)
+        .onSuccess(durable -> vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, resolved));
   }
 
   private static JsonObject resolved(double retBps, Boolean hit) {
