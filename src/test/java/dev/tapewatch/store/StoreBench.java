@@ -4,6 +4,7 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Secret;
 import dev.tapewatch.config.TapewatchConfig;
 import dev.tapewatch.support.TestDatabase;
+import dev.tapewatch.support.Waits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +30,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The benchmark's findings write rate (not a test): the same findings written to one store by the repository's own
@@ -234,25 +238,27 @@ public final class StoreBench {
         // Every append is answered; what is left is the outbox's tail on its way to the table. The findings were
         // appended in order and the outbox is written in order, so the last one is the last to arrive.
         String last = findings.get(n - 1).getString("id");
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!table.contains(last)) {
-          if (System.nanoTime() > deadline) {
-            throw new TimeoutException("the last finding not in the table after " + TIMEOUT_MS + " ms ("
-                + table.rows() + " of " + n + " rows)");
-          }
-          Thread.sleep(POLL_MS);
+        // Polled every POLL_MS rather than Waits.POLL: the poll's grain is part of the figure measured.
+        try {
+          Awaitility.await("the last finding in the table").atMost(Duration.ofMillis(TIMEOUT_MS))
+              .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(POLL_MS)).until(() -> table.contains(last));
+        } catch (ConditionTimeoutException e) {
+          throw new TimeoutException("the last finding not in the table after " + TIMEOUT_MS + " ms ("
+              + table.rows() + " of " + n + " rows)");
         }
         seconds = (System.nanoTime() - start) / 1e9;
         expectRows(table, n);
       }
       Arrays.sort(latency);
-      // The status is published every second; the first one counting every row has the write loop's totals.
-      long statusDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * Addresses.STATUS_PERIOD_MS);
-      JsonObject last;
-      while (((last = status.get()) == null || last.getLong("written", 0L) < n)
-          && System.nanoTime() < statusDeadline) {
-        Thread.sleep(10);
+      // The status is published every second; the first one counting every row has the write loop's totals. A run
+      // whose status never gets there reports the last one it had.
+      try {
+        Waits.until("a status counting every row", Duration.ofMillis(3 * Addresses.STATUS_PERIOD_MS),
+            () -> status.get() != null && status.get().getLong("written", 0L) >= n);
+      } catch (AssertionError notYet) {
+        // the last status stands
       }
+      JsonObject last = status.get();
       return new Outboxed(seconds, answered, latency, last);
     } finally {
       await(vertx.undeploy(deployment));
