@@ -15,8 +15,6 @@ import io.vertx.core.json.JsonObject;
  */
 public final class FindingAnnouncer {
   static final long OPEN_TIMEOUT_MS = 2000;
-  /** Appends are forced to disk in batches; a store that takes longer than this is not making them durable. */
-  static final long DURABLE_TIMEOUT_MS = 10_000;
 
   private FindingAnnouncer() {
   }
@@ -41,7 +39,7 @@ public final class FindingAnnouncer {
         .otherwise(e -> f.toJson().putNull("ref_price").putNull("outcomes"))
         .compose(json -> !commit ? Future.succeededFuture(json)
             : vertx.eventBus().request(Addresses.STORE_FINDINGS_APPEND, json,
-                    new DeliveryOptions().setSendTimeout(DURABLE_TIMEOUT_MS))
+                    new DeliveryOptions().setSendTimeout(Addresses.DURABLE_TIMEOUT_MS))
                 .map(durable -> {
                   vertx.eventBus().publish(Addresses.FINDINGS, json);
                   return json;

@@ -47,6 +47,11 @@ public final class Addresses {
    * or answers with it before this answer; a failure means it was not made durable and is not announced.
    */
   public static final String STORE_FINDINGS_APPEND = "store.findings.append";
+  /**
+   * How long a request to {@link #STORE_FINDINGS_APPEND} or {@link #STORE_OUTCOMES_APPEND} may wait: appends are
+   * forced to disk in batches, and a store that takes longer is not making them durable.
+   */
+  public static final long DURABLE_TIMEOUT_MS = 10_000;
   /** Request, this node only: an outcome as published on {@link #FINDING_OUTCOMES} → {@code {seq}} once durable. */
   public static final String STORE_OUTCOMES_APPEND = "store.outcomes.append";
   /** Send, this node only: a closed one-minute bar as {@code MinuteBar} JSON, to be stored. */

@@ -45,7 +45,6 @@ public final class SymbolVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SymbolVerticle.class);
   /** How far back a symbol taken up looks for owed outcomes: an outage up to a day still marks them missed. */
   static final long RECALL_MS = 86_400_000L;
-  static final long DURABLE_TIMEOUT_MS = 10_000;
   /** How far back the stored bars are reloaded: the longest baseline, 21 fifteen-minute bars, and some. */
   static final long BARS_RELOAD_MS = 6 * 3_600_000L;
   static final long RESYNC_ASK_AGAIN_MS = 5000;
@@ -193,7 +192,7 @@ public final class SymbolVerticle extends VerticleBase {
       JsonObject outcome = new JsonObject().put("id", r.id()).put("symbol", state.symbol()).put("agent", r.agent())
           .put("horizon", r.label()).put("outcome", r.outcome());
       vertx.eventBus().request(Addresses.STORE_OUTCOMES_APPEND, outcome,
-              new DeliveryOptions().setSendTimeout(DURABLE_TIMEOUT_MS))
+              new DeliveryOptions().setSendTimeout(Addresses.DURABLE_TIMEOUT_MS))
           .onSuccess(durable -> vertx.eventBus().publish(Addresses.FINDING_OUTCOMES, outcome))
           .onFailure(e -> LOG.atError().addKeyValue("symbol", state.symbol()).addKeyValue("finding_id", r.id())
               .addKeyValue("horizon", r.label()).log("outcome not made durable, not published: " + e.getMessage()));

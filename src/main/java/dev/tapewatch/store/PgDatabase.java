@@ -4,7 +4,6 @@ import dev.tapewatch.config.Secret;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.tape.MinuteBar;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
@@ -24,6 +23,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** PostgreSQL through the Vert.x reactive client: every call is asynchronous and fails after {@link #TIMEOUT_MS}. */
 final class PgDatabase implements Database {
@@ -41,14 +42,12 @@ final class PgDatabase implements Database {
         AND ($3::timestamptz IS NULL OR ts_utc < $3 OR ($6::uuid IS NOT NULL AND ts_utc = $3 AND id < $6::uuid))
         AND ($4::text IS NULL OR agent = $4)""";
 
-  private final Vertx vertx;
   private final Pool pool;
   private final FindingsRepository findings = new PgFindings();
   private final PositionsRepository positions = new PgPositions();
   private final BarsRepository bars = new PgBars();
 
   PgDatabase(Vertx vertx, Secret url) {
-    this.vertx = vertx;
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(4))
         .with(new NetClientOptions().setConnectTimeout((int) TIMEOUT_MS))
@@ -120,23 +119,14 @@ final class PgDatabase implements Database {
     return pool.close();
   }
 
-  private <T> Future<T> timed(Future<T> f) {
+  private static <T> Future<T> timed(Future<T> f) {
     return timed(f, TIMEOUT_MS);
   }
 
-  /** The same future, failed if it has not completed within {@code timeoutMs}. */
-  private <T> Future<T> timed(Future<T> f, long timeoutMs) {
-    Promise<T> p = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id -> p.tryFail("database did not answer within " + timeoutMs + " ms"));
-    f.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        p.tryComplete(ar.result());
-      } else {
-        p.tryFail(ar.cause());
-      }
-    });
-    return p.future();
+  /** The same future, failed if it has not completed within {@code timeoutMs}, saying so (for /health). */
+  private static <T> Future<T> timed(Future<T> f, long timeoutMs) {
+    return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(e instanceof TimeoutException
+        ? new TimeoutException("database did not answer within " + timeoutMs + " ms") : e));
   }
 
   private Future<Void> batch(String sql, List<Tuple> rows) {

@@ -141,17 +141,18 @@ public final class StoreVerticle extends VerticleBase {
         });
   }
 
+  /** The outbox as opened, with what a previous run left unwritten (the first RECENT_FINDINGS of it). */
+  private record Opened(Outbox outbox, List<Outbox.Entry> left) {
+  }
+
   /** Opens the outbox and keeps what a previous run left unwritten among the findings reads can see. */
   private Future<Void> openOutbox() {
     return vertx.executeBlocking(() -> {
       Outbox box = Outbox.open(settings.dataDir().resolve("outbox"), settings.outboxMaxBytes());
-      List<Outbox.Entry> left = box.peek(settings.recentFindings());
-      return new Object[] {box, left};
+      return new Opened(box, box.peek(settings.recentFindings()));
     }, true).map(opened -> {
-      outbox = (Outbox) opened[0];
-      @SuppressWarnings("unchecked")
-      List<Outbox.Entry> left = (List<Outbox.Entry>) opened[1];
-      for (Outbox.Entry e : left) {
+      outbox = opened.outbox();
+      for (Outbox.Entry e : opened.left()) {
         keep(e.seq(), new JsonObject(e.text()));
       }
       if (outbox.depth() > 0) {
