@@ -1,29 +1,53 @@
 package dev.tapewatch.market;
 
 import dev.tapewatch.tape.Side;
+import java.util.Arrays;
 
 /**
  * The last {@code capacity} trades of one symbol in primitive arrays, kept in trade-time order (a late trade is
  * inserted in place), so that time windows are found by binary search. When full, the oldest trade is dropped.
+ *
+ * <p>The arrays start at {@value #INITIAL_SLOTS} slots and double as trades come, up to {@code capacity}: a quiet
+ * product of a whole-market watch holds a few hundred trades, not the tens of thousands a busy one does.
  */
 public final class TradeRing {
+  static final int INITIAL_SLOTS = 256;
   private final int capacity;
-  private final long[] time;
-  private final double[] price;
-  private final double[] size;
-  private final boolean[] buy;
-  private final long[] tradeId;
+  private long[] time;
+  private double[] price;
+  private double[] size;
+  private boolean[] buy;
+  private long[] tradeId;
   private int start;
   private int count;
   private long lateDropped;
 
   public TradeRing(int capacity) {
     this.capacity = capacity;
-    this.time = new long[capacity];
-    this.price = new double[capacity];
-    this.size = new double[capacity];
-    this.buy = new boolean[capacity];
-    this.tradeId = new long[capacity];
+    int slots = Math.min(capacity, INITIAL_SLOTS);
+    time = new long[slots];
+    price = new double[slots];
+    size = new double[slots];
+    buy = new boolean[slots];
+    tradeId = new long[slots];
+  }
+
+  /** The slots in use now, which grow up to the capacity. */
+  int slots() {
+    return time.length;
+  }
+
+  /**
+   * Doubles the arrays, at most to the capacity. The ring has never dropped a trade (it is not yet at capacity), so
+   * its trades start at slot 0 and keep their slots.
+   */
+  private void grow() {
+    int slots = (int) Math.min(capacity, 2L * time.length);
+    time = Arrays.copyOf(time, slots);
+    price = Arrays.copyOf(price, slots);
+    size = Arrays.copyOf(size, slots);
+    buy = Arrays.copyOf(buy, slots);
+    tradeId = Arrays.copyOf(tradeId, slots);
   }
 
   public int size() {
@@ -37,10 +61,13 @@ public final class TradeRing {
 
   private int slot(int logical) {
     int s = start + logical;
-    return s >= capacity ? s - capacity : s;
+    return s >= time.length ? s - time.length : s;
   }
 
   public void add(long timeMs, double px, double sz, Side takerSide, long id) {
+    if (count == time.length && count < capacity) {
+      grow();
+    }
     int pos = count;
     while (pos > 0 && time[slot(pos - 1)] > timeMs) {
       pos--;

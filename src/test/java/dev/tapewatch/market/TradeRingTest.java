@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tapewatch.tape.Side;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** The trade cache: trade-time order, eviction of the oldest, late inserts and the late-dropped count. */
@@ -91,5 +95,56 @@ class TradeRingTest {
     assertArrayEquals(new long[] {5, 3, 4}, ids(r));
     assertEquals(1, r.lateDropped());
     assertEquals(3, r.size());
+  }
+
+  @Test
+  void growsAsTradesComeAndKeepsOrderAcrossGrowthAndWrap() {
+    TradeRing r = new TradeRing(1000);
+    assertEquals(TradeRing.INITIAL_SLOTS, r.slots());
+    // A plain list with the ring's rules: inserted after every trade of the same time or older; when full, the
+    // oldest goes, and a trade older than all of them is dropped and counted.
+    List<long[]> model = new ArrayList<>();
+    long modelLate = 0;
+    SplittableRandom random = new SplittableRandom(16);
+    for (int id = 1; id <= 3000; id++) {
+      long t = T + id * 10L - (random.nextInt(10) == 0 ? random.nextInt(3000) : 0);
+      r.add(t, id, 1, id % 2 == 0 ? Side.BUY : Side.SELL, id);
+      int pos = model.size();
+      while (pos > 0 && model.get(pos - 1)[0] > t) {
+        pos--;
+      }
+      if (model.size() == 1000) {
+        if (pos == 0) {
+          modelLate++;
+          continue;
+        }
+        model.remove(0);
+        pos--;
+      }
+      model.add(pos, new long[] {t, id});
+      if (id == 300) {
+        assertEquals(512, r.slots());
+      }
+    }
+    assertEquals(1000, r.slots());
+    assertEquals(model.size(), r.size());
+    assertEquals(modelLate, r.lateDropped());
+    for (int i = 0; i < model.size(); i++) {
+      assertEquals(model.get(i)[0], r.time(i));
+      assertEquals(model.get(i)[1], r.tradeId(i));
+      assertEquals((double) model.get(i)[1], r.price(i));
+      assertEquals(model.get(i)[1] % 2 == 0 ? Side.BUY : Side.SELL, r.takerSide(i));
+    }
+  }
+
+  @Test
+  void aSmallCapacityIsAllocatedAtOnceAndNeverGrows() {
+    TradeRing r = new TradeRing(100);
+    assertEquals(100, r.slots());
+    for (int id = 1; id <= 250; id++) {
+      r.add(T + id, id, 1, Side.BUY, id);
+    }
+    assertEquals(100, r.slots());
+    assertArrayEquals(LongStream.rangeClosed(151, 250).toArray(), ids(r));
   }
 }
