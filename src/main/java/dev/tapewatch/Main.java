@@ -3,6 +3,7 @@ package dev.tapewatch;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.TapewatchConfig;
+import dev.tapewatch.feed.ProductCatalog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -74,7 +75,7 @@ public final class Main {
     starting.onComplete(done -> {
       if (done.succeeded()) {
         LOG.info("tapewatch listening on port " + done.result().port() + ", symbols "
-            + config.symbols() + ", feed " + config.feed().mode().label()
+            + described(config.symbols()) + ", feed " + config.feed().mode().label()
             + (config.store().databaseUrl().isPresent() ? ", database configured" : ", findings in memory (no DATABASE_URL)")
             + (config.cluster().enabled() ? ", cluster mode" : ""));
       } else if (!stopping.get()) {
@@ -110,14 +111,20 @@ public final class Main {
 
   /**
    * The configuration as start-up accepts it: every variable parsed and checked, including the ones whose accepted
-   * values the agents declare (ALERT_MIN_SCORES names agents).
+   * values the agents declare (ALERT_MIN_SCORES names agents), and the products a SYMBOL pattern stands for.
    *
    * @throws ConfigException naming the first bad variable
    */
   public static TapewatchConfig configuration(Map<String, String> env) {
     TapewatchConfig config = TapewatchConfig.load(env);
     AgentCatalog.alertMinScores(config.alerts());
-    return config;
+    return ProductCatalog.resolve(config);
+  }
+
+  /** The symbols for the start-up line: all of a short list, the count and the first few of a long one. */
+  private static String described(List<String> symbols) {
+    return symbols.size() <= 10 ? symbols.toString()
+        : symbols.size() + " (" + String.join(", ", symbols.subList(0, 5)) + ", ...)";
   }
 
   private static void stopAndExit(AtomicReference<Vertx> vertx, Future<TapewatchApp> started, int graceSec) {

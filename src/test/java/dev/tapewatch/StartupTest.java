@@ -91,6 +91,28 @@ class StartupTest {
   }
 
   @Test
+  void aSymbolPatternWhoseProductListCannotBeFetchedExitsTwoBeforeAnythingBinds(@TempDir Path dir) throws Exception {
+    try (ServerSocket closed = new ServerSocket(0); ServerSocket httpPort = new ServerSocket(0)) {
+      int refused = closed.getLocalPort();
+      closed.close();
+      int port = httpPort.getLocalPort();
+      httpPort.close();
+      Process p = runMain(Map.of("SYMBOL", "*-USD", "FEED", "coinbase", "HTTP_PORT", Integer.toString(port),
+          "COINBASE_REST_URL", "http://127.0.0.1:" + refused), dir.resolve("out"), dir.resolve("err"));
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ends");
+      List<String> lines = Files.readAllLines(dir.resolve("err"));
+      assertEquals(2, p.exitValue());
+      assertEquals(1, lines.size(), lines.toString());
+      assertTrue(lines.get(0).startsWith("tapewatch: SYMBOL='*-USD' is invalid: expected patterns resolved against"
+          + " the exchange's product list, which could not be fetched from http://127.0.0.1:" + refused
+          + "/products (ConnectException"), lines.get(0));
+      try (ServerSocket stillFree = new ServerSocket(port)) {
+        assertEquals(port, stillFree.getLocalPort(), "nothing bound the HTTP port");
+      }
+    }
+  }
+
+  @Test
   void sigtermAtAnyMomentOfStartUpEndsCleanlyWithinTheGrace(@TempDir Path dir) throws Exception {
     List<String> problems = new ArrayList<>();
     // The delay is the test's input, the moment of the signal: before the JVM has a handler, while Vert.x and the

@@ -26,7 +26,6 @@ final class ConfigReader {
   private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "ALERT_WEBHOOK_URL", "OPENAI_API_KEY", "ADMIN_TOKEN",
       CdpKey.NAME, CdpKey.PRIVATE_KEY);
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-  private static final Pattern PRODUCT = Pattern.compile("[A-Z0-9]{1,12}-[A-Z0-9]{1,12}");
 
   private final Map<String, String> values;
 
@@ -145,19 +144,6 @@ final class ConfigReader {
       // reported below
     }
     throw invalid(name, accepted);
-  }
-
-  List<String> symbols(String name) {
-    String accepted = "a comma list of products like BTC-USD,ETH-USD (upper case, no duplicates)";
-    List<String> out = new ArrayList<>();
-    for (String part : raw(name).split(",", -1)) {
-      String s = part.trim();
-      if (!PRODUCT.matcher(s).matches() || out.contains(s)) {
-        throw invalid(name, accepted);
-      }
-      out.add(s);
-    }
-    return Collections.unmodifiableList(out);
   }
 
   /** {@code key=number,...} with exactly the given keys, each once, each a finite number ≥ 0. */

@@ -35,13 +35,26 @@ public record TapewatchConfig(
         LogSettings.read(r));
   }
 
-  /** The products watched, in the order configured. */
+  /**
+   * The products watched, in the order configured.
+   *
+   * @throws IllegalStateException while {@code SYMBOL} has a pattern not yet resolved
+   */
   public List<String> symbols() {
+    if (market.symbols().isEmpty()) {
+      throw new IllegalStateException("SYMBOL " + market.selection().raw() + " is not resolved yet");
+    }
     return market.symbols();
+  }
+
+  /** The same configuration watching {@code resolved}: a selection with patterns once resolved. */
+  public TapewatchConfig withSymbols(List<String> resolved) {
+    return new TapewatchConfig(new MarketSettings(market.selection(), List.copyOf(resolved), market.tradesMax(),
+        market.bookDepth()), feed, agents, store, http, alerts, llm, scorecard, cluster, logs);
   }
 
   /** The first configured symbol: the default of every {@code ?symbol=} parameter. */
   public String defaultSymbol() {
-    return market.symbols().get(0);
+    return symbols().get(0);
   }
 }

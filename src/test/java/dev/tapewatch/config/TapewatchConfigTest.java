@@ -317,7 +317,8 @@ class TapewatchConfigTest {
     // symbols
     for (String v : List.of("", " ", ",", "BTC-USD,", ",BTC-USD", "BTC-USD,,ETH-USD", "btc-usd", "BTC-USD,eth-usd",
         "Btc-Usd", "BTC-USD,BTC-USD", "BTC-USD, ETH-USD ,BTC-USD", "BTCUSD", "BTC_USD", "BTC-USD;ETH-USD",
-        "BTC-USD ETH-USD", "BTC-USD-EUR", "-USD", "BTC-")) {
+        "BTC-USD ETH-USD", "BTC-USD-EUR", "-USD", "BTC-", "*", "*-", "**-USD", "*-usd", "*-USD,*-USD", "?-USD",
+        "BTC*USD")) {
       a.add(Arguments.of("SYMBOL", v, symbols));
     }
     // weights
@@ -434,8 +435,8 @@ class TapewatchConfigTest {
 
   @Test
   void exactMessageOfAnEmptySymbolList() {
-    assertEquals("SYMBOL='' is invalid: expected a comma list of products like BTC-USD,ETH-USD (upper case, no "
-        + "duplicates)", rejected("SYMBOL", "").getMessage());
+    assertEquals("SYMBOL='' is invalid: expected a comma list of products like BTC-USD,ETH-USD or patterns like *-USD"
+        + " (upper case, no duplicates)", rejected("SYMBOL", "").getMessage());
   }
 
   /** An environment value may hold a line break; the start-up message must still be a single line. */

@@ -1,5 +1,7 @@
 package dev.tapewatch.support;
 
+import dev.tapewatch.Main;
+
 import dev.tapewatch.TapewatchApp;
 import dev.tapewatch.config.TapewatchConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -50,7 +52,7 @@ public final class TestService {
       throws Exception {
     Map<String, String> all = withTestStore(env);
     all.put("HTTP_PORT", Integer.toString(freePort()));
-    int port = TapewatchApp.start(vertx, TapewatchConfig.load(all), registry, null).map(TapewatchApp::port)
+    int port = TapewatchApp.start(vertx, Main.configuration(all), registry, null).map(TapewatchApp::port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new TestService(vertx, port);
   }
