@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * A seedable random tape for one symbol: a geometric random walk at a realistic price level whose drift switches
- * between up, down and flat regimes every few minutes, trade arrivals at several a second with occasional volume
- * bursts, taker side leaning with the drift, a quote around the last price, and a level-2 book whose best levels are
+ * between up, down and flat regimes every few minutes, trade arrivals at several a second (less down the
+ * {@link SimulatedProducts} list) with occasional volume bursts, taker side leaning with the drift, a quote around the last price, and a level-2 book whose best levels are
  * that quote. Plain: the caller supplies the clock.
  *
  * <p>The book holds a side's best level at the quote and up to {@value #BOOK_LEVELS} levels a side behind it on a grid
@@ -40,6 +40,7 @@ public final class SimulatedMarket {
   private final SplittableRandom bookRandom;
   private final double ticksPerUnit;
   private final double typicalSize;
+  private final double tradesPerSec;
   private Levels bids;
   private Levels asks;
   private boolean snapshotDue = true;
@@ -53,6 +54,7 @@ public final class SimulatedMarket {
     this.symbol = symbol;
     this.random = new SplittableRandom(seed ^ symbol.hashCode() * 0x9E3779B97F4A7C15L);
     this.bookRandom = new SplittableRandom(~(seed ^ symbol.hashCode() * 0x9E3779B97F4A7C15L));
+    this.tradesPerSec = BASE_TRADES_PER_SEC * SimulatedProducts.activity(symbol);
     String base = symbol.substring(0, symbol.indexOf('-'));
     switch (base) {
       case "BTC" -> {
@@ -90,7 +92,7 @@ public final class SimulatedMarket {
       Consumer<BookUpdate> books) {
     long t = fromMs;
     while (true) {
-      double rate = BASE_TRADES_PER_SEC * (t < burstEndsMs ? 6.0 : 1.0);
+      double rate = tradesPerSec * (t < burstEndsMs ? 6.0 : 1.0);
       t += Math.max(1, (long) (-Math.log(1 - random.nextDouble()) / rate * 1000));
       if (t > toMs) {
         break;
@@ -220,26 +222,55 @@ public final class SimulatedMarket {
     /** The side with its best at {@code tick}: the levels within the window kept, those beyond it or across dropped. */
     Levels movedTo(long tick) {
       Levels moved = new Levels(direction, step, tick);
-      for (int k = 0; k < BOOK_LEVELS; k++) {
-        moved.qty[k] = at(moved.tick(k));
+      moved.qty[0] = at(tick);
+      long shift = gridShift(moved);
+      for (int k = 1; k < BOOK_LEVELS; k++) {
+        moved.qty[k] = atGridLevelOf(moved, k, shift);
       }
       return moved;
+    }
+
+    /** How many grid steps {@code other}'s grid starts behind this one's: both grids are multiples of the step. */
+    private long gridShift(Levels other) {
+      return (other.firstGrid - firstGrid) * direction / step;
+    }
+
+    /**
+     * {@code at(other.tick(k))} for a grid level {@code k ≥ 1} of {@code other}, a side of the same direction and
+     * step, whose grid starts {@code shift} steps behind this one's: the level's index here without a division, as
+     * this runs for every level of every side of every product at each step.
+     */
+    private double atGridLevelOf(Levels other, int k, long shift) {
+      if (best == 0) {
+        return 0;
+      }
+      if (other.tick(k) == best) {
+        return qty[0];
+      }
+      long i = shift + k;
+      return i < 1 || i >= BOOK_LEVELS ? 0 : qty[(int) i];
     }
 
     /** Every level best first ({@code before} null), or the levels that differ from {@code before}'s, 0 for gone. */
     Changes levels(Levels before) {
       Changes out = new Changes();
-      for (int k = 0; k < BOOK_LEVELS; k++) {
-        if (before == null) {
+      if (before == null) {
+        for (int k = 0; k < BOOK_LEVELS; k++) {
           if (qty[k] > 0) {
             out.add(tick(k), qty[k]);
           }
-          continue;
         }
-        if (before.qty[k] > 0 && at(before.tick(k)) != before.qty[k]) {
-          out.add(before.tick(k), at(before.tick(k)));
+        return out;
+      }
+      long toBefore = gridShift(before);
+      long toThis = before.gridShift(this);
+      for (int k = 0; k < BOOK_LEVELS; k++) {
+        double now = k == 0 ? at(before.tick(0)) : atGridLevelOf(before, k, toBefore);
+        if (before.qty[k] > 0 && now != before.qty[k]) {
+          out.add(before.tick(k), now);
         }
-        if (qty[k] > 0 && before.at(tick(k)) == 0) {
+        double was = k == 0 ? before.at(tick(0)) : before.atGridLevelOf(this, k, toThis);
+        if (qty[k] > 0 && was == 0) {
           out.add(tick(k), qty[k]);
         }
       }
@@ -247,13 +278,17 @@ public final class SimulatedMarket {
     }
   }
 
-  /** Levels in ticks, in the order found. */
+  /** Levels in ticks, in the order found; a step changes a few, so room is made as they come. */
   private static final class Changes {
-    final long[] ticks = new long[2 * BOOK_LEVELS];
-    final double[] sizes = new double[2 * BOOK_LEVELS];
+    long[] ticks = new long[8];
+    double[] sizes = new double[8];
     int n;
 
     void add(long tick, double size) {
+      if (n == ticks.length) {
+        ticks = Arrays.copyOf(ticks, 2 * n);
+        sizes = Arrays.copyOf(sizes, 2 * n);
+      }
       ticks[n] = tick;
       sizes[n++] = size;
     }
@@ -283,7 +318,8 @@ public final class SimulatedMarket {
   }
 
   private Trade nextTrade(long t) {
-    double dt = 1.0 / BASE_TRADES_PER_SEC;
+    // A quiet product moves as much per second as a busy one, in fewer, larger steps.
+    double dt = 1.0 / tradesPerSec;
     double gauss = random.nextGaussian();
     price *= Math.exp(driftPerSec * dt + VOLATILITY_PER_SQRT_SEC * Math.sqrt(dt) * gauss);
     double buyBias = 0.5 + Math.signum(driftPerSec) * 0.1;

@@ -21,7 +21,7 @@ final class StatusMeters {
   }
 
   private final MeterRegistry registry;
-  private final Map<String, Cell> cells = new HashMap<>();
+  private final Map<Key, Cell> cells = new HashMap<>();
 
   StatusMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -54,9 +54,13 @@ final class StatusMeters {
   }
 
   private AtomicReference<Double> cell(String name, Tags tags, Function<AtomicReference<Double>, Meter> register) {
-    return cells.computeIfAbsent(name + tags, k -> {
+    return cells.computeIfAbsent(new Key(name, tags), k -> {
       AtomicReference<Double> ref = new AtomicReference<>(0.0);
       return new Cell(ref, register.apply(ref));
     }).value();
+  }
+
+  /** A meter's name and tags: looked up for every status field, so not spelled out as one string each time. */
+  private record Key(String name, Tags tags) {
   }
 }
