@@ -15,6 +15,7 @@ final class AgentStatus {
   private long errors;
   private String lastError;
   private Instant lastErrorAt;
+  private int lastSymbols;
   private long lastDurationMs;
 
   AgentStatus(String agent, int intervalSec, String disabledBy) {
@@ -25,10 +26,11 @@ final class AgentStatus {
   }
 
   /** Records one run: {@code error} is null when every symbol was evaluated. */
-  void heartbeat(Instant at, long durationMs, int newFindings, String error) {
+  void heartbeat(Instant at, long durationMs, int symbols, int newFindings, String error) {
     runs++;
     lastRun = at;
     lastDurationMs = durationMs;
+    lastSymbols = symbols;
     findings += newFindings;
     if (error != null) {
       errors++;
@@ -42,7 +44,8 @@ final class AgentStatus {
 
   /**
    * {@code {agent, status: ok|error|disabled, disabled_by?, interval_s, last_run, runs, findings, errors, last_error,
-   * last_error_at, last_duration_ms}}.
+   * last_error_at, last_duration_ms, last_symbols}}: the last run took last_duration_ms over last_symbols symbols
+   * (every symbol of the node's share, or the one of a run-now).
    */
   JsonObject toJson() {
     JsonObject j = new JsonObject()
@@ -55,7 +58,8 @@ final class AgentStatus {
         .put("errors", errors)
         .put("last_error", lastError)
         .put("last_error_at", lastErrorAt == null ? null : lastErrorAt.toString())
-        .put("last_duration_ms", lastDurationMs);
+        .put("last_duration_ms", lastDurationMs)
+        .put("last_symbols", lastSymbols);
     if (disabledBy != null) {
       j.put("disabled_by", disabledBy);
     }

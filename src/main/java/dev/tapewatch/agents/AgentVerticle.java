@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   static final long SNAPSHOT_TIMEOUT_MS = 2000;
+  static final int BATCH_SYMBOLS = 25;
   /** How far back an agent taking up a symbol looks for its own findings: beyond every cooldown and window. */
   static final long RECALL_HOURS = 24;
   static final int RECALL_LIMIT = 10_000;
@@ -210,13 +211,9 @@ public final class AgentVerticle extends VerticleBase {
    */
   private Future<JsonArray> runAll(String onlySymbol, boolean commit, long nowMs) {
     long startNanos = System.nanoTime();
-    List<Future<JsonArray>> perSymbol = new ArrayList<>();
-    for (String symbol : onlySymbol == null ? List.copyOf(ready.keySet()) : List.of(onlySymbol)) {
-      perSymbol.add(runOne(symbol, commit, nowMs));
-    }
-    return Future.join(perSymbol).map(done -> {
-      JsonArray results = new JsonArray();
-      perSymbol.forEach(f -> results.addAll(f.result()));
+    List<String> symbols = onlySymbol == null ? List.copyOf(ready.keySet()) : List.of(onlySymbol);
+    JsonArray results = new JsonArray();
+    return inBatches(symbols, 0, commit, nowMs, results).map(done -> {
       int found = 0;
       String error = null;
       for (Object o : results) {
@@ -227,11 +224,30 @@ public final class AgentVerticle extends VerticleBase {
         }
       }
       long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
-      status.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS), durationMs, commit ? found : 0, error);
+      status.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS), durationMs, symbols.size(),
+          commit ? found : 0, error);
       LOG.atDebug().addKeyValue("agent", entry.name()).addKeyValue("duration_ms", durationMs)
           .addKeyValue("findings", found).log("agent run");
       publishStatus();
       return results;
+    });
+  }
+
+  /**
+   * Runs the symbols from {@code from} on, {@value #BATCH_SYMBOLS} at a time, each batch once the one before is
+   * done, adding their results in symbol order: over a whole market, a run asks a bounded number of symbol verticles
+   * at once, so their snapshots never queue up behind each other on the event loops, and the market's own traffic
+   * goes on between batches.
+   */
+  private Future<Void> inBatches(List<String> symbols, int from, boolean commit, long nowMs, JsonArray results) {
+    if (from >= symbols.size()) {
+      return Future.succeededFuture();
+    }
+    List<Future<JsonArray>> batch = symbols.subList(from, Math.min(symbols.size(), from + BATCH_SYMBOLS)).stream()
+        .map(symbol -> runOne(symbol, commit, nowMs)).toList();
+    return Future.join(batch).compose(done -> {
+      batch.forEach(f -> results.addAll(f.result()));
+      return inBatches(symbols, from + BATCH_SYMBOLS, commit, nowMs, results);
     });
   }
 

@@ -4,6 +4,7 @@ import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.bus.NodeShare;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +18,9 @@ import java.util.Map;
 /**
  * The default feed: one {@link SimulatedMarket} per symbol, advanced every {@value #TICK_MS} ms on the event loop.
  * A symbol taken up (at start, or when a cluster node claims it) first gets the last {@value #HISTORY_MINUTES}
- * minutes generated, so RVOL, ATR and the 15m bars have a baseline from the first request. A symbol whose book asks
- * for a fresh snapshot ({@link Addresses#FEED_BOOK_RESYNC}) gets one at the next tick.
+ * minutes generated, so RVOL, ATR and the 15m bars have a baseline from the first request; start completes once every
+ * symbol of the initial share has its history. A symbol whose book asks for a fresh snapshot
+ * ({@link Addresses#FEED_BOOK_RESYNC}) gets one at the next tick.
  */
 public final class SimFeedVerticle extends VerticleBase {
   static final long TICK_MS = 100;
@@ -29,6 +31,8 @@ public final class SimFeedVerticle extends VerticleBase {
   private final Map<String, SimulatedMarket> markets = new LinkedHashMap<>();
   private final Deque<String> warming = new ArrayDeque<>();
   private boolean warmingScheduled;
+  /** Completed when nothing is left to warm: the initial share has its history. */
+  private final Promise<Void> warmed = Promise.promise();
   private boolean stopped;
   private long seed;
   private FeedStats stats;
@@ -51,7 +55,6 @@ public final class SimFeedVerticle extends VerticleBase {
     stats = new FeedStats("sim", config.symbols());
     sink = new FeedSink(vertx.eventBus(), config.symbols());
     lastMs = System.currentTimeMillis();
-    simulate(initialShare);
     stats.connected(true);
     tickTimer = vertx.setPeriodic(TICK_MS, id -> {
       long t = System.currentTimeMillis();
@@ -67,14 +70,10 @@ public final class SimFeedVerticle extends VerticleBase {
         market.snapshotDue();
       }
     });
-    return Future.all(share.completion(), resync.completion());
-  }
-
-  /** The initial share, generated before start completes so that the first request finds a baseline. */
-  private void simulate(List<String> symbols) {
-    for (String s : symbols) {
-      markets.put(s, withHistory(s));
-    }
+    // The initial share is warmed like a takeover, a symbol at a time, so that 400 of them never hold the loop.
+    warming.addAll(initialShare);
+    warmNext();
+    return Future.all(share.completion(), resync.completion(), warmed.future());
   }
 
   /**
@@ -93,7 +92,11 @@ public final class SimFeedVerticle extends VerticleBase {
   }
 
   private void warmNext() {
-    if (warmingScheduled || warming.isEmpty()) {
+    if (warming.isEmpty()) {
+      warmed.tryComplete();
+      return;
+    }
+    if (warmingScheduled) {
       return;
     }
     warmingScheduled = true;

@@ -129,6 +129,8 @@ public final class MetricsVerticle extends VerticleBase {
     meters.counter("tapewatch.findings", "Findings made, by agent", tags, num(a, "findings"));
     meters.gauge("tapewatch.agent.last.run.duration.seconds", "Duration of the agent's last run", tags,
         num(a, "last_duration_ms") / 1000.0);
+    meters.gauge("tapewatch.agent.last.run.symbols", "Symbols the agent's last run went through", tags,
+        num(a, "last_symbols"));
   }
 
   private void store(JsonObject s) {
