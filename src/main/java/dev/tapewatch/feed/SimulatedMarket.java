@@ -43,6 +43,9 @@ public final class SimulatedMarket {
   private final double tradesPerSec;
   private Levels bids;
   private Levels asks;
+  /** What each side was before the step in progress, and then the room its next move is written into. */
+  private Levels spareBids;
+  private Levels spareAsks;
   private boolean snapshotDue = true;
   private double price;
   private double driftPerSec;
@@ -82,6 +85,8 @@ public final class SimulatedMarket {
     long step = Math.max(1, Math.round(price * BOOK_STEP_BPS / 1e4 * ticksPerUnit));
     bids = new Levels(-1, step, 0);
     asks = new Levels(1, step, 0);
+    spareBids = new Levels(-1, step, 0);
+    spareAsks = new Levels(1, step, 0);
   }
 
   /**
@@ -119,8 +124,10 @@ public final class SimulatedMarket {
   private BookUpdate moveBook(long timeMs, long bidTick, long askTick) {
     Levels bidsBefore = bids;
     Levels asksBefore = asks;
-    bids = bids.movedTo(bidTick);
-    asks = asks.movedTo(askTick);
+    bids = bids.movedTo(bidTick, spareBids);
+    asks = asks.movedTo(askTick, spareAsks);
+    spareBids = bidsBefore;
+    spareAsks = asksBefore;
     for (int k = 0; k < BOOK_LEVELS; k++) {
       if (k == 0 || bids.qty[k] == 0 && bookRandom.nextDouble() < fill(bidsBefore, bids.tick(k), k)) {
         bids.qty[k] = quantity(k, driftPerSec > 0);
@@ -187,16 +194,20 @@ public final class SimulatedMarket {
   private static final class Levels {
     final int direction;
     final long step;
-    final long best;
+    long best;
     /** The grid level nearest the best, strictly behind it. */
-    final long firstGrid;
+    long firstGrid;
     final double[] qty = new double[BOOK_LEVELS];
 
     Levels(int direction, long step, long best) {
       this.direction = direction;
       this.step = step;
-      this.best = best;
-      this.firstGrid = direction < 0 ? Math.floorDiv(best - 1, step) * step : Math.floorDiv(best, step) * step + step;
+      placeBestAt(best);
+    }
+
+    private void placeBestAt(long tick) {
+      best = tick;
+      firstGrid = direction < 0 ? Math.floorDiv(tick - 1, step) * step : Math.floorDiv(tick, step) * step + step;
     }
 
     /** Whether {@code tick} lies between the best and the last grid level. */
@@ -219,9 +230,12 @@ public final class SimulatedMarket {
       return behind < 0 || behind % step != 0 || behind / step + 1 >= BOOK_LEVELS ? 0 : qty[(int) (behind / step) + 1];
     }
 
-    /** The side with its best at {@code tick}: the levels within the window kept, those beyond it or across dropped. */
-    Levels movedTo(long tick) {
-      Levels moved = new Levels(direction, step, tick);
+    /**
+     * The side with its best at {@code tick}, written into {@code moved} (whose levels are all overwritten): the
+     * levels within the window kept, those beyond it or across dropped.
+     */
+    Levels movedTo(long tick, Levels moved) {
+      moved.placeBestAt(tick);
       moved.qty[0] = at(tick);
       long shift = gridShift(moved);
       for (int k = 1; k < BOOK_LEVELS; k++) {

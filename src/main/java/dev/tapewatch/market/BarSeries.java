@@ -2,6 +2,7 @@ package dev.tapewatch.market;
 
 import dev.tapewatch.tape.MinuteBar;
 import dev.tapewatch.tape.Side;
+import java.util.Arrays;
 
 /**
  * Time bars of one width, built incrementally from trades, in primitive arrays holding the last {@code capacity}
@@ -11,21 +12,25 @@ import dev.tapewatch.tape.Side;
  * <p>Open and close follow trade time, not arrival: a bar remembers the times of its first and last trade, so a
  * trade arriving out of order moves them only when it is earlier or later. A late trade whose bucket is still kept
  * updates that bar (and the flat bars after it, which repeat its close); an older one is counted and dropped.
+ *
+ * <p>The arrays start at {@value #INITIAL_SLOTS} bars and double up to the capacity as the series grows, so that a
+ * symbol taken up holds only the bars it has.
  */
 public final class BarSeries {
+  static final int INITIAL_SLOTS = 64;
   private final long widthMs;
   private final int capacity;
-  private final long[] bucket;
-  private final double[] open;
-  private final double[] high;
-  private final double[] low;
-  private final double[] close;
-  private final double[] volume;
-  private final double[] priceVolume;
-  private final double[] signedVolume;
-  private final int[] trades;
-  private final long[] firstTime;
-  private final long[] lastTime;
+  private long[] bucket;
+  private double[] open;
+  private double[] high;
+  private double[] low;
+  private double[] close;
+  private double[] volume;
+  private double[] priceVolume;
+  private double[] signedVolume;
+  private int[] trades;
+  private long[] firstTime;
+  private long[] lastTime;
   private int start;
   private int count;
   private long lateDropped;
@@ -33,17 +38,42 @@ public final class BarSeries {
   public BarSeries(long widthMs, int capacity) {
     this.widthMs = widthMs;
     this.capacity = capacity;
-    bucket = new long[capacity];
-    open = new double[capacity];
-    high = new double[capacity];
-    low = new double[capacity];
-    close = new double[capacity];
-    volume = new double[capacity];
-    priceVolume = new double[capacity];
-    signedVolume = new double[capacity];
-    trades = new int[capacity];
-    firstTime = new long[capacity];
-    lastTime = new long[capacity];
+    int slots = Math.min(capacity, INITIAL_SLOTS);
+    bucket = new long[slots];
+    open = new double[slots];
+    high = new double[slots];
+    low = new double[slots];
+    close = new double[slots];
+    volume = new double[slots];
+    priceVolume = new double[slots];
+    signedVolume = new double[slots];
+    trades = new int[slots];
+    firstTime = new long[slots];
+    lastTime = new long[slots];
+  }
+
+  /**
+   * Doubles the arrays, at most to the capacity. The series has never dropped a bar (it is not yet at capacity), so
+   * its bars start at slot 0 and keep their slots.
+   */
+  private void grow() {
+    int slots = (int) Math.min(capacity, 2L * bucket.length);
+    bucket = Arrays.copyOf(bucket, slots);
+    open = Arrays.copyOf(open, slots);
+    high = Arrays.copyOf(high, slots);
+    low = Arrays.copyOf(low, slots);
+    close = Arrays.copyOf(close, slots);
+    volume = Arrays.copyOf(volume, slots);
+    priceVolume = Arrays.copyOf(priceVolume, slots);
+    signedVolume = Arrays.copyOf(signedVolume, slots);
+    trades = Arrays.copyOf(trades, slots);
+    firstTime = Arrays.copyOf(firstTime, slots);
+    lastTime = Arrays.copyOf(lastTime, slots);
+  }
+
+  /** The slots in use now, which grow up to the capacity. */
+  int slots() {
+    return bucket.length;
   }
 
   public long widthMs() {
@@ -60,7 +90,7 @@ public final class BarSeries {
 
   private int slot(int logical) {
     int s = start + logical;
-    return s >= capacity ? s - capacity : s;
+    return s >= bucket.length ? s - bucket.length : s;
   }
 
   /** Adds one trade; false when it was too old for any kept bar. */
@@ -192,6 +222,9 @@ public final class BarSeries {
   }
 
   private void append(long b, double flatPrice) {
+    if (count == bucket.length && count < capacity) {
+      grow();
+    }
     if (count == capacity) {
       start = slot(1);
       count--;

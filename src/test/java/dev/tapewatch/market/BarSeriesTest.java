@@ -206,4 +206,30 @@ class BarSeriesTest {
     assertFlat(s, 1, T0 + W, 103);
     assertBar(s, 2, T0 + 2 * W, 104, 104, 104, 104, 1, 104, 1);
   }
+
+  @Test
+  void growsAsBarsComeAndKeepsTheLastCapacityOnesInOrder() {
+    BarSeries s = new BarSeries(W, 1000);
+    assertEquals(BarSeries.INITIAL_SLOTS, s.slots());
+    // Bar k: one trade at price 100 + k, every third bucket skipped (a flat bar at the previous close).
+    for (int k = 0; k < 1500; k++) {
+      if (k % 3 != 2) {
+        s.add(T0 + k * W + 1, 100 + k, 1, Side.BUY);
+      }
+      if (k == 99) {
+        assertEquals(128, s.slots());
+        assertEquals(100, s.size());
+      }
+    }
+    assertEquals(1000, s.slots());
+    assertEquals(1000, s.size());
+    // The last bucket, 1499, had no trade: the series ends at 1498, the bucket of the latest trade.
+    for (int i = 0; i < 1000; i++) {
+      int k = 499 + i;
+      double close = k % 3 == 2 ? 100 + k - 1 : 100 + k;
+      assertEquals(T0 + k * W, s.startMs(i));
+      assertEquals(close, s.close(i));
+      assertEquals(k % 3 == 2 ? 0 : 1, s.trades(i));
+    }
+  }
 }
