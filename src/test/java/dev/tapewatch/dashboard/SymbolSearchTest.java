@@ -60,16 +60,11 @@ class SymbolSearchTest {
     browser = new Browser();
   }
 
+  /** The browser, then the service: each closed even when the other fails, and skipped when it was never made. */
   @AfterAll
   void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (svc != null) {
-        svc.close();
-      }
+    try (ServiceProcess service = svc; Browser closedFirst = browser) {
+      // The closing is all there is to do.
     }
   }
 
@@ -108,21 +103,23 @@ class SymbolSearchTest {
     box().sendKeys(Keys.chord(Keys.CONTROL, "a"), text);
   }
 
-  /** What the popup offers: {expanded, groups: [[heading, options…]…] or [[options…]], note, active}. */
+  /** What the popup offers: {expanded, shown, groups: [[heading, options…]…] or [[options…]], note, active}. */
+  private static final String OFFERED = """
+      const box = document.getElementById('symbol');
+      const list = document.getElementById('symbol-list');
+      const values = (el) => Array.from(el.querySelectorAll('[role="option"]')).map((o) => o.dataset.value);
+      const groups = list.querySelector('[role="group"]')
+        ? Array.from(list.querySelectorAll('[role="group"]')).map((g) => [g.getAttribute('aria-label'), ...values(g)])
+        : [values(list)];
+      const id = box.getAttribute('aria-activedescendant');
+      const active = id && document.getElementById(id);
+      return {expanded: box.getAttribute('aria-expanded'), shown: !document.getElementById('symbol-popup').hidden,
+        groups, note: document.getElementById('symbol-note').textContent,
+        active: active && active.getAttribute('role') === 'option' && active.getAttribute('aria-selected') === 'true'
+          ? active.dataset.value : null};""";
+
   private Map<String, Object> offered() {
-    return browser.js("const box = document.getElementById('symbol');"
-        + "const list = document.getElementById('symbol-list');"
-        + "const groups = list.querySelector('[role=\"group\"]')"
-        + "  ? Array.from(list.querySelectorAll('[role=\"group\"]')).map(g => [g.getAttribute('aria-label'),"
-        + "      ...Array.from(g.querySelectorAll('[role=\"option\"]')).map(o => o.dataset.value)])"
-        + "  : [Array.from(list.querySelectorAll('[role=\"option\"]')).map(o => o.dataset.value)];"
-        + "const activeId = box.getAttribute('aria-activedescendant');"
-        + "const active = activeId && document.getElementById(activeId);"
-        + "return {expanded: box.getAttribute('aria-expanded'),"
-        + " shown: !document.getElementById('symbol-popup').hidden, groups,"
-        + " note: document.getElementById('symbol-note').textContent,"
-        + " active: active && active.getAttribute('role') === 'option' && active.getAttribute('aria-selected') === 'true'"
-        + "   ? active.dataset.value : null};");
+    return browser.js(OFFERED);
   }
 
   /** Waits until the open popup offers exactly {@code groups} with {@code note} and {@code active}; returns it. */
