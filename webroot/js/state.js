@@ -9,10 +9,14 @@ import {postureReading} from './descriptors.js';
 
 /** The newest findings of the symbol kept: four times the list's rows, so that a filter still has rows to show. */
 const MAX_FINDINGS = 1200;
+/** How many of the latest picks the symbol selector offers first. */
+const RECENT_SYMBOLS = 5;
 
 let state = Object.freeze({
   symbols: [],
   symbol: null,
+  // The symbols picked lately, the selected one first.
+  recentSymbols: [],
   intervalS: 5,
   refreshingFor: null,
   agents: [],
@@ -98,7 +102,8 @@ export function selectSymbol(symbol) {
   const tiles = {...state.tiles};
   delete tiles.findings;
   delete tiles.run;
-  update({symbol, tiles, findings: new Map(), stream: {state: 'connecting', downSince: null}});
+  const recentSymbols = [symbol, ...state.recentSymbols.filter((s) => s !== symbol)].slice(0, RECENT_SYMBOLS);
+  update({symbol, recentSymbols, tiles, findings: new Map(), stream: {state: 'connecting', downSince: null}});
 }
 
 /**

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -178,8 +179,11 @@ class DashboardTest {
     new Select(browser.driver.findElement(By.id("refresh-interval"))).selectByValue(seconds);
   }
 
+  /** Picks {@code symbol} in the selector as a user does: types it over the box's text and takes its match. */
   private void selectSymbol(String symbol) {
-    new Select(browser.driver.findElement(By.id("symbol"))).selectByValue(symbol);
+    WebElement box = browser.driver.findElement(By.id("symbol"));
+    box.click();
+    box.sendKeys(Keys.chord(Keys.CONTROL, "a"), symbol, Keys.ENTER);
   }
 
   /** The raw number behind a value cell (its data-value), null when it shows "—". */
