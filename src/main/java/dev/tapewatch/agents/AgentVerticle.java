@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   static final long SNAPSHOT_TIMEOUT_MS = 2000;
-  static final int BATCH_SYMBOLS = 25;
+  static final int BATCH_SYMBOLS = 50;
   /** How far back an agent taking up a symbol looks for its own findings: beyond every cooldown and window. */
   static final long RECALL_HOURS = 24;
   static final int RECALL_LIMIT = 10_000;
@@ -212,8 +212,10 @@ public final class AgentVerticle extends VerticleBase {
   private Future<JsonArray> runAll(String onlySymbol, boolean commit, long nowMs) {
     long startNanos = System.nanoTime();
     List<String> symbols = onlySymbol == null ? List.copyOf(ready.keySet()) : List.of(onlySymbol);
-    JsonArray results = new JsonArray();
-    return inBatches(symbols, 0, commit, nowMs, results).map(done -> {
+    List<Future<JsonArray>> perSymbol = new ArrayList<>();
+    return inBatches(symbols, 0, commit, nowMs, perSymbol).compose(v -> Future.join(perSymbol)).map(done -> {
+      JsonArray results = new JsonArray();
+      perSymbol.forEach(f -> results.addAll(f.result()));
       int found = 0;
       String error = null;
       for (Object o : results) {
@@ -234,55 +236,65 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   /**
-   * Runs the symbols from {@code from} on, {@value #BATCH_SYMBOLS} at a time, each batch once the one before is
-   * done, adding their results in symbol order: over a whole market, a run asks a bounded number of symbol verticles
-   * at once, so their snapshots never queue up behind each other on the event loops, and the market's own traffic
-   * goes on between batches.
+   * Evaluates the symbols from {@code from} on, {@value #BATCH_SYMBOLS} at a time, each batch once the one before
+   * has its snapshots, and adds each symbol's announcement, in symbol order, to {@code perSymbol}: over a whole
+   * market a run asks a bounded number of symbol verticles at once, so their snapshots never queue up behind each
+   * other on the event loops, while the findings of one batch are made durable as the next is evaluated.
    */
-  private Future<Void> inBatches(List<String> symbols, int from, boolean commit, long nowMs, JsonArray results) {
+  private Future<Void> inBatches(List<String> symbols, int from, boolean commit, long nowMs,
+      List<Future<JsonArray>> perSymbol) {
     if (from >= symbols.size()) {
       return Future.succeededFuture();
     }
-    List<Future<JsonArray>> batch = symbols.subList(from, Math.min(symbols.size(), from + BATCH_SYMBOLS)).stream()
-        .map(symbol -> runOne(symbol, commit, nowMs)).toList();
+    List<Future<Future<JsonArray>>> batch = symbols.subList(from, Math.min(symbols.size(), from + BATCH_SYMBOLS))
+        .stream().map(symbol -> evaluate(symbol, commit, nowMs)).toList();
     return Future.join(batch).compose(done -> {
-      batch.forEach(f -> results.addAll(f.result()));
-      return inBatches(symbols, from + BATCH_SYMBOLS, commit, nowMs, results);
+      batch.forEach(f -> perSymbol.add(f.result()));
+      return inBatches(symbols, from + BATCH_SYMBOLS, commit, nowMs, perSymbol);
     });
   }
 
-  private Future<JsonArray> runOne(String symbol, boolean commit, long nowMs) {
+  /**
+   * The agent's evaluation of {@code symbol} on its snapshot; what it gives is the announcement of the findings, which
+   * gives the symbol's result entries. Neither fails: an error becomes the symbol's entry.
+   */
+  private Future<Future<JsonArray>> evaluate(String symbol, boolean commit, long nowMs) {
     JsonObject base = new JsonObject().put("agent", entry.name()).put("symbol", symbol);
     return vertx.eventBus().<JsonObject>request(Addresses.Market.SNAPSHOT.of(symbol), null,
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
-        .compose(reply -> {
+        .map(reply -> {
           // On the tape clock the tape is the feed: it is connected while it drives the runs.
           AgentInput input = new AgentInput(MarketSnapshot.fromJson(reply.body()), nowMs,
               clock == AgentClock.TAPE || feedConnected);
-          JsonArray out = new JsonArray();
-          // One after another: a run's findings are announced in the order the agent made them.
-          Future<?> announced = Future.succeededFuture();
-          for (Finding f : entry.agent().evaluate(input, commit)) {
-            announced = announced.compose(v -> FindingAnnouncer.announce(vertx, f, commit)).onSuccess(json -> {
-              if (commit) {
-                // A reading comes every run: worth a line only when asked for.
-                (isReading(f) ? LOG.atDebug() : LOG.atInfo())
-                    .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
-                    .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label())
-                    .addKeyValue("score", f.score()).log("finding");
-              }
-              out.add(base.copy().put("finding", json));
-            });
-          }
-          return announced.map(v -> out.isEmpty() ? new JsonArray().add(base) : out);
+          return announce(base, entry.agent().evaluate(input, commit), commit);
         })
-        .otherwise(e -> {
-          LOG.atWarn().addKeyValue("agent", entry.name()).addKeyValue("symbol", symbol)
-              .log("agent run failed: " + e.getMessage());
-          return new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage())));
-        });
+        .otherwise(e -> Future.succeededFuture(failed(base, e)));
   }
 
+  /** Announces a symbol's findings one after another, in the order the agent made them. */
+  private Future<JsonArray> announce(JsonObject base, List<Finding> findings, boolean commit) {
+    JsonArray out = new JsonArray();
+    Future<?> announced = Future.succeededFuture();
+    for (Finding f : findings) {
+      announced = announced.compose(v -> FindingAnnouncer.announce(vertx, f, commit)).onSuccess(json -> {
+        if (commit) {
+          // A reading comes every run: worth a line only when asked for.
+          (isReading(f) ? LOG.atDebug() : LOG.atInfo())
+              .addKeyValue("agent", f.agent()).addKeyValue("symbol", f.symbol())
+              .addKeyValue("finding_id", f.id()).addKeyValue("label", f.label())
+              .addKeyValue("score", f.score()).log("finding");
+        }
+        out.add(base.copy().put("finding", json));
+      });
+    }
+    return announced.map(v -> out.isEmpty() ? new JsonArray().add(base) : out).otherwise(e -> failed(base, e));
+  }
+
+  private JsonArray failed(JsonObject base, Throwable e) {
+    LOG.atWarn().addKeyValue("agent", entry.name()).addKeyValue("symbol", base.getString("symbol"))
+        .log("agent run failed: " + e.getMessage());
+    return new JsonArray().add(base.copy().put("error", String.valueOf(e.getMessage())));
+  }
 
   private boolean isReading(Finding f) {
     return entry.agent().descriptor().label(f.label()).filter(l -> l.role() == LabelSpec.Role.READING).isPresent();
