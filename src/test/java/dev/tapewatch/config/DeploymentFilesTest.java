@@ -82,7 +82,13 @@ class DeploymentFilesTest {
     Map<String, String> podEnv = new LinkedHashMap<>();
     container.path("env").forEach(e -> podEnv.put(e.path("name").asText(),
         e.path("valueFrom").path("fieldRef").path("fieldPath").asText(e.path("value").asText())));
-    assertEquals(Map.of("CLUSTER_HOST", "status.podIP"), podEnv);
+    assertEquals(Set.of("CLUSTER_HOST", "JAVA_TOOL_OPTIONS"), podEnv.keySet());
+    assertEquals("status.podIP", podEnv.get("CLUSTER_HOST"));
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    assertTrue(dockerfile.contains("JAVA_TOOL_OPTIONS=\"" + podEnv.get("JAVA_TOOL_OPTIONS") + "\""),
+        "the pods run the image's heap policy, sized for their memory limit: " + podEnv.get("JAVA_TOOL_OPTIONS"));
+    assertTrue(podEnv.get("JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage=60"));
+    assertEquals("1Gi", container.path("resources").path("limits").path("memory").asText());
     List<String> envFrom = new ArrayList<>();
     container.path("envFrom").forEach(e -> envFrom.add(e.has("configMapRef")
         ? "configmap/" + e.path("configMapRef").path("name").asText()
@@ -94,6 +100,7 @@ class DeploymentFilesTest {
     named.addAll(podEnv.keySet());
     Set<String> unknown = new TreeSet<>(named);
     unknown.removeAll(knownVariables());
+    unknown.removeAll(JVM_VARIABLES);
     assertEquals(Set.of(), unknown, "variables the service does not read");
 
     // The configuration of a pod passes start-up validation, as a cluster node with Kubernetes discovery.
