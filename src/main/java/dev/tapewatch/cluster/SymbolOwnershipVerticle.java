@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,9 +39,13 @@ import org.slf4j.LoggerFactory;
  * plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
  * also stops any symbol running here whose entry names another node (after a split or a lost entry).
  *
- * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only: {@code {enabled: true, name, node_id, state:
- * stable|rebalancing, members: [{node_id, host, http_port, self, participating, symbols}], owners: {SYM: node_id |
- * null}, takeovers: [{symbol, from, left_at, claimed_at, took_ms}]}}.
+ * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
+ * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing, members: [{node_id, host, http_port,
+ * self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of, takeovers:
+ * [{symbol, from, left_at, claimed_at, took_ms}]}}. {@code members} and {@code owners} are the map as this node last
+ * read it; {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting,
+ * running or stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
+ * stopped, so two nodes' {@code running} intervals [since, as_of] that overlap prove that one symbol ran twice.
  */
 public final class SymbolOwnershipVerticle extends VerticleBase {
   public static final String OWNERS_MAP = "tapewatch.symbol-owners";
@@ -61,6 +66,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private final Function<String, Deployable> symbolVerticle;
   /** This node's symbols and the deployment id of each one's verticle, in the order they were claimed. */
   private final Map<String, String> deployed = new LinkedHashMap<>();
+  /** Every symbol whose verticle is starting, running or stopping here, and since when (see the class comment). */
+  private final Map<String, Long> runningSince = new TreeMap<>();
   /** When each departed node was seen to leave, for the takeover times. */
   private final Map<String, Long> leftAtMs = new HashMap<>();
   private final Deque<JsonObject> takeovers = new ArrayDeque<>();
@@ -142,6 +149,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       return;
     }
     List<String> members = manager.getNodes().stream().sorted().toList();
+    // A node seen again (a split healed: Vert.x keeps its id) leaves afresh next time.
+    leftAtMs.keySet().removeAll(members);
     long now = System.currentTimeMillis();
     if (!members.equals(lastMembers)) {
       lastMembers = members;
@@ -235,7 +244,12 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private Future<?> undeploy(String symbol) {
     String id = deployed.remove(symbol);
     announceShare();
-    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id).onComplete(done -> notRunning(symbol));
+  }
+
+  private void notRunning(String symbol) {
+    runningSince.remove(symbol);
+    publishStatus(lastMembers);
   }
 
   private void announceShare() {
@@ -257,7 +271,10 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         // Won while stopping: give it straight back.
         return owners.removeIfPresent(symbol, self).<Void>mapEmpty();
       }
+      runningSince.put(symbol, System.currentTimeMillis());
+      publishStatus(lastMembers);
       return vertx.deployVerticle(symbolVerticle.apply(symbol))
+          .onFailure(e -> notRunning(symbol))
           .onSuccess(id -> {
             deployed.put(symbol, id);
             announceShare();
@@ -340,6 +357,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         .put("state", stable ? "stable" : "rebalancing")
         .put("members", memberJson)
         .put("owners", ownerJson)
+        .put("running", new JsonObject(new LinkedHashMap<>(runningSince)))
+        .put("as_of", System.currentTimeMillis())
         .put("takeovers", new JsonArray(List.copyOf(takeovers))));
   }
 
@@ -352,6 +371,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    runningSince.clear();
     vertx.cancelTimer(timer);
     manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
     return pass.eventually(() -> participants.remove(self)).eventually(() -> {
