@@ -31,12 +31,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives this node its share of the symbols. Ownership lives in the cluster-wide map {@value #OWNERS_MAP} (symbol →
- * node id), claimed with putIfAbsent (or, for a departed owner's symbol, by replacing exactly its entry), so a symbol
- * has one owner at a time. The owner runs the symbol's verticle and announces its share ({@link NodeShare}) so that
- * the feed and the agents follow. Quotas are shared among the participating nodes, listed in
- * {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops, so
- * the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go. The
- * plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
+ * node id), claimed with putIfAbsent (or, for the symbol of an owner no longer a member, by replacing exactly its
+ * entry), so a symbol has one owner at a time. The owner runs the symbol's verticle and announces its share
+ * ({@link NodeShare}) so that the feed and the agents follow. Quotas are shared among the participating nodes, listed
+ * in {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops,
+ * so the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go of
+ * them. The plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
  * also stops any symbol running here whose entry names another node (after a split or a lost entry).
  *
  * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
@@ -182,19 +182,21 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
             // The others may now hand this node its share.
             vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
           }
-          return participants.keys();
+          // The owners before the participants: a node claims only once it is on the list, so every owner read here
+          // that still lives is on the list read next.
+          return owners.entries();
         })
-        .compose(ready -> {
+        .compose(current -> participants.keys().compose(ready -> {
+          // Read now, not when the pass began: a node that joined meanwhile and claimed is no departed owner.
+          List<String> present = manager.getNodes().stream().sorted().toList();
           // A node that died never took itself off the list.
-          ready.stream().filter(node -> !members.contains(node)).forEach(participants::remove);
-          List<String> participating = members.stream().filter(ready::contains).toList();
+          ready.stream().filter(node -> !present.contains(node)).forEach(participants::remove);
+          List<String> participating = present.stream().filter(ready::contains).toList();
           lastParticipants = participating;
-          return owners.entries().compose(current -> {
-            lastOwners = current;
-            return dropForeign(current)
-                .compose(v -> apply(OwnershipPlan.compute(config.symbols(), participating, current, self)));
-          });
-        })
+          lastOwners = current;
+          return dropForeign(current).compose(v -> apply(OwnershipPlan.compute(config.symbols(), present,
+              participating, current, self)));
+        }))
         .compose(v -> refreshMembers(members));
   }
 
