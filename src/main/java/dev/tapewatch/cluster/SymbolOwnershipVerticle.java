@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * ({@link NodeShare}) so that the feed and the agents follow. Quotas are shared among the participating nodes, listed
  * in {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops,
  * so the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go of
- * them. The plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
- * also stops any symbol running here whose entry names another node (after a split or a lost entry).
+ * them. The plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second;
+ * each pass also stops any symbol running here whose entry names another node (after a split or a lost entry).
  *
  * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
  * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing, members: [{node_id, host, http_port,
@@ -58,6 +58,12 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
    */
   static final long SETTLE_MS = 2000;
   static final int TAKEOVERS_KEPT = 50;
+  /**
+   * Symbols claimed at once. Each claim waits on round trips (the map, the symbol's consumers registered cluster-wide,
+   * the store), so a departed node's share taken one symbol after another took seconds per ten symbols on a loaded
+   * machine; a few at a time overlap those waits without starting a whole share at once.
+   */
+  static final int CLAIMS_AT_ONCE = 8;
   private static final Logger LOG = LoggerFactory.getLogger(SymbolOwnershipVerticle.class);
 
   private final TapewatchConfig config;
@@ -207,11 +213,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     for (String s : plan.release()) {
       step = step.compose(v -> release(s));
     }
-    for (String s : plan.claim()) {
-      step = step.compose(v -> claim(s, plan.stale().get(s)));
-    }
     boolean released = !plan.release().isEmpty();
-    return step.compose(v -> owners.entries()).onSuccess(after -> {
+    return step.compose(v -> claimAll(plan.claim(), plan.stale())).compose(v -> owners.entries()).onSuccess(after -> {
       lastOwners = after;
       if (released) {
         vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
@@ -219,22 +222,37 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     });
   }
 
+  /** Claims {@code symbols} (most preferred first) {@link #CLAIMS_AT_ONCE} at a time. */
+  private Future<?> claimAll(List<String> symbols, Map<String, String> stale) {
+    Deque<String> queue = new ArrayDeque<>(symbols);
+    List<Future<?>> lanes = new ArrayList<>();
+    for (int i = 0; i < Math.min(CLAIMS_AT_ONCE, symbols.size()); i++) {
+      lanes.add(claimNext(queue, stale));
+    }
+    return Future.join(lanes);
+  }
+
+  private Future<?> claimNext(Deque<String> queue, Map<String, String> stale) {
+    String s = queue.poll();
+    return s == null ? Future.succeededFuture() : claim(s, stale.get(s)).compose(v -> claimNext(queue, stale));
+  }
+
   /**
-   * Stops here every symbol whose entry names another node, and re-asserts an entry that vanished (both can follow a
-   * split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
+   * Stops here, all at once, every symbol whose entry names another node, and re-asserts an entry that vanished (both
+   * can follow a split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
    */
   private Future<?> dropForeign(Map<String, String> current) {
-    Future<?> step = Future.succeededFuture();
+    List<Future<?>> stops = new ArrayList<>();
     for (String s : List.copyOf(deployed.keySet())) {
       String owner = current.get(s);
       if (owner == null) {
-        step = step.compose(v -> owners.putIfAbsent(s, self)).compose(other -> other == null || other.equals(self)
-            ? Future.succeededFuture() : stopHere(s, "its entry now names " + other));
+        stops.add(owners.putIfAbsent(s, self).compose(other -> other == null || other.equals(self)
+            ? Future.succeededFuture() : stopHere(s, "its entry now names " + other)));
       } else if (!owner.equals(self)) {
-        step = step.compose(v -> stopHere(s, "its entry names " + owner));
+        stops.add(stopHere(s, "its entry names " + owner));
       }
     }
-    return step;
+    return Future.join(stops);
   }
 
   private Future<?> stopHere(String symbol, String why) {
