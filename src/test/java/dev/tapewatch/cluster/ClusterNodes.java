@@ -7,16 +7,25 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /** What the cluster tests and the scale measurement share: Hazelcast ports of their own, a settled cluster. */
 public final class ClusterNodes {
+  /** How soon a symbol not served yet is asked again. */
+  static final long SERVED_POLL_MS = 200;
+
   private ClusterNodes() {
   }
 
@@ -61,31 +70,47 @@ public final class ClusterNodes {
   }
 
   /**
-   * Asks for /signals_tf of each symbol not served yet, through the nodes of {@code via} in turn, until every symbol
-   * has answered 200 once; returns when each first did (ms since the epoch). Any other answer must be 503 with
-   * Retry-After (the symbol waits for its new owner), never an error or a hang; a request that times out is asked
-   * again. Fails after {@code timeout} naming the symbols still unserved.
+   * Asks each node of {@code via} in turn for /signals_tf of one of {@code symbols}, every symbol on its own and at
+   * once, and asks again {@value #SERVED_POLL_MS} ms after each answer until it is 200; returns when each first was
+   * (ms since the epoch). A request to a symbol whose dead owner's consumers are still registered can wait out the
+   * service's query timeout; asking all at once keeps that from delaying the others. Any answer other than 200 must be
+   * 503 with Retry-After (the symbol waits for its new owner), never an error or a hang. Fails after {@code timeout}
+   * naming the symbols still unserved.
    */
   public static Map<String, Long> awaitServed(List<ServiceProcess> via, List<String> symbols, Duration timeout) {
     Map<String, Long> served = new ConcurrentHashMap<>();
+    List<String> wrong = new CopyOnWriteArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    for (int i = 0; i < symbols.size(); i++) {
+      askUntilServed(http, via.get(i % via.size()).port(), symbols.get(i), deadline, served, wrong);
+    }
     Waits.until("every symbol served through " + via.stream().map(ServiceProcess::port).toList(), timeout,
-        IOException.class, () -> {
-          int i = 0;
-          for (String s : symbols) {
-            if (served.containsKey(s)) {
-              continue;
-            }
-            ServiceProcess n = via.get(i++ % via.size());
-            HttpResponse<String> r = n.get("/signals_tf?symbol=" + s);
-            if (r.statusCode() == 200) {
-              served.put(s, System.currentTimeMillis());
-            } else if (r.statusCode() != 503 || r.headers().firstValue("Retry-After").isEmpty()) {
-              throw new AssertionError(s + " through port " + n.port() + ": " + r.statusCode() + " " + r.body());
-            }
-          }
-          return served.size();
-        }, count -> count == symbols.size(), count -> "unserved: " + symbols.stream()
-            .filter(s -> !served.containsKey(s)).toList());
+        () -> served.size() == symbols.size() || !wrong.isEmpty(), done -> done, done -> "unserved: " + symbols
+            .stream().filter(s -> !served.containsKey(s)).toList());
+    if (!wrong.isEmpty()) {
+      throw new AssertionError("answers other than 200 or 503 with Retry-After: " + wrong);
+    }
     return Map.copyOf(served);
+  }
+
+  private static void askUntilServed(HttpClient http, int port, String symbol, long deadline, Map<String, Long> served,
+      List<String> wrong) {
+    http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/signals_tf?symbol=" + symbol))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+          if (r != null && r.statusCode() == 200) {
+            served.put(symbol, System.currentTimeMillis());
+            return;
+          }
+          if (r != null && (r.statusCode() != 503 || r.headers().firstValue("Retry-After").isEmpty())) {
+            wrong.add(symbol + " through port " + port + ": " + r.statusCode() + " " + r.body());
+            return;
+          }
+          // A 503, or no answer within the request's timeout: asked again.
+          if (System.nanoTime() < deadline) {
+            CompletableFuture.delayedExecutor(SERVED_POLL_MS, TimeUnit.MILLISECONDS)
+                .execute(() -> askUntilServed(http, port, symbol, deadline, served, wrong));
+          }
+        });
   }
 }
