@@ -9,25 +9,25 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * What one node does next to reach a fair share of the symbols, from the cluster's ownership map and the nodes that
- * take part (live members ready to claim). Every node computes the same quotas from the same list: with S symbols and n members, the first S mod n
- * members (by node id) take ceil(S/n), the others floor(S/n). A node above its quota releases, a node below claims
- * free symbols (the map's putIfAbsent makes the claim safe when two nodes race). Which free symbols a node prefers is
- * rendezvous hashing of (node, symbol), so nodes claiming at once mostly reach for different ones and a symbol tends
- * to return to the same node. Plain: no Vert.x, no Hazelcast.
+ * What one node does next to reach a fair share of the symbols, from the cluster's ownership map, the live members
+ * and those of them that take part (ready to claim). Every node computes the same quotas from the same list: with S
+ * symbols and n participants, the first S mod n participants (by node id) take ceil(S/n), the others floor(S/n). A
+ * node above its quota releases, a node below claims free symbols (the map's putIfAbsent makes the claim safe when two
+ * nodes race). A symbol whose owner is a member but does not take part (joining, stopping, or dropped from the list by
+ * a peer whose member list lagged) is not free: that owner may still run it, and it lets go itself. Which free
+ * symbols a node prefers is rendezvous hashing of (node, symbol), so nodes claiming at once mostly reach for different
+ * ones and a symbol tends to return to the same node. Plain: no Vert.x, no Hazelcast.
  *
- * @param free    symbols with no owner taking part: no entry, or an entry naming a node that left or is leaving
- *                ({@link #stale})
- * @param stale   symbol → the node its entry still names although it no longer takes part; a claim replaces exactly
- *                that entry
+ * @param free    symbols with no live owner: no entry, or an entry naming a node no longer a member ({@link #stale})
+ * @param stale   symbol → the departed node its entry still names; a claim replaces exactly that entry
  * @param release this node's symbols above its quota, least preferred first
  * @param claim   free symbols to try to claim, most preferred first, at most the node's shortfall
  */
 public record OwnershipPlan(List<String> free, Map<String, String> stale, List<String> release, List<String> claim) {
 
-  public static OwnershipPlan compute(List<String> symbols, List<String> participants, Map<String, String> owners,
-      String self) {
-    List<String> members = participants.stream().sorted().toList();
+  public static OwnershipPlan compute(List<String> symbols, List<String> members, List<String> participants,
+      Map<String, String> owners, String self) {
+    List<String> taking = participants.stream().sorted().toList();
     List<String> free = new ArrayList<>();
     Map<String, String> stale = new LinkedHashMap<>();
     List<String> mine = new ArrayList<>();
@@ -42,12 +42,12 @@ public record OwnershipPlan(List<String> free, Map<String, String> stale, List<S
         mine.add(s);
       }
     }
-    int index = members.indexOf(self);
+    int index = taking.indexOf(self);
     if (index < 0) {
-      // Not in the member list yet (or any more): nothing is this node's to change.
+      // Not taking part yet (or any more): nothing is this node's to change.
       return new OwnershipPlan(free, stale, List.of(), List.of());
     }
-    int quota = quota(symbols.size(), members.size(), index);
+    int quota = quota(symbols.size(), taking.size(), index);
     Comparator<String> preferred = Comparator.comparingLong((String s) -> weight(self, s)).reversed()
         .thenComparing(Comparator.naturalOrder());
     List<String> release = List.of();
@@ -60,7 +60,7 @@ public record OwnershipPlan(List<String> free, Map<String, String> stale, List<S
     return new OwnershipPlan(free, stale, release, claim);
   }
 
-  /** The share of the member at {@code index} (members sorted by id). */
+  /** The share of the participant at {@code index} (participants sorted by id). */
   static int quota(int symbols, int members, int index) {
     return symbols / members + (index < symbols % members ? 1 : 0);
   }

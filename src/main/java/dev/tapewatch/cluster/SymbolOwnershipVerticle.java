@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,17 +31,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives this node its share of the symbols. Ownership lives in the cluster-wide map {@value #OWNERS_MAP} (symbol →
- * node id), claimed with putIfAbsent (or, for a departed owner's symbol, by replacing exactly its entry), so a symbol
- * has one owner at a time. The owner runs the symbol's verticle and announces its share ({@link NodeShare}) so that
- * the feed and the agents follow. Quotas are shared among the participating nodes, listed in
- * {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops, so
- * the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go. The
- * plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second; each pass
- * also stops any symbol running here whose entry names another node (after a split or a lost entry).
+ * node id), claimed with putIfAbsent (or, for the symbol of an owner no longer a member, by replacing exactly its
+ * entry), so a symbol has one owner at a time. The owner runs the symbol's verticle and announces its share
+ * ({@link NodeShare}) so that the feed and the agents follow. Quotas are shared among the participating nodes, listed
+ * in {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops,
+ * so the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go of
+ * them. The plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second;
+ * each pass also stops any symbol running here whose entry names another node (after a split or a lost entry).
  *
- * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only: {@code {enabled: true, name, node_id, state:
- * stable|rebalancing, members: [{node_id, host, http_port, self, participating, symbols}], owners: {SYM: node_id |
- * null}, takeovers: [{symbol, from, left_at, claimed_at, took_ms}]}}.
+ * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
+ * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing, members: [{node_id, host, http_port,
+ * self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of, takeovers:
+ * [{symbol, from, left_at, claimed_at, took_ms}]}}. {@code members} and {@code owners} are the map as this node last
+ * read it; {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting,
+ * running or stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
+ * stopped, so two nodes' {@code running} intervals [since, as_of] that overlap prove that one symbol ran twice.
  */
 public final class SymbolOwnershipVerticle extends VerticleBase {
   public static final String OWNERS_MAP = "tapewatch.symbol-owners";
@@ -53,6 +58,12 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
    */
   static final long SETTLE_MS = 2000;
   static final int TAKEOVERS_KEPT = 50;
+  /**
+   * Symbols claimed at once. Each claim waits on round trips (the map, the symbol's consumers registered cluster-wide,
+   * the store), so a departed node's share taken one symbol after another took seconds per ten symbols on a loaded
+   * machine; a few at a time overlap those waits without starting a whole share at once.
+   */
+  static final int CLAIMS_AT_ONCE = 8;
   private static final Logger LOG = LoggerFactory.getLogger(SymbolOwnershipVerticle.class);
 
   private final TapewatchConfig config;
@@ -61,6 +72,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private final Function<String, Deployable> symbolVerticle;
   /** This node's symbols and the deployment id of each one's verticle, in the order they were claimed. */
   private final Map<String, String> deployed = new LinkedHashMap<>();
+  /** Every symbol whose verticle is starting, running or stopping here, and since when (see the class comment). */
+  private final Map<String, Long> runningSince = new TreeMap<>();
   /** When each departed node was seen to leave, for the takeover times. */
   private final Map<String, Long> leftAtMs = new HashMap<>();
   private final Deque<JsonObject> takeovers = new ArrayDeque<>();
@@ -142,6 +155,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       return;
     }
     List<String> members = manager.getNodes().stream().sorted().toList();
+    // A node seen again (a split healed: Vert.x keeps its id) leaves afresh next time.
+    leftAtMs.keySet().removeAll(members);
     long now = System.currentTimeMillis();
     if (!members.equals(lastMembers)) {
       lastMembers = members;
@@ -173,19 +188,21 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
             // The others may now hand this node its share.
             vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
           }
-          return participants.keys();
+          // The owners before the participants: a node claims only once it is on the list, so every owner read here
+          // that still lives is on the list read next.
+          return owners.entries();
         })
-        .compose(ready -> {
+        .compose(current -> participants.keys().compose(ready -> {
+          // Read now, not when the pass began: a node that joined meanwhile and claimed is no departed owner.
+          List<String> present = manager.getNodes().stream().sorted().toList();
           // A node that died never took itself off the list.
-          ready.stream().filter(node -> !members.contains(node)).forEach(participants::remove);
-          List<String> participating = members.stream().filter(ready::contains).toList();
+          ready.stream().filter(node -> !present.contains(node)).forEach(participants::remove);
+          List<String> participating = present.stream().filter(ready::contains).toList();
           lastParticipants = participating;
-          return owners.entries().compose(current -> {
-            lastOwners = current;
-            return dropForeign(current)
-                .compose(v -> apply(OwnershipPlan.compute(config.symbols(), participating, current, self)));
-          });
-        })
+          lastOwners = current;
+          return dropForeign(current).compose(v -> apply(OwnershipPlan.compute(config.symbols(), present,
+              participating, current, self)));
+        }))
         .compose(v -> refreshMembers(members));
   }
 
@@ -196,11 +213,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     for (String s : plan.release()) {
       step = step.compose(v -> release(s));
     }
-    for (String s : plan.claim()) {
-      step = step.compose(v -> claim(s, plan.stale().get(s)));
-    }
     boolean released = !plan.release().isEmpty();
-    return step.compose(v -> owners.entries()).onSuccess(after -> {
+    return step.compose(v -> claimAll(plan.claim(), plan.stale())).compose(v -> owners.entries()).onSuccess(after -> {
       lastOwners = after;
       if (released) {
         vertx.eventBus().publish(Addresses.CLUSTER_REBALANCE, null);
@@ -208,22 +222,37 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     });
   }
 
+  /** Claims {@code symbols} (most preferred first) {@link #CLAIMS_AT_ONCE} at a time. */
+  private Future<?> claimAll(List<String> symbols, Map<String, String> stale) {
+    Deque<String> queue = new ArrayDeque<>(symbols);
+    List<Future<?>> lanes = new ArrayList<>();
+    for (int i = 0; i < Math.min(CLAIMS_AT_ONCE, symbols.size()); i++) {
+      lanes.add(claimNext(queue, stale));
+    }
+    return Future.join(lanes);
+  }
+
+  private Future<?> claimNext(Deque<String> queue, Map<String, String> stale) {
+    String s = queue.poll();
+    return s == null ? Future.succeededFuture() : claim(s, stale.get(s)).compose(v -> claimNext(queue, stale));
+  }
+
   /**
-   * Stops here every symbol whose entry names another node, and re-asserts an entry that vanished (both can follow a
-   * split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
+   * Stops here, all at once, every symbol whose entry names another node, and re-asserts an entry that vanished (both
+   * can follow a split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
    */
   private Future<?> dropForeign(Map<String, String> current) {
-    Future<?> step = Future.succeededFuture();
+    List<Future<?>> stops = new ArrayList<>();
     for (String s : List.copyOf(deployed.keySet())) {
       String owner = current.get(s);
       if (owner == null) {
-        step = step.compose(v -> owners.putIfAbsent(s, self)).compose(other -> other == null || other.equals(self)
-            ? Future.succeededFuture() : stopHere(s, "its entry now names " + other));
+        stops.add(owners.putIfAbsent(s, self).compose(other -> other == null || other.equals(self)
+            ? Future.succeededFuture() : stopHere(s, "its entry now names " + other)));
       } else if (!owner.equals(self)) {
-        step = step.compose(v -> stopHere(s, "its entry names " + owner));
+        stops.add(stopHere(s, "its entry names " + owner));
       }
     }
-    return step;
+    return Future.join(stops);
   }
 
   private Future<?> stopHere(String symbol, String why) {
@@ -235,7 +264,12 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private Future<?> undeploy(String symbol) {
     String id = deployed.remove(symbol);
     announceShare();
-    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id).onComplete(done -> notRunning(symbol));
+  }
+
+  private void notRunning(String symbol) {
+    runningSince.remove(symbol);
+    publishStatus(lastMembers);
   }
 
   private void announceShare() {
@@ -257,7 +291,10 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         // Won while stopping: give it straight back.
         return owners.removeIfPresent(symbol, self).<Void>mapEmpty();
       }
+      runningSince.put(symbol, System.currentTimeMillis());
+      publishStatus(lastMembers);
       return vertx.deployVerticle(symbolVerticle.apply(symbol))
+          .onFailure(e -> notRunning(symbol))
           .onSuccess(id -> {
             deployed.put(symbol, id);
             announceShare();
@@ -340,6 +377,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         .put("state", stable ? "stable" : "rebalancing")
         .put("members", memberJson)
         .put("owners", ownerJson)
+        .put("running", new JsonObject(new LinkedHashMap<>(runningSince)))
+        .put("as_of", System.currentTimeMillis())
         .put("takeovers", new JsonArray(List.copyOf(takeovers))));
   }
 
@@ -352,6 +391,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    runningSince.clear();
     vertx.cancelTimer(timer);
     manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipListener);
     return pass.eventually(() -> participants.remove(self)).eventually(() -> {

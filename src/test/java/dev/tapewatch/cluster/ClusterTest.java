@@ -12,11 +12,9 @@ import dev.tapewatch.http.HttpEndpointsTest;
 import dev.tapewatch.support.ServiceProcess;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.Waits;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +35,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -73,6 +70,7 @@ class ClusterTest {
   static final long TAKEOVER_BOUND_MS = (FAILURE_TIMEOUT_SEC + 10) * 1000L;
   /** How long a second Slack post or a repeated finding is given to show up (nothing later would prove it absent). */
   static final Duration QUIET = Duration.ofMillis(1500);
+  static final Duration STABLE_WITHIN = Duration.ofSeconds(60);
 
   @TempDir
   static Path tmp;
@@ -107,12 +105,12 @@ class ClusterTest {
         + "/services/T0/B0/x");
     // The first node alone takes every symbol and makes the window's macro finding for each.
     nodes.add(node(env, 0));
-    awaitStable(nodes, 1);
+    ClusterNodes.awaitStable(nodes, 1, STABLE_WITHIN);
     macro = awaitRows(db, "SELECT id::text, symbol FROM findings WHERE agent = 'macro_watch'", 3);
     // Two more join: the first hands two symbols over.
     nodes.add(node(env, 1));
     nodes.add(node(env, 2));
-    byId = awaitStable(nodes, 3);
+    byId = ClusterNodes.awaitStable(nodes, 3, STABLE_WITHIN);
     owners = nodes.get(0).cluster().getJsonObject("owners");
   }
 
@@ -279,7 +277,7 @@ class ClusterTest {
     assertTrue(othersServed.get() >= othersAsked.get() * 0.8, othersServed + " of " + othersAsked + " answered");
     System.out.println("takeover after SIGKILL: " + takeoverMs + " ms, " + unavailable + " answers 503 meanwhile");
     survivors = alive;
-    left = awaitStable(survivors, 2);
+    left = ClusterNodes.awaitStable(survivors, 2, STABLE_WITHIN);
     heir = survivors.get(0).cluster().getJsonObject("owners").getString(symbol);
     JsonObject takeover = left.get(heir).cluster().getJsonArray("takeovers").stream().map(JsonObject.class::cast)
         .filter(t -> t.getString("symbol").equals(symbol)).findFirst().orElseThrow();
@@ -326,7 +324,7 @@ class ClusterTest {
     assertEquals(0, leaving.process().exitValue(), leaving.log());
     assertTrue(leaving.log().contains("released 1 symbols to the other nodes"), leaving.log());
     awaitRows(db, "SELECT id::text, symbol FROM findings WHERE id = '" + heldId + "'", 1);
-    awaitStable(List.of(last), 1);
+    ClusterNodes.awaitStable(List.of(last), 1, STABLE_WITHIN);
     for (String s : SYMBOLS) {
       assertEquals(200, last.get("/signals_tf?symbol=" + s).statusCode(), s);
     }
@@ -348,7 +346,7 @@ class ClusterTest {
     Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true",
         "CLUSTER_NAME", "tapewatch-test-" + UUID.randomUUID().toString().substring(0, 8),
         "CLUSTER_MEMBERS", "127.0.0.1", "CLUSTER_HOST", "127.0.0.1",
-        "CLUSTER_PORT", Integer.toString(freePortRange(ClusterNode.PORTS_PER_HOST)),
+        "CLUSTER_PORT", Integer.toString(ClusterNodes.freeClusterPort()),
         "CLUSTER_FAILURE_TIMEOUT_SEC", Integer.toString(FAILURE_TIMEOUT_SEC),
         "DATABASE_URL", databaseUrl, "ALERT_WEBHOOK_URL", webhook, "SYMBOL", String.join(",", SYMBOLS)));
     env.put("SHUTDOWN_GRACE_SEC", "20");
@@ -360,43 +358,6 @@ class ClusterTest {
     env.put("SIM_SEED", "11");
     env.put("LIQ_SPREAD_BPS", "0");
     return env;
-  }
-
-  /** The first of {@code count} consecutive free ports. */
-  private static int freePortRange(int count) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-      boolean free = true;
-      for (int p = base; p < base + count && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no " + count + " consecutive free ports");
-  }
-
-  /** Waits until every node sees a stable cluster of {@code members}; returns the nodes by node id. */
-  private static Map<String, ServiceProcess> awaitStable(List<ServiceProcess> nodes, int members) {
-    Map<String, ServiceProcess> byId = new HashMap<>();
-    for (ServiceProcess n : nodes) {
-      JsonObject c = n.await("/health", r -> {
-        if (r.statusCode() != 200) {
-          return false;
-        }
-        JsonObject cl = new JsonObject(r.body()).getJsonObject("cluster");
-        JsonArray m = cl.getJsonArray("members");
-        return "stable".equals(cl.getString("state")) && m != null && m.size() == members
-            && m.stream().map(JsonObject.class::cast).allMatch(x -> x.getInteger("http_port") != null);
-      }, 60_000).getJsonObject("cluster");
-      byId.put(c.getString("node_id"), n);
-    }
-    return byId;
   }
 
   /** Findings written by all the nodes together, from the store status each publishes every second. */

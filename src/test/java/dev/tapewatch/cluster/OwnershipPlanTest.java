@@ -24,7 +24,7 @@ class OwnershipPlanTest {
 
   @Test
   void aLoneNodeClaimsEverySymbol() {
-    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a"), Map.of(), "a");
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a"), List.of("a"), Map.of(), "a");
     assertEquals(Set.copyOf(THREE), Set.copyOf(p.claim()));
     assertEquals(THREE, p.free());
     assertEquals(List.of(), p.release());
@@ -33,32 +33,50 @@ class OwnershipPlanTest {
   @Test
   void aNodeAboveItsQuotaReleasesItsLeastPreferredAndTheNewcomerWaitsForIt() {
     Map<String, String> owners = Map.of("BTC-USD", "a", "ETH-USD", "a", "ADA-USD", "a");
-    OwnershipPlan first = OwnershipPlan.compute(THREE, List.of("b", "a"), owners, "a");
+    OwnershipPlan first = OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("b", "a"), owners, "a");
     assertEquals(1, first.release().size());
     String released = first.release().get(0);
     String leastPreferred = THREE.stream()
         .min((x, y) -> Long.compare(OwnershipPlan.weight("a", x), OwnershipPlan.weight("a", y))).orElseThrow();
     assertEquals(leastPreferred, released);
-    assertEquals(List.of(), OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "b").claim());
+    assertEquals(List.of(), OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a", "b"), owners, "b").claim());
 
     Map<String, String> after = new HashMap<>(owners);
     after.remove(released);
-    assertEquals(List.of(released), OwnershipPlan.compute(THREE, List.of("a", "b"), after, "b").claim());
+    assertEquals(List.of(released), OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a", "b"), after, "b")
+        .claim());
   }
 
   @Test
   void entriesOfADepartedNodeAreStaleAndItsSymbolsFree() {
     Map<String, String> owners = Map.of("BTC-USD", "a", "ETH-USD", "gone", "ADA-USD", "gone");
-    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "a");
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a", "b"), owners, "a");
     assertEquals(Map.of("ETH-USD", "gone", "ADA-USD", "gone"), p.stale());
     assertEquals(List.of("ETH-USD", "ADA-USD"), p.free());
     assertEquals(1, p.claim().size());
-    assertEquals(1, OwnershipPlan.compute(THREE, List.of("a", "b"), owners, "b").claim().size());
+    assertEquals(1, OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a", "b"), owners, "b").claim().size());
   }
 
   @Test
-  void aNodeNotYetInTheMemberListChangesNothing() {
-    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a"), Map.of("BTC-USD", "b"), "b");
+  void aLiveMemberNotTakingPartKeepsItsSymbolsUntilItLetsGo() {
+    // b runs ETH and ADA but is off the participants list (it is stopping, or a peer with a lagging member list
+    // dropped it): they are not free while b lives, and a takes nothing although its quota is all three.
+    Map<String, String> owners = Map.of("BTC-USD", "a", "ETH-USD", "b", "ADA-USD", "b");
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a"), owners, "a");
+    assertEquals(List.of(), p.free());
+    assertEquals(Map.of(), p.stale());
+    assertEquals(List.of(), p.claim());
+    // Once b has removed its entries, they are a's to claim.
+    assertEquals(Set.of("ETH-USD", "ADA-USD"), Set.copyOf(OwnershipPlan.compute(THREE, List.of("a", "b"),
+        List.of("a"), Map.of("BTC-USD", "a"), "a").claim()));
+    // Once b is no longer a member, its entries are stale: replaced exactly.
+    assertEquals(Map.of("ETH-USD", "b", "ADA-USD", "b"), OwnershipPlan.compute(THREE, List.of("a"), List.of("a"),
+        owners, "a").stale());
+  }
+
+  @Test
+  void aNodeNotYetTakingPartChangesNothing() {
+    OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a"), Map.of("BTC-USD", "b"), "b");
     assertEquals(List.of(), p.claim());
     assertEquals(List.of(), p.release());
   }
@@ -87,7 +105,7 @@ class OwnershipPlanTest {
         changed = false;
         assertTrue(++rounds <= 4, "converged within 3 rounds after change " + change);
         for (String node : live) {
-          OwnershipPlan p = OwnershipPlan.compute(symbols, live, owners, node);
+          OwnershipPlan p = OwnershipPlan.compute(symbols, live, live, owners, node);
           for (String s : p.release()) {
             owners.remove(s);
             changed = true;

@@ -1,0 +1,94 @@
+package dev.tapewatch.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapewatch.support.ServiceProcess;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, each its own JVM, share {@value #SYMBOL_COUNT} simulated symbols while an {@link OwnershipWatch} asks
+ * every node what it runs every {@value #SAMPLE_MS} ms, from their start to the end: once settled, each symbol runs on
+ * exactly one node, ten each, as the ownership map says; a node killed with SIGKILL has every one of its symbols
+ * served through the survivors within the failure timeout plus 15 s, each survivor's run of them starting after the
+ * kill; and at no moment seen did two nodes run one symbol. {@code bench/ClusterScale} does the same with 400 symbols
+ * and measures it; three JVMs with 400 symbols each take too long to start for the suite on two cores.
+ */
+@Tag("cluster")
+class KilledNodeTakeoverTest {
+  static final int SYMBOL_COUNT = 30;
+  static final int FAILURE_TIMEOUT_SEC = 5;
+  /** The target: every symbol of a killed node served again within 15 s after the failure timeout. */
+  static final Duration TAKEOVER_BOUND = Duration.ofSeconds(FAILURE_TIMEOUT_SEC + 15);
+  static final long SAMPLE_MS = 100;
+
+  /** Kept when the test fails: the nodes' logs say what each did and when. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path tmp;
+
+  @Test
+  void eachSymbolRunsOnceAndAKilledNodesSymbolsAreServedBySurvivorsWithinTheBoundNeverTwice() throws Exception {
+    List<String> symbols = IntStream.rangeClosed(1, SYMBOL_COUNT).mapToObj(i -> String.format("T%03d-USD", i))
+        .toList();
+    Map<String, String> env = Map.of("CLUSTER", "true", "CLUSTER_NAME", "takeover-" + UUID.randomUUID(),
+        "CLUSTER_MEMBERS", "127.0.0.1", "CLUSTER_HOST", "127.0.0.1",
+        "CLUSTER_PORT", Integer.toString(ClusterNodes.freeClusterPort()),
+        "CLUSTER_FAILURE_TIMEOUT_SEC", Integer.toString(FAILURE_TIMEOUT_SEC),
+        "SYMBOL", String.join(",", symbols), "SIM_SEED", "5");
+    List<ServiceProcess> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        nodes.add(ServiceProcess.start(env, tmp.resolve("node" + i + ".log"), "-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1"));
+      }
+      try (OwnershipWatch watch = OwnershipWatch.start(nodes, Duration.ofMillis(SAMPLE_MS))) {
+        ClusterNodes.awaitStable(nodes, 3, Duration.ofSeconds(90));
+        Map<ServiceProcess, Map<String, Long>> settled = watch.awaitPartition(nodes, symbols, Duration.ofSeconds(10));
+        assertEquals(List.of(10, 10, 10), settled.values().stream().map(Map::size).toList(), settled.toString());
+        JsonObject owners = watch.latest().get(nodes.get(0)).getJsonObject("owners");
+        for (ServiceProcess n : nodes) {
+          String id = watch.latest().get(n).getString("node_id");
+          assertEquals(settled.get(n).keySet(), Set.copyOf(symbols.stream()
+              .filter(s -> id.equals(owners.getString(s))).toList()), "the map names the node running each symbol");
+        }
+
+        ServiceProcess victim = nodes.get(2);
+        List<ServiceProcess> survivors = nodes.subList(0, 2);
+        List<String> orphans = settled.get(victim).keySet().stream().sorted().toList();
+        watch.unwatch(victim);
+        long killedAt = System.currentTimeMillis();
+        victim.kill();
+        Map<String, Long> served = ClusterNodes.awaitServed(survivors, orphans, TAKEOVER_BOUND);
+        long allServedMs = served.values().stream().mapToLong(t -> t - killedAt).max().orElseThrow();
+        assertTrue(allServedMs < TAKEOVER_BOUND.toMillis(), allServedMs + " ms");
+
+        ClusterNodes.awaitStable(survivors, 2, Duration.ofSeconds(30));
+        Map<ServiceProcess, Map<String, Long>> after = watch.awaitPartition(survivors, symbols, Duration.ofSeconds(10));
+        assertEquals(List.of(15, 15), after.values().stream().map(Map::size).toList(), after.toString());
+        for (Map<String, Long> running : after.values()) {
+          running.forEach((s, since) -> assertTrue(!orphans.contains(s) || since >= killedAt,
+              s + " ran on a survivor from " + since + ", before the kill at " + killedAt));
+        }
+        System.out.println("all " + orphans.size() + " symbols of the killed node served " + allServedMs
+            + " ms after SIGKILL; watch: " + watch.summary());
+        assertEquals(List.of(), watch.overlaps(), watch.summary() + "; logs in " + tmp);
+      }
+    } finally {
+      for (ServiceProcess n : nodes) {
+        n.close();
+      }
+    }
+  }
+}
