@@ -113,7 +113,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/book", Addresses.Market.BOOK::of, Set.of("symbol", "depth"), q -> new JsonObject()
         .put("depth", q.integer("depth", 20, 1, BOOK_LEVELS_MAX)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http()).mount(router);
-    new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
+    Future<?> streamReady = new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     new ScorecardRoutes(vertx, config.symbols(), config.scorecard().horizons()).mount(router);
     // An endpoint asked with another method is a 405 naming the methods it takes, not a search of the static files.
     allowedMethods(router).forEach((path, allowed) -> router.route(path).handler(ctx -> notAllowed(ctx, allowed)));
@@ -131,6 +131,7 @@ public final class HttpVerticle extends VerticleBase {
 
     server = createServer(router);
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
+    ready.add(streamReady);
     ready.add(server.listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);
   }
