@@ -85,7 +85,7 @@ public final class Benchmark {
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
-      "keepTapes", "fuzzLines", "findings", "rows");
+      "keepTapes", "fuzzLines", "findings", "rows", "sseClients", "sseEvents");
   private static final long QUIET_BUDGET_MS = 60_000;
   private static final long QUIET_WAIT_MAX_MS = 15_000;
 
@@ -290,6 +290,11 @@ public final class Benchmark {
           instanceof AdvancedTradeMessage.Books b ? b.books().stream()
           .filter(FeedMessage.BookMessage.class::isInstance).map(m -> ((FeedMessage.BookMessage) m).update())
           .toList() : List.of());
+    }
+
+    if (wanted(11)) {
+      sseFanOut((int) arg("sseClients", 2000), (int) arg("sseEvents", 100), symbols, seed);
+      System.gc();
     }
 
     System.out.println();
@@ -910,6 +915,92 @@ public final class Benchmark {
 
   private static int apply(Map<String, OrderBook> books, BookUpdate u) {
     return books.computeIfAbsent(u.symbol(), s -> new OrderBook(BOOK_BENCH_DEPTH)).apply(u).ordinal();
+  }
+
+  // ---- 11 ---------------------------------------------------------------------------------------------------------
+
+  /** Clients of the baseline fan-out, whose latency the figure with every client is set against. */
+  static final int SSE_BASELINE_CLIENTS = 10;
+  /** Findings announced before each measured phase, to warm the path up. */
+  static final int SSE_WARMUP_EVENTS = 20;
+  /** No agent runs during the fan-out: the findings announced are the benchmark's own. */
+  private static final Map<String, String> AGENTS_IDLE = Map.of("TS_INTERVAL", "86400", "RVOL_INTERVAL_SEC",
+      "86400", "CVD_INTERVAL_SEC", "86400", "NEW_TREND_INTERVAL_SEC", "86400", "REVERSAL_INTERVAL_SEC", "86400",
+      "LIQ_INTERVAL_SEC", "86400", "BOOK_IMB_INTERVAL_SEC", "86400", "MACRO_INTERVAL_SEC", "86400");
+
+  /**
+   * The live findings stream with {@code clients} open (real loopback connections from a Vert.x of their own in this
+   * process) against {@value #SSE_BASELINE_CLIENTS} in the same run on the same service: each phase announces
+   * {@code events} findings one at a time; the figures are the time from announcement to each client's receipt, and
+   * the resident memory of the process (the service and its clients) before and after the connections open.
+   */
+  private void sseFanOut(int clients, int events, List<String> symbols, long seed) throws Exception {
+    if (clients <= 0 || events <= 0) {
+      System.out.println("11 findings stream fan-out: skipped (sseClients=0)");
+      row("11 findings stream fan-out", "skipped", "", "");
+      return;
+    }
+    int few = Math.min(SSE_BASELINE_CLIENTS, clients);
+    Path dir = Files.createTempDirectory("tapewatch-bench-sse-");
+    Path tapePath = dir.resolve("tape.ndjson");
+    TapeGenerator.Tape tape = TapeGenerator.write(tapePath, 10_000, symbols.size(), seed, 0, 4000, false);
+    Map<String, String> env = new LinkedHashMap<>(AGENTS_IDLE);
+    env.put("MAX_CONNECTIONS_PER_IP", Integer.toString(clients + SSE_BASELINE_CLIENTS));
+    try (ReplayRun app = ReplayRun.start(tapePath, symbols, 0, env);
+        SseFanOut sse = new SseFanOut(app, symbols.get(0), clients)) {
+      app.awaitApplied(tape.tradesPerSymbol(), 20, 60_000);
+      Memory before = Memory.now();
+      sse.connect(few);
+      SseFanOut.Latencies baseline = ssePhase(sse, events);
+      Memory withFew = Memory.now();
+      sse.connect(clients);
+      Memory withAll = Memory.now();
+      SseFanOut.Latencies all = ssePhase(sse, events);
+      System.out.printf(Locale.ROOT, "11 findings stream: RSS %s with no stream, %s with %d, %s with %,d (+%s for"
+              + " %,d connections, %.1f KiB each); heap after GC %s, %s, %s%n", mib(before.rss()),
+          mib(withFew.rss()), few, mib(withAll.rss()), clients, mib(withAll.rss() - withFew.rss()), clients - few,
+          (withAll.rss() - withFew.rss()) / 1024.0 / (clients - few), mib(before.heap()), mib(withFew.heap()),
+          mib(withAll.heap()));
+      row(String.format(Locale.ROOT, "11 findings stream, %d clients: announce to receipt p50 / p99", few),
+          String.format(Locale.ROOT, "%s / %s", us(baseline.p50Us()), us(baseline.p99Us())), "", "");
+      row(String.format(Locale.ROOT, "  %,d clients: p50 / p99 (last client p50)", clients),
+          String.format(Locale.ROOT, "%s / %s (%s)", us(all.p50Us()), us(all.p99Us()), us(all.lastClientP50Us())),
+          "", "");
+      row(String.format(Locale.ROOT, "  %,d / %d clients, p50 / p99", clients, few),
+          String.format(Locale.ROOT, "%.1fx / %.1fx", all.p50Us() / baseline.p50Us(), all.p99Us() / baseline.p99Us()),
+          "", "");
+      row(String.format(Locale.ROOT, "  process RSS with %,d streams (service and clients)", clients),
+          String.format(Locale.ROOT, "%s (+%s, %.1f KiB a connection)", mib(withAll.rss()),
+              mib(withAll.rss() - withFew.rss()), (withAll.rss() - withFew.rss()) / 1024.0 / (clients - few)), "",
+          "");
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** {@value #SSE_WARMUP_EVENTS} findings unmeasured, then {@code events} measured, printed with its CPU. */
+  private SseFanOut.Latencies ssePhase(SseFanOut sse, int events) throws Exception {
+    sse.announce(SSE_WARMUP_EVENTS);
+    List<Sample<SseFanOut.Latencies>> r = samples("findings stream, " + sse.clients() + " clients", 1, 0,
+        attempt -> sse.announce(events));
+    SseFanOut.Latencies l = r.get(0).value();
+    System.out.printf(Locale.ROOT, "11 findings stream, %,d clients, %d findings: announce to receipt p50 %s p99 %s"
+        + " max %s; last client p50 %s%n", l.clients(), l.findings(), us(l.p50Us()), us(l.p99Us()), us(l.maxUs()),
+        us(l.lastClientP50Us()));
+    return l;
+  }
+
+  /** The process's resident set and its heap in use, each after a full collection. */
+  record Memory(long rss, long heap) {
+    static Memory now() throws IOException {
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      return new Memory(SseFanOut.residentBytes(), rt.totalMemory() - rt.freeMemory());
+    }
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
