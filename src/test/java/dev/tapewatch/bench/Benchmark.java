@@ -48,8 +48,9 @@ import java.util.zip.GZIPInputStream;
  * The tapewatch benchmark (not a test): parse-only baseline, unpaced end-to-end replay, paced replay latency (also
  * with every agent's findings going through the outbox, against the same in memory), the HTTP rate of /signals_tf
  * against a bare Vert.x route, the findings write rate through the outbox against the repository's batched insert
- * on PostgreSQL and SQLite, and price levels per second through parse and order book against parse alone, printed
- * as one table with the targets. Run it with
+ * on PostgreSQL and SQLite, price levels per second through parse and order book against parse alone, the findings
+ * stream's fan-out to thousands of clients against ten, and the findings endpoints over a million stored findings
+ * against ten thousand, printed as one table with the targets. Run it with
  * <pre>
  * mvn -q -B test-compile exec:java \
  *     -Dexec.mainClass=dev.tapewatch.bench.Benchmark -Dexec.classpathScope=test [-Dexec.args="trades=2000000 ..."]
@@ -57,7 +58,10 @@ import java.util.zip.GZIPInputStream;
  * Arguments ({@code name=value}, all optional): trades (1000000), symbols (4), seed (42), e2eRuns (3), pacedRate
  * (10000), pacedSeconds (25), wrkThreads (1), wrkConnections (32), wrkSeconds (10), wrkWarmupSeconds (3), wrkRounds
  * (2), skipHttp (false), keepTapes (false), fuzzLines (1000000 lines of {@link ParserFuzz} from the same seed; 0
- * skips it), findings (50000 written to each store by each path; 0 skips them).
+ * skips it), findings (50000 written to each store by each path; 0 skips them), sseClients (2000 clients of the
+ * findings stream; 0 skips row 11), sseEvents (100 findings announced to them a phase), storedFindings (1000000 in
+ * PostgreSQL for row 12; 0 skips it), storedQueries (200 of each request there), rows (a comma list of the rows to
+ * run, with those they are measured against; all when absent).
  *
  * <p>The machine may be shared (concurrent builds on 2 cores distort every figure), so each measured sample waits
  * briefly for the machine to be quiet and reports where the CPU went ({@link CpuAccount}); a sample during which other
@@ -85,7 +89,8 @@ public final class Benchmark {
   private static final int EXTRA_ATTEMPTS = 2;
   private static final List<String> ARGS = List.of("trades", "symbols", "seed", "e2eRuns", "pacedRate",
       "pacedSeconds", "wrkThreads", "wrkConnections", "wrkSeconds", "wrkWarmupSeconds", "wrkRounds", "skipHttp",
-      "keepTapes", "fuzzLines", "findings", "rows", "sseClients", "sseEvents");
+      "keepTapes", "fuzzLines", "findings", "rows", "sseClients", "sseEvents",
+      "storedFindings", "storedQueries");
   private static final long QUIET_BUDGET_MS = 60_000;
   private static final long QUIET_WAIT_MAX_MS = 15_000;
 
@@ -294,6 +299,11 @@ public final class Benchmark {
 
     if (wanted(11)) {
       sseFanOut((int) arg("sseClients", 2000), (int) arg("sseEvents", 100), symbols, seed);
+      System.gc();
+    }
+
+    if (wanted(12)) {
+      storedFindings(arg("storedFindings", 1_000_000), (int) arg("storedQueries", 200), symbols, seed);
       System.gc();
     }
 
@@ -735,7 +745,7 @@ public final class Benchmark {
     }
     Path tmp = Files.createTempDirectory("tapewatch-bench-store-");
     try {
-      Optional<TestDatabase> db = throwawayDatabase();
+      Optional<TestDatabase> db = throwawayDatabase("7 findings write rate, PostgreSQL");
       if (db.isEmpty()) {
         row("7 findings written, PostgreSQL", "skipped: no PostgreSQL", "", "");
       } else {
@@ -755,12 +765,12 @@ public final class Benchmark {
     }
   }
 
-  /** A database of the benchmark's own on 127.0.0.1:5432, or none (said) when PostgreSQL is not there. */
-  private static Optional<TestDatabase> throwawayDatabase() {
+  /** A database of the benchmark's own on 127.0.0.1:5432, or none (said, for {@code what}) when there is none. */
+  private static Optional<TestDatabase> throwawayDatabase(String what) {
     try {
       return Optional.of(new TestDatabase());
     } catch (Exception e) {
-      System.out.println("7 findings write rate, PostgreSQL: SKIPPED - no PostgreSQL at " + TestDatabase.HOST + ":"
+      System.out.println(what + ": SKIPPED - no PostgreSQL at " + TestDatabase.HOST + ":"
           + TestDatabase.PORT + " (" + e + ")");
       return Optional.empty();
     }
@@ -1001,6 +1011,75 @@ public final class Benchmark {
 
   private static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+
+  // ---- 12 ---------------------------------------------------------------------------------------------------------
+
+  /** The table size of the baseline, whose latencies the figures over the full table are set against. */
+  static final int STORED_BASELINE = 10_000;
+
+  /**
+   * {@code /findings} and {@code /scorecard} with {@code total} findings in a throwaway PostgreSQL database against the
+   * same requests with {@value #STORED_BASELINE} in the same run, on the same service: how the reads scale with what
+   * is kept (a bare route would measure HTTP again, not the store). Skipped without PostgreSQL.
+   */
+  private void storedFindings(long total, int queries, List<String> symbols, long seed) throws Exception {
+    if (total <= 0) {
+      System.out.println("12 stored findings: skipped (storedFindings=0)");
+      row("12 /findings and /scorecard over stored findings", "skipped", "", "");
+      return;
+    }
+    Optional<TestDatabase> db = throwawayDatabase("12 stored findings");
+    if (db.isEmpty()) {
+      row("12 /findings and /scorecard over stored findings", "skipped: no PostgreSQL", "", "");
+      return;
+    }
+    Path dir = Files.createTempDirectory("tapewatch-bench-stored-");
+    Path tapePath = dir.resolve("tape.ndjson");
+    TapeGenerator.Tape tape = TapeGenerator.write(tapePath, 10_000, symbols.size(), seed, 0, 4000, false);
+    try (TestDatabase pg = db.get()) {
+      Map<String, String> env = new LinkedHashMap<>(AGENTS_IDLE);
+      env.put("STORE", "postgres");
+      env.put("DATABASE_URL", pg.url());
+      // The scorecard gauges read every scored finding in the background; here only the requests measured do.
+      env.put("SCORECARD_METRICS_SEC", "86400");
+      try (ReplayRun app = ReplayRun.start(tapePath, symbols, 0, env)) {
+        app.awaitApplied(tape.tradesPerSymbol(), 20, 60_000);
+        StoredFindings store = new StoredFindings(pg, symbols, seed);
+        Map<String, StoredFindings.Timings> small = storedPhase(store, app, Math.min(STORED_BASELINE, total),
+            queries);
+        Map<String, StoredFindings.Timings> large = storedPhase(store, app, total, queries);
+        boolean first = true;
+        for (String kind : large.keySet()) {
+          StoredFindings.Timings l = large.get(kind);
+          StoredFindings.Timings s = small.get(kind);
+          row((first ? String.format(Locale.ROOT, "12 %,d findings in PostgreSQL: GET ", total) : "  GET ") + kind
+                  + " p50 / p99", String.format(Locale.ROOT, "%.1f ms / %.1f ms (%.1fx / %.1fx of %,d)%s",
+                  l.quantile(0.5), l.quantile(0.99), l.quantile(0.5) / s.quantile(0.5),
+                  l.quantile(0.99) / s.quantile(0.99), STORED_BASELINE, failures(l) + failures(s)), "", "");
+          first = false;
+        }
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static String failures(StoredFindings.Timings t) {
+    return t.failed() == 0 ? "" : String.format(Locale.ROOT, " [%d of %d answered %d]", t.failed(),
+        t.sortedMs().length, t.failedStatus());
+  }
+
+  /** Fills the table to {@code total} and times the requests, printed with the CPU the machine spent meanwhile. */
+  private Map<String, StoredFindings.Timings> storedPhase(StoredFindings store, ReplayRun app, long total,
+      int queries) throws Exception {
+    double seconds = store.fillTo(total);
+    System.out.printf(Locale.ROOT, "12 stored findings: table filled to %,d in %.1f s%n", total, seconds);
+    List<Sample<Map<String, StoredFindings.Timings>>> r = samples(String.format(Locale.ROOT,
+        "stored findings, %,d", total), 1, 0, true, attempt -> store.requests(app.httpPort, queries));
+    StoredFindings.describe(r.get(0).value()).forEach(line -> System.out.printf(Locale.ROOT, "12 %,d stored: %s%n",
+        total, line));
+    return r.get(0).value();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
