@@ -979,10 +979,12 @@ public final class Benchmark {
       row(String.format(Locale.ROOT, "  %,d / %d clients, p50 / p99", clients, few),
           String.format(Locale.ROOT, "%.1fx / %.1fx", all.p50Us() / baseline.p50Us(), all.p99Us() / baseline.p99Us()),
           "", "");
+      // The heap grows and shrinks with the collections, so the RSS difference alone can mislead: the heap in use
+      // after a full collection says what the connections hold.
       row(String.format(Locale.ROOT, "  process RSS with %,d streams (service and clients)", clients),
-          String.format(Locale.ROOT, "%s (+%s, %.1f KiB a connection)", mib(withAll.rss()),
-              mib(withAll.rss() - withFew.rss()), (withAll.rss() - withFew.rss()) / 1024.0 / (clients - few)), "",
-          "");
+          String.format(Locale.ROOT, "%s (+%s, %.1f KiB a connection; heap +%.1f KiB)", mib(withAll.rss()),
+              mib(withAll.rss() - withFew.rss()), (withAll.rss() - withFew.rss()) / 1024.0 / (clients - few),
+              (withAll.heap() - withFew.heap()) / 1024.0 / (clients - few)), "", "");
     } finally {
       deleteTree(dir);
     }
