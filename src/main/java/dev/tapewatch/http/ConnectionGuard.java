@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one client may hold of the server: a number of connections per address, and time. A connection must bring a
@@ -33,15 +34,25 @@ final class ConnectionGuard {
   private final Map<String, Integer> openByAddress = new HashMap<>();
   private final Map<HttpConnection, Tracked> connections = new HashMap<>();
 
+  /**
+   * A connection's deadline and the one timer that enforces it. Keep-alive traffic moves the deadline at every
+   * answer; rather than cancelling and scheduling a timer per request, the timer is left running and, when it fires
+   * before the deadline it finds, is set again for what remains.
+   */
   private static final class Tracked {
     final String address;
-    long deadline = -1;
+    /** When the connection is closed (System.nanoTime), or {@link #NONE} while a request is being answered. */
+    long deadlineNanos = NONE;
+    long timer = NONE;
+    long timerNanos;
     int unanswered;
 
     Tracked(String address) {
       this.address = address;
     }
   }
+
+  private static final long NONE = -1;
 
   ConnectionGuard(Vertx vertx, long idleTimeoutMs, int maxPerAddress) {
     this.vertx = vertx;
@@ -74,7 +85,7 @@ final class ConnectionGuard {
     Tracked t = connections.get(request.connection());
     if (t != null) {
       t.unanswered++;
-      cancel(t);
+      t.deadlineNanos = NONE;
     }
   }
 
@@ -87,20 +98,39 @@ final class ConnectionGuard {
   }
 
   private void expire(HttpConnection connection, Tracked t, long afterMs) {
-    cancel(t);
-    t.deadline = vertx.setTimer(afterMs, id -> connection.close());
+    t.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(afterMs);
+    if (t.timer != NONE && t.timerNanos > t.deadlineNanos) {
+      vertx.cancelTimer(t.timer);
+      t.timer = NONE;
+    }
+    if (t.timer == NONE) {
+      arm(connection, t, afterMs);
+    }
   }
 
-  private void cancel(Tracked t) {
-    if (t.deadline >= 0) {
-      vertx.cancelTimer(t.deadline);
-      t.deadline = -1;
+  private void arm(HttpConnection connection, Tracked t, long afterMs) {
+    t.timerNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(afterMs);
+    t.timer = vertx.setTimer(afterMs, id -> due(connection, t));
+  }
+
+  private void due(HttpConnection connection, Tracked t) {
+    t.timer = NONE;
+    if (t.deadlineNanos == NONE) {
+      return;
+    }
+    long left = t.deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      connection.close();
+    } else {
+      arm(connection, t, (left + 999_999) / 1_000_000);
     }
   }
 
   private void closed(HttpConnection connection) {
     Tracked t = connections.remove(connection);
-    cancel(t);
+    if (t.timer != NONE) {
+      vertx.cancelTimer(t.timer);
+    }
     openByAddress.computeIfPresent(t.address, (a, n) -> n == 1 ? null : n - 1);
   }
 }

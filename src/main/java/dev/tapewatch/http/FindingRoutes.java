@@ -3,9 +3,9 @@ package dev.tapewatch.http;
 import dev.tapewatch.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code /findings}, {@code /findings.csv} and {@code /db-health}, answered by the store verticle, and the live
@@ -25,9 +26,18 @@ final class FindingRoutes {
   static final String CSV_HEADER = "ts_utc,id,agent,symbol,score,label,details\r\n";
   private static final Set<String> PARAMS = Set.of("symbol", "limit", "since", "before", "before_id", "agent");
 
+  private static final Buffer LIVE = Buffer.buffer(": tapewatch findings\n\n");
+  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+
   private final Vertx vertx;
   private final List<String> symbols;
   private final List<String> agentNames;
+  /**
+   * The open streams. Iterated over a snapshot: a stream closed while an event is written to the others removes
+   * itself at once.
+   */
+  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private Future<?> relayed;
 
   FindingRoutes(Vertx vertx, List<String> symbols, List<String> agentNames) {
     this.vertx = vertx;
@@ -35,7 +45,9 @@ final class FindingRoutes {
     this.agentNames = agentNames;
   }
 
-  void mount(Router router) {
+  /** Mounts the routes; the future completes once the findings stream hears the findings and outcomes. */
+  Future<?> mount(Router router) {
+    relayed = Future.all(relay(Addresses.FINDINGS, "finding"), relay(Addresses.FINDING_OUTCOMES, "outcome"));
     router.get("/findings").handler(ctx -> query(ctx).onSuccess(found -> ctx.json(new JsonObject()
         .put("findings", found))));
     router.get("/findings.csv").handler(ctx -> query(ctx).onSuccess(found -> csv(ctx, found)));
@@ -48,6 +60,7 @@ final class FindingRoutes {
           .onFailure(e -> ctx.json(new JsonObject().put("ok", false)
               .put("error", "database check did not answer within " + STORE_TIMEOUT_MS + " ms")));
     });
+    return relayed;
   }
 
   /** The findings matching the request's parameters, newest first; a store that does not answer gives a 503. */
@@ -104,53 +117,65 @@ final class FindingRoutes {
    */
   private void stream(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), Set.of("symbol", "agent"));
-    String symbol = q.optionalSymbol(symbols);
-    String agent = q.oneOf("agent", agentNames);
+    Subscriber subscriber = new Subscriber(ctx, q.optionalSymbol(symbols), q.oneOf("agent", agentNames));
     HttpServerResponse r = ctx.response()
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
-    MessageConsumer<JsonObject> findings = relay(Addresses.FINDINGS, "finding", symbol, agent, ctx);
-    MessageConsumer<JsonObject> outcomes = relay(Addresses.FINDING_OUTCOMES, "outcome", symbol, agent, ctx);
-    // The first line says the stream is live: in a cluster, once every node knows to send this one the findings.
-    Future.all(findings.completion(), outcomes.completion())
-        .onComplete(registered -> send(ctx, ": tapewatch findings\n\n"));
-    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> send(ctx, ": keep-alive\n\n"));
-    r.closeHandler(v -> {
-      vertx.cancelTimer(keepAlive);
-      findings.unregister();
-      outcomes.unregister();
-    });
-  }
-
-  /**
-   * Writes each message of {@code address} that matches the filters as an event named {@code event}, its id the
-   * finding's (an outcome carries its finding's id).
-   */
-  private MessageConsumer<JsonObject> relay(String address, String event, String symbol, String agent,
-      RoutingContext ctx) {
-    return vertx.eventBus().consumer(address, m -> {
-      JsonObject f = m.body();
-      if ((symbol == null || symbol.equals(f.getString("symbol")))
-          && (agent == null || agent.equals(f.getString("agent")))) {
-        send(ctx, "event: " + event + "\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+    // The first line says the stream is live: in a cluster, once every node knows to send this node the findings.
+    relayed.onComplete(registered -> {
+      if (!r.closed()) {
+        subscriber.send(LIVE);
+        subscribers.add(subscriber);
       }
     });
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> subscriber.send(KEEP_ALIVE));
+    r.closeHandler(v -> {
+      vertx.cancelTimer(keepAlive);
+      subscribers.remove(subscriber);
+    });
   }
 
-
   /**
-   * Writes to the stream, or ends it when what was written before has not gone out yet: a client that reads too
-   * slowly (a frozen tab, a stalled network) would otherwise have every finding queued for it in memory. The close
-   * takes effect once the client has read what is queued, and a page that reconnects fetches what it missed; one
-   * that never reads again is dropped by the server's write-idle timeout (see {@link ConnectionGuard}).
+   * Writes each message of {@code address} as an event named {@code event}, its id the finding's (an outcome carries
+   * its finding's id), to every stream whose filters it passes; encoded once, whatever the number of streams.
    */
-  private static void send(RoutingContext ctx, String event) {
-    if (ctx.response().writeQueueFull()) {
-      ctx.request().connection().close();
-    } else {
-      ctx.response().write(event);
+  private Future<Void> relay(String address, String event) {
+    return vertx.eventBus().<JsonObject>consumer(address, m -> {
+      JsonObject f = m.body();
+      String symbol = f.getString("symbol");
+      String agent = f.getString("agent");
+      Buffer bytes = null;
+      for (Subscriber s : subscribers) {
+        if (s.wants(symbol, agent)) {
+          if (bytes == null) {
+            bytes = Buffer.buffer("event: " + event + "\nid: " + f.getString("id") + "\ndata: " + f.encode() + "\n\n");
+          }
+          s.send(bytes);
+        }
+      }
+    }).completion();
+  }
+
+  /** One open stream and its filters (null: any). */
+  private record Subscriber(RoutingContext ctx, String symbol, String agent) {
+    boolean wants(String findingSymbol, String findingAgent) {
+      return (symbol == null || symbol.equals(findingSymbol)) && (agent == null || agent.equals(findingAgent));
+    }
+
+    /**
+     * Writes to the stream, or ends it when what was written before has not gone out yet: a client that reads too
+     * slowly (a frozen tab, a stalled network) would otherwise have every finding queued for it in memory. The close
+     * takes effect once the client has read what is queued, and a page that reconnects fetches what it missed; one
+     * that never reads again is dropped by the server's write-idle timeout (see {@link ConnectionGuard}).
+     */
+    void send(Buffer event) {
+      if (ctx.response().writeQueueFull()) {
+        ctx.request().connection().close();
+      } else {
+        ctx.response().write(event);
+      }
     }
   }
 

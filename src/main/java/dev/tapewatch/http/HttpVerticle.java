@@ -8,12 +8,16 @@ import dev.tapewatch.tape.Timeframe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,6 +30,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +54,8 @@ public final class HttpVerticle extends VerticleBase {
   /** The most levels a side /book lists. */
   static final int BOOK_LEVELS_MAX = 1000;
   private static final Set<String> SYMBOL_ONLY = Set.of("symbol");
+  private static final DeliveryOptions QUERY = new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS);
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final List<String> TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::label).toList();
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
@@ -106,7 +113,7 @@ public final class HttpVerticle extends VerticleBase {
     marketRoute(router, "/book", Addresses.Market.BOOK::of, Set.of("symbol", "depth"), q -> new JsonObject()
         .put("depth", q.integer("depth", 20, 1, BOOK_LEVELS_MAX)));
     new AgentRoutes(vertx, health, config.symbols(), AgentCatalog.timedNames(), config.http()).mount(router);
-    new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
+    Future<?> streamReady = new FindingRoutes(vertx, config.symbols(), AgentCatalog.names()).mount(router);
     new ScorecardRoutes(vertx, config.symbols(), config.scorecard().horizons()).mount(router);
     // An endpoint asked with another method is a 405 naming the methods it takes, not a search of the static files.
     allowedMethods(router).forEach((path, allowed) -> router.route(path).handler(ctx -> notAllowed(ctx, allowed)));
@@ -124,6 +131,7 @@ public final class HttpVerticle extends VerticleBase {
 
     server = createServer(router);
     List<Future<?>> ready = new ArrayList<>(caches.stream().map(MessageConsumer::completion).toList());
+    ready.add(streamReady);
     ready.add(server.listen(config.http().port(), "0.0.0.0"));
     return Future.all(ready);
   }
@@ -180,8 +188,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   private static void noBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String length = request.getHeader("Content-Length");
-    if (request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.equals("0"))) {
       JsonErrors.refuse(request, 413, "no endpoint takes a request body; parameters go in the query string");
       return;
     }
@@ -207,27 +215,84 @@ public final class HttpVerticle extends VerticleBase {
         + "; allowed: " + allowed);
   }
 
+  /**
+   * A market view of {@code ?symbol=} alone. Requests for a view that arrive while it is being asked wait for the
+   * next ask, which answers them all: under load the symbol's verticle (busy with the feed) answers one request per
+   * round trip rather than one per client, and no client is answered with state read before it asked.
+   */
   private void marketRoute(Router router, String path, Function<String, String> address) {
-    marketRoute(router, path, address, SYMBOL_ONLY, q -> null);
+    Map<String, MarketView> views = new HashMap<>();
+    router.get(path).handler(ctx -> {
+      String symbol = new QueryParams(ctx.queryParams(), SYMBOL_ONLY).symbol(config.symbols());
+      views.computeIfAbsent(symbol, s -> new MarketView(s, address.apply(s))).ask(ctx);
+    });
   }
 
   /** A market view of {@code ?symbol=}; {@code request} turns the other parameters into the request's body. */
   private void marketRoute(Router router, String path, Function<String, String> address, Set<String> params,
       Function<QueryParams, JsonObject> request) {
+    Map<String, MarketView> views = new HashMap<>();
     router.get(path).handler(ctx -> {
       QueryParams q = new QueryParams(ctx.queryParams(), params);
       String symbol = q.symbol(config.symbols());
-      vertx.eventBus().request(address.apply(symbol), request.apply(q),
-              new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
-          .onSuccess(reply -> {
-            if (reply.body() instanceof String text) {
-              ctx.response().putHeader("Content-Type", "application/json").end(text);
-            } else {
-              ctx.json(reply.body());
-            }
-          })
-          .onFailure(e -> unavailable(ctx, symbol, health.awaitingOwner(symbol), e));
+      MarketView view = views.computeIfAbsent(symbol, s -> new MarketView(s, address.apply(s)));
+      vertx.eventBus().request(view.address, request.apply(q), QUERY).onComplete(reply -> view.answer(ctx, reply));
     });
+  }
+
+  /**
+   * One symbol's view behind a route: its address, the requests waiting for it, and the last text it answered with
+   * as bytes (a symbol's verticle answers with the same String until its state changes, so most answers find their
+   * bytes encoded already).
+   */
+  private final class MarketView {
+    final String symbol;
+    final String address;
+    private boolean asking;
+    private List<RoutingContext> waiting = new ArrayList<>();
+    private String text;
+    private Buffer bytes;
+
+    MarketView(String symbol, String address) {
+      this.symbol = symbol;
+      this.address = address;
+    }
+
+    void ask(RoutingContext ctx) {
+      waiting.add(ctx);
+      if (!asking) {
+        askForWaiting();
+      }
+    }
+
+    private void askForWaiting() {
+      List<RoutingContext> asked = waiting;
+      waiting = new ArrayList<>();
+      asking = true;
+      vertx.eventBus().request(address, null, QUERY).onComplete(reply -> {
+        asking = false;
+        if (!waiting.isEmpty()) {
+          askForWaiting();
+        }
+        for (RoutingContext ctx : asked) {
+          answer(ctx, reply);
+        }
+      });
+    }
+
+    void answer(RoutingContext ctx, AsyncResult<Message<Object>> reply) {
+      if (reply.failed()) {
+        unavailable(ctx, symbol, health.awaitingOwner(symbol), reply.cause());
+      } else if (reply.result().body() instanceof String answer) {
+        if (answer != text) {
+          text = answer;
+          bytes = Buffer.buffer(answer);
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(bytes);
+      } else {
+        ctx.json(reply.result().body());
+      }
+    }
   }
 
   private static void unavailable(RoutingContext ctx, String symbol, boolean awaitingOwner, Throwable e) {

@@ -2,6 +2,7 @@ package dev.tapewatch.http;
 
 import dev.tapewatch.config.WebOrigin;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
@@ -34,7 +35,7 @@ final class OriginPolicy implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String header = request.getHeader("Origin");
+    String header = request.getHeader(HttpHeaders.ORIGIN);
     if (header == null) {
       ctx.next();
       return;

@@ -20,7 +20,10 @@ interface FindingsRepository {
   /** The findings matching the query, newest first (equal times by id), at most its limit. */
   Future<List<Kept>> newest(FindingQuery q);
 
-  /** The same restricted to findings with at least one horizon resolved with a return (not pending or missed). */
+  /**
+   * The same restricted to findings with at least one horizon resolved with a return (not pending or missed); a
+   * store may leave their details out (null), which the scorecard does not read.
+   */
   Future<List<Kept>> scored(FindingQuery q);
 
   /** A symbol's findings since a time with a horizon still unresolved, oldest first (equal times by id). */

@@ -33,15 +33,10 @@ final class PgDatabase implements Database {
   private static final String MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(727274701)";
   private static final String COLUMNS = "id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes";
   /**
-   * $1 symbol or null, $2 since or null, $3 before or null, $4 agent or null, $6 the id at before or null (see
-   * FindingQuery); on (symbol, ts) or (agent, ts).
+   * What the scorecard reads of a scored finding: its details (the largest part of a row, decoded from JSON) are
+   * left out, the scorecard reading up to SCORED_MAX findings at a time.
    */
-  private static final String FILTER = """
-      ($1::text IS NULL OR symbol = $1)
-        AND ($2::timestamptz IS NULL OR ts_utc >= $2)
-        AND ($3::timestamptz IS NULL OR ts_utc < $3 OR ($6::uuid IS NOT NULL AND ts_utc = $3 AND id < $6::uuid))
-        AND ($4::text IS NULL OR agent = $4)""";
-
+  private static final String SCORED_COLUMNS = COLUMNS.replace("details", "NULL::jsonb AS details");
   private final Pool pool;
   private final FindingsRepository findings = new PgFindings();
   private final PositionsRepository positions = new PgPositions();
@@ -177,20 +172,52 @@ final class PgDatabase implements Database {
 
     @Override
     public Future<List<Kept>> newest(FindingQuery q) {
-      return select("SELECT " + COLUMNS + " FROM findings WHERE " + FILTER
-          + " ORDER BY ts_utc DESC, id DESC LIMIT $5", q);
+      return select(COLUMNS, "", q);
     }
 
     @Override
     public Future<List<Kept>> scored(FindingQuery q) {
-      return select("SELECT " + COLUMNS + " FROM findings WHERE outcomes IS NOT NULL AND " + FILTER
-          + " AND jsonb_path_exists(outcomes, '$.* ? (@.ret_bps.type() == \"number\")')"
-          + " ORDER BY ts_utc DESC, id DESC LIMIT $5", q);
+      return select(SCORED_COLUMNS, " AND outcomes IS NOT NULL"
+          + " AND jsonb_path_exists(outcomes, '$.* ? (@.ret_bps.type() == \"number\")')", q);
     }
 
-    private Future<List<Kept>> select(String sql, FindingQuery q) {
-      return timed(pool.preparedQuery(sql).execute(Tuple.of(q.symbol(), utc(q.since()), utc(q.before()), q.agent(),
-          q.limit(), q.beforeId() == null ? null : UUID.fromString(q.beforeId())))).map(PgDatabase::kept);
+    /**
+     * The findings of {@code q} that also meet {@code also}, newest first. The statement holds only the filters
+     * given, each a plain comparison: written once with "$1 IS NULL OR symbol = $1" for every filter, the plan
+     * (generic once cached) could not start an index at the symbol, the agent or the page's end, and a page a
+     * million findings deep read every newer one first. The page's end (before, before_id) is "ts_utc <= before"
+     * and then the tie, so that the scan starts there.
+     */
+    private Future<List<Kept>> select(String columns, String also, FindingQuery q) {
+      List<Object> params = new ArrayList<>();
+      StringBuilder where = new StringBuilder("TRUE");
+      if (q.symbol() != null) {
+        params.add(q.symbol());
+        where.append(" AND symbol = $").append(params.size());
+      }
+      if (q.agent() != null) {
+        params.add(q.agent());
+        where.append(" AND agent = $").append(params.size());
+      }
+      if (q.since() != null) {
+        params.add(utc(q.since()));
+        where.append(" AND ts_utc >= $").append(params.size());
+      }
+      if (q.before() != null) {
+        params.add(utc(q.before()));
+        int before = params.size();
+        if (q.beforeId() == null) {
+          where.append(" AND ts_utc < $").append(before);
+        } else {
+          params.add(UUID.fromString(q.beforeId()));
+          where.append(" AND ts_utc <= $").append(before).append(" AND (ts_utc < $").append(before)
+              .append(" OR id < $").append(params.size()).append(')');
+        }
+      }
+      params.add(q.limit());
+      return timed(pool.preparedQuery("SELECT " + columns + " FROM findings WHERE " + where + also
+          + " ORDER BY ts_utc DESC, id DESC LIMIT $" + params.size()).execute(Tuple.from(params)))
+          .map(PgDatabase::kept);
     }
 
     @Override

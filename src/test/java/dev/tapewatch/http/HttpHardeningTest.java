@@ -233,6 +233,23 @@ class HttpHardeningTest {
   }
 
   @Test
+  void aConnectionAskingWithoutPauseOutlivesTheIdleTimeoutAndIsClosedOnceIdle() throws Exception {
+    try (RawHttp c = RawHttp.connect(svc.port())) {
+      long until = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(2).toNanos();
+      int answered = 0;
+      while (System.nanoTime() < until) {
+        c.send(RawHttp.get("/agents"));
+        assertEquals(200, c.read().status(), "answer " + answered + " on the kept-alive connection");
+        answered++;
+      }
+      long answeredNs = System.nanoTime();
+      assertTrue(c.closedByServer(IDLE_TIMEOUT.plusSeconds(5)), "closed once idle");
+      long idleMs = (System.nanoTime() - answeredNs) / 1_000_000;
+      assertTrue(idleMs >= IDLE_TIMEOUT.toMillis() - 200, "not before the idle timeout: " + idleMs + " ms");
+    }
+  }
+
+  @Test
   void theFindingsStreamOutlivesTheIdleTimeoutWithAPingEvery15SecondsAndAClientThatStopsReadingIsDropped()
       throws Exception {
     String details = "x".repeat(256 * 1024);
