@@ -46,12 +46,12 @@ import org.slf4j.LoggerFactory;
  * claims again only once it sees a quorum whose member list has held still for {@link #SETTLE_MS}.
  *
  * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
- * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing, members: [{node_id, host, http_port,
- * self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of, takeovers:
- * [{symbol, from, left_at, claimed_at, took_ms}], quorum}}; the state is {@code cut_off} while the node sees fewer
- * members than {@code quorum}. {@code members} and {@code owners} are the map as this node last
- * read it; {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting,
- * running or stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
+ * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing|cut_off, members: [{node_id, host,
+ * http_port, self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of,
+ * takeovers: [{symbol, from, left_at, claimed_at, took_ms}], quorum}}; {@code cut_off} while the node sees fewer
+ * members than {@code quorum}. {@code members} and {@code owners} are the map as this node last read it;
+ * {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting, running or
+ * stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
  * stopped, so two nodes' {@code running} intervals [since, as_of] that overlap prove that one symbol ran twice.
  */
 public final class SymbolOwnershipVerticle extends VerticleBase {
@@ -412,13 +412,14 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   }
 
   /**
-   * Stable means balanced: every member takes part, every symbol has a live owner, and every node holds its quota.
-   * Anything else (a node joining, leaving or dead, symbols being handed over) is rebalancing.
+   * Stable means balanced: this node owns (it has not stepped down), every member takes part, every symbol has a live
+   * owner, and every node holds its quota. Anything else (a node joining, leaving or dead, symbols being handed over)
+   * is rebalancing, or cut_off while this node sees fewer members than the quorum.
    */
   private void publishStatus(List<String> members) {
     List<String> taking = lastParticipants.stream().filter(members::contains).sorted().toList();
     JsonObject ownerJson = new JsonObject();
-    boolean stable = taking.size() == members.size();
+    boolean stable = standing == OwnershipPlan.Standing.OWNING && taking.size() == members.size();
     for (String s : config.symbols()) {
       String owner = lastOwners.get(s);
       boolean live = owner != null && members.contains(owner);
