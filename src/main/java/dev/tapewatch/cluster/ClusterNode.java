@@ -26,6 +26,14 @@ public final class ClusterNode {
   static final int PORTS_PER_HOST = 5;
   /** Few partitions: the maps held are tiny, and fewer partitions make joining and migration quicker. */
   static final int PARTITIONS = 31;
+  static final int HEARTBEAT_SEC = 1;
+  /**
+   * How often the oldest member looks for another cluster of the same name to merge with, the first time that long
+   * after start. Hazelcast's defaults (300 s, then every 120 s) left the two halves of a healed split, or a node
+   * resumed after a pause, apart for minutes, the cut-off one running nothing meanwhile; a look is a few connection
+   * attempts to the discovery addresses.
+   */
+  static final int MERGE_CHECK_SEC = 5;
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
@@ -65,8 +73,10 @@ public final class ClusterNode {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.partition.count", Integer.toString(PARTITIONS));
-    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(HEARTBEAT_SEC));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(settings.failureTimeoutSec()));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_CHECK_SEC));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_CHECK_SEC));
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(PORTS_PER_HOST));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(true).setPortCount(PORTS_PER_HOST);

@@ -25,6 +25,35 @@ import java.util.zip.CRC32;
  */
 public record OwnershipPlan(List<String> free, Map<String, String> stale, List<String> release, List<String> claim) {
 
+  /**
+   * Whether a node may own symbols at all. A node that sees fewer members than the quorum may be the cut-off side of
+   * a split, whose other side has taken its symbols; a node whose own timer stood still about as long as the failure
+   * timeout may have been declared dead meanwhile, before its member list shows it. Either runs no symbol and claims
+   * none: it can not tell whether its symbols already run elsewhere.
+   */
+  public enum Standing { OWNING, MINORITY, STALLED }
+
+  /**
+   * The rule: {@code MINORITY} when {@code members} (this node included) is below {@code quorum}; else
+   * {@code STALLED} when {@code tickGapMs}, the time since this node's previous periodic pass, reached
+   * {@code stallMs}; else {@code OWNING}.
+   */
+  public static Standing standing(int members, int quorum, long tickGapMs, long stallMs) {
+    if (members < quorum) {
+      return Standing.MINORITY;
+    }
+    return tickGapMs >= stallMs ? Standing.STALLED : Standing.OWNING;
+  }
+
+  /**
+   * The pause after which the others may have declared this node dead: they do after {@code failureTimeoutMs}
+   * without a heartbeat, and the last one may have gone out up to {@code heartbeatMs} before the pause began. Never
+   * below two periods of the pass, which a busy event loop can reach without being paused.
+   */
+  public static long stallMs(long failureTimeoutMs, long heartbeatMs, long periodMs) {
+    return Math.max(failureTimeoutMs - heartbeatMs, 2 * periodMs);
+  }
+
   public static OwnershipPlan compute(List<String> symbols, List<String> members, List<String> participants,
       Map<String, String> owners, String self) {
     List<String> taking = participants.stream().sorted().toList();

@@ -37,14 +37,21 @@ import org.slf4j.LoggerFactory;
  * in {@value #PARTICIPANTS_MAP}: a node joins that list once it is ready to claim and leaves it first when it stops,
  * so the others hand over to a newcomer only when it can take, and take a leaver's symbols the moment it lets go of
  * them. The plan ({@link OwnershipPlan}) is re-run when a member joins or leaves, when a peer asks, and every second;
- * each pass also stops any symbol running here whose entry names another node (after a split or a lost entry).
+ * each pass also stops any symbol running here whose entry names another node (after a split or a lost entry), and
+ * frees any entry naming this node for a symbol not running here (after it stepped down).
+ *
+ * <p>A node steps down ({@link OwnershipPlan#standing}) when it sees fewer members than {@code CLUSTER_QUORUM}, or
+ * when its periodic pass stood still long enough for the others to have declared it dead: it stops every symbol here
+ * at once, without touching the maps (on the cut-off side they are a partial copy that the merge discards), and
+ * claims again only once it sees a quorum whose member list has held still for {@link #SETTLE_MS}.
  *
  * <p>Publishes on {@link Addresses#CLUSTER_STATUS}, this node only, after every pass and whenever the symbols running
- * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing, members: [{node_id, host, http_port,
- * self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of, takeovers:
- * [{symbol, from, left_at, claimed_at, took_ms}]}}. {@code members} and {@code owners} are the map as this node last
- * read it; {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting,
- * running or stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
+ * here change: {@code {enabled: true, name, node_id, state: stable|rebalancing|cut_off, members: [{node_id, host,
+ * http_port, self, participating, symbols}], owners: {SYM: node_id | null}, running: {SYM: since_ms}, as_of,
+ * takeovers: [{symbol, from, left_at, claimed_at, took_ms}], quorum}}; {@code cut_off} while the node sees fewer
+ * members than {@code quorum}. {@code members} and {@code owners} are the map as this node last read it;
+ * {@code running} is what this node itself runs at {@code as_of}: each symbol whose verticle is starting, running or
+ * stopping here, since just before its deployment began. A symbol leaves it only once its verticle has
  * stopped, so two nodes' {@code running} intervals [since, as_of] that overlap prove that one symbol ran twice.
  */
 public final class SymbolOwnershipVerticle extends VerticleBase {
@@ -70,6 +77,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private final HazelcastClusterManager manager;
   /** Makes the verticle that runs one symbol here: the cluster knows symbols only as names. */
   private final Function<String, Deployable> symbolVerticle;
+  private final long stallMs;
   /** This node's symbols and the deployment id of each one's verticle, in the order they were claimed. */
   private final Map<String, String> deployed = new LinkedHashMap<>();
   /** Every symbol whose verticle is starting, running or stopping here, and since when (see the class comment). */
@@ -94,12 +102,17 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   private List<String> lastMembers = List.of();
   private long membersChangedMs;
   private long timer;
+  private long lastTickNanos;
+  /** Why this node runs no symbol, or {@code OWNING}. */
+  private OwnershipPlan.Standing standing = OwnershipPlan.Standing.OWNING;
 
   public SymbolOwnershipVerticle(TapewatchConfig config, HazelcastClusterManager manager,
       Function<String, Deployable> symbolVerticle) {
     this.config = config;
     this.manager = manager;
     this.symbolVerticle = symbolVerticle;
+    this.stallMs = OwnershipPlan.stallMs(config.cluster().failureTimeoutSec() * 1000L,
+        ClusterNode.HEARTBEAT_SEC * 1000L, RECONCILE_MS);
   }
 
   @Override
@@ -140,9 +153,38 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
           return rebalance.completion();
         })
         .onSuccess(v -> {
-          timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+          lastTickNanos = System.nanoTime();
+          timer = vertx.setPeriodic(RECONCILE_MS, id -> tick());
           reconcile();
         });
+  }
+
+  /**
+   * The periodic pass, which also notices that this node stood still: a JVM paused (a stop signal, a long collection,
+   * a suspended VM) runs nothing meanwhile, and resumes running its symbols the moment it wakes, possibly after the
+   * others took them and before its own member list shows them gone.
+   */
+  private void tick() {
+    long now = System.nanoTime();
+    long gapMs = (now - lastTickNanos) / 1_000_000;
+    lastTickNanos = now;
+    if (OwnershipPlan.standing(manager.getNodes().size(), config.cluster().quorum(), gapMs, stallMs)
+        == OwnershipPlan.Standing.STALLED) {
+      stepDown(OwnershipPlan.Standing.STALLED, "its pass stood still " + gapMs + " ms (" + stallMs + " ms may get it"
+          + " declared dead)");
+    }
+    reconcile();
+  }
+
+  /** Stops every symbol here at once and claims none until a quorum has held still for {@link #SETTLE_MS}. */
+  private void stepDown(OwnershipPlan.Standing why, String reason) {
+    if (standing != why) {
+      LOG.warn("running no symbol: " + reason + "; stopping " + deployed.size() + " symbols");
+    }
+    standing = why;
+    settled = false;
+    membersChangedMs = System.currentTimeMillis();
+    List.copyOf(deployed.keySet()).forEach(this::undeploy);
   }
 
   /** One pass of the plan; a pass asked for while one runs follows it. Never fails. */
@@ -150,11 +192,20 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
+    List<String> members = manager.getNodes().stream().sorted().toList();
+    // Before waiting for a pass under way: that pass may hang on a map the rest of the cluster no longer serves.
+    if (OwnershipPlan.standing(members.size(), config.cluster().quorum(), 0, stallMs)
+        == OwnershipPlan.Standing.MINORITY) {
+      stepDown(OwnershipPlan.Standing.MINORITY, "it sees " + members.size() + " of the " + config.cluster().quorum()
+          + " members CLUSTER_QUORUM asks for");
+      lastMembers = members;
+      publishStatus(members);
+      return;
+    }
     if (reconciling) {
       again = true;
       return;
     }
-    List<String> members = manager.getNodes().stream().sorted().toList();
     // A node seen again (a split healed: Vert.x keeps its id) leaves afresh next time.
     leftAtMs.keySet().removeAll(members);
     long now = System.currentTimeMillis();
@@ -168,6 +219,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
     }
     boolean joining = !settled;
     settled = true;
+    standing = OwnershipPlan.Standing.OWNING;
     reconciling = true;
     pass = onePass(members, now, joining)
         .onFailure(e -> LOG.warn("symbol ownership pass failed: " + e.getMessage()))
@@ -200,8 +252,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
           List<String> participating = present.stream().filter(ready::contains).toList();
           lastParticipants = participating;
           lastOwners = current;
-          return dropForeign(current).compose(v -> apply(OwnershipPlan.compute(config.symbols(), present,
-              participating, current, self)));
+          return matchEntries(current).compose(mine -> apply(OwnershipPlan.compute(config.symbols(), present,
+              participating, mine, self)));
         }))
         .compose(v -> refreshMembers(members));
   }
@@ -240,9 +292,19 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   /**
    * Stops here, all at once, every symbol whose entry names another node, and re-asserts an entry that vanished (both
    * can follow a split of the cluster or the loss of a map partition): never two nodes running one symbol for long.
+   * Frees every entry naming this node for a symbol not running here (it stepped down, or the merge of a healed split
+   * brought its entry back): no pass is claiming meanwhile, and such a symbol would otherwise run nowhere. Returns the
+   * owners to plan with.
    */
-  private Future<?> dropForeign(Map<String, String> current) {
+  private Future<Map<String, String>> matchEntries(Map<String, String> current) {
+    Map<String, String> planned = new HashMap<>(current);
     List<Future<?>> stops = new ArrayList<>();
+    current.forEach((s, owner) -> {
+      if (owner.equals(self) && !deployed.containsKey(s)) {
+        planned.remove(s);
+        stops.add(owners.removeIfPresent(s, self));
+      }
+    });
     for (String s : List.copyOf(deployed.keySet())) {
       String owner = current.get(s);
       if (owner == null) {
@@ -252,7 +314,7 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         stops.add(stopHere(s, "its entry names " + owner));
       }
     }
-    return Future.join(stops);
+    return Future.join(stops).map(planned);
   }
 
   private Future<?> stopHere(String symbol, String why) {
@@ -287,8 +349,8 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
       if (!claimed || deployed.containsKey(symbol)) {
         return Future.<Void>succeededFuture();
       }
-      if (stopping) {
-        // Won while stopping: give it straight back.
+      if (stopping || !settled) {
+        // Won while stopping or after stepping down: give it straight back.
         return owners.removeIfPresent(symbol, self).<Void>mapEmpty();
       }
       runningSince.put(symbol, System.currentTimeMillis());
@@ -299,6 +361,9 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
             deployed.put(symbol, id);
             announceShare();
             noteTakeover(symbol, previousOwner);
+            if (!settled) {
+              stopHere(symbol, "this node stepped down while it started");
+            }
           })
           .<Void>mapEmpty()
           // The entry must not outlive a verticle that never started: another node can try.
@@ -347,13 +412,14 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
   }
 
   /**
-   * Stable means balanced: every member takes part, every symbol has a live owner, and every node holds its quota.
-   * Anything else (a node joining, leaving or dead, symbols being handed over) is rebalancing.
+   * Stable means balanced: this node owns (it has not stepped down), every member takes part, every symbol has a live
+   * owner, and every node holds its quota. Anything else (a node joining, leaving or dead, symbols being handed over)
+   * is rebalancing, or cut_off while this node sees fewer members than the quorum.
    */
   private void publishStatus(List<String> members) {
     List<String> taking = lastParticipants.stream().filter(members::contains).sorted().toList();
     JsonObject ownerJson = new JsonObject();
-    boolean stable = taking.size() == members.size();
+    boolean stable = standing == OwnershipPlan.Standing.OWNING && taking.size() == members.size();
     for (String s : config.symbols()) {
       String owner = lastOwners.get(s);
       boolean live = owner != null && members.contains(owner);
@@ -374,12 +440,13 @@ public final class SymbolOwnershipVerticle extends VerticleBase {
         .put("enabled", true)
         .put("name", config.cluster().name())
         .put("node_id", self)
-        .put("state", stable ? "stable" : "rebalancing")
+        .put("state", standing == OwnershipPlan.Standing.MINORITY ? "cut_off" : stable ? "stable" : "rebalancing")
         .put("members", memberJson)
         .put("owners", ownerJson)
         .put("running", new JsonObject(new LinkedHashMap<>(runningSince)))
         .put("as_of", System.currentTimeMillis())
-        .put("takeovers", new JsonArray(List.copyOf(takeovers))));
+        .put("takeovers", new JsonArray(List.copyOf(takeovers)))
+        .put("quorum", config.cluster().quorum()));
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * (the hosts of {@code CLUSTER_MEMBERS}, each tried on {@code CLUSTER_PORT}) or {@code kubernetes} (the pods behind
  * the headless service {@code CLUSTER_SERVICE_DNS}). {@code CLUSTER_HOST} is the address this node binds and
  * announces, for Hazelcast and for the event bus ({@code CLUSTER_BUS_PORT}, 0 = any free port). A member that
- * misses heartbeats for {@code CLUSTER_FAILURE_TIMEOUT_SEC} is declared dead and its symbols are taken over.
+ * misses heartbeats for {@code CLUSTER_FAILURE_TIMEOUT_SEC} is declared dead and its symbols are taken over. A node
+ * runs symbols only while it sees at least {@code CLUSTER_QUORUM} members, itself included (1: always).
  */
 public record ClusterSettings(
     boolean enabled,
@@ -20,7 +21,8 @@ public record ClusterSettings(
     int port,
     int busPort,
     String serviceDns,
-    int failureTimeoutSec) {
+    int failureTimeoutSec,
+    int quorum) {
 
   public enum Discovery { TCP, KUBERNETES }
 
@@ -57,7 +59,7 @@ public record ClusterSettings(
     ClusterSettings settings = new ClusterSettings(enabled, name, discovery, members, host,
         // Hazelcast tries this port and the next four.
         r.integer("CLUSTER_PORT", 1, 65531), r.integer("CLUSTER_BUS_PORT", 0, 65535), serviceDns,
-        r.integer("CLUSTER_FAILURE_TIMEOUT_SEC", 2, 300));
+        r.integer("CLUSTER_FAILURE_TIMEOUT_SEC", 2, 300), r.integer("CLUSTER_QUORUM", 1, 100));
     if (enabled && discovery == Discovery.TCP && members.isEmpty()) {
       throw new ConfigException("CLUSTER_MEMBERS", ConfigException.quote(r.raw("CLUSTER_MEMBERS")),
           "at least one member host when CLUSTER=true and CLUSTER_DISCOVERY=tcp");

@@ -11,8 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /** What the cluster tests and the scale measurement share: Hazelcast ports of their own, a settled cluster. */
 public final class ClusterNodes {
@@ -46,6 +49,53 @@ public final class ClusterNodes {
       }
     }
     throw new IOException("no " + ClusterNode.PORTS_PER_HOST + " consecutive free ports");
+  }
+
+  /** {@code count} symbol names, {@code <letter>001-USD} on. */
+  public static List<String> symbols(char letter, int count) {
+    return IntStream.rangeClosed(1, count).mapToObj(i -> String.format("%c%03d-USD", letter, i)).toList();
+  }
+
+  /**
+   * Waits until {@code nodes} form a stable cluster of their own and {@code watch} sees each of {@code symbols} run
+   * on exactly one of them, each node an equal share (the count must divide); returns what each runs.
+   */
+  public static Map<ServiceProcess, Map<String, Long>> awaitBalanced(OwnershipWatch watch, List<ServiceProcess> nodes,
+      List<String> symbols) {
+    awaitStable(nodes, nodes.size(), Duration.ofSeconds(90));
+    Map<ServiceProcess, Map<String, Long>> running = watch.awaitPartition(nodes, symbols, Duration.ofSeconds(10));
+    List<Integer> shares = running.values().stream().map(Map::size).toList();
+    if (!shares.stream().allMatch(n -> n == symbols.size() / nodes.size())) {
+      throw new AssertionError("unequal shares " + shares + ": " + running);
+    }
+    return running;
+  }
+
+  /**
+   * The settings of a cluster of simulated nodes on loopback with a name and Hazelcast ports of its own, sharing
+   * {@code symbols}; {@code more} settings added.
+   */
+  public static Map<String, String> loopbackEnv(String namePrefix, List<String> symbols, int failureTimeoutSec,
+      Map<String, String> more) throws IOException {
+    Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true", "CLUSTER_NAME", namePrefix + "-" + UUID
+        .randomUUID(), "CLUSTER_MEMBERS", "127.0.0.1", "CLUSTER_HOST", "127.0.0.1",
+        "CLUSTER_PORT", Integer.toString(freeClusterPort()),
+        "CLUSTER_FAILURE_TIMEOUT_SEC", Integer.toString(failureTimeoutSec),
+        "SYMBOL", String.join(",", symbols), "SIM_SEED", "5"));
+    env.putAll(more);
+    return env;
+  }
+
+  /**
+   * Starts {@code count} nodes, each a small JVM logging to {@code dir}/node<i>.log, adding each to {@code into} as it
+   * starts so that the caller closes every one that did.
+   */
+  public static void startSmall(Map<String, String> env, Path dir, int count, List<ServiceProcess> into)
+      throws IOException {
+    for (int i = 0; i < count; i++) {
+      into.add(ServiceProcess.start(env, dir.resolve("node" + i + ".log"), "-Xmx256m", "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1"));
+    }
   }
 
   /**

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -40,23 +38,13 @@ class KilledNodeTakeoverTest {
 
   @Test
   void eachSymbolRunsOnceAndAKilledNodesSymbolsAreServedBySurvivorsWithinTheBoundNeverTwice() throws Exception {
-    List<String> symbols = IntStream.rangeClosed(1, SYMBOL_COUNT).mapToObj(i -> String.format("T%03d-USD", i))
-        .toList();
-    Map<String, String> env = Map.of("CLUSTER", "true", "CLUSTER_NAME", "takeover-" + UUID.randomUUID(),
-        "CLUSTER_MEMBERS", "127.0.0.1", "CLUSTER_HOST", "127.0.0.1",
-        "CLUSTER_PORT", Integer.toString(ClusterNodes.freeClusterPort()),
-        "CLUSTER_FAILURE_TIMEOUT_SEC", Integer.toString(FAILURE_TIMEOUT_SEC),
-        "SYMBOL", String.join(",", symbols), "SIM_SEED", "5");
+    List<String> symbols = ClusterNodes.symbols('T', SYMBOL_COUNT);
+    Map<String, String> env = ClusterNodes.loopbackEnv("takeover", symbols, FAILURE_TIMEOUT_SEC, Map.of());
     List<ServiceProcess> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(ServiceProcess.start(env, tmp.resolve("node" + i + ".log"), "-Xmx256m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1"));
-      }
+      ClusterNodes.startSmall(env, tmp, 3, nodes);
       try (OwnershipWatch watch = OwnershipWatch.start(nodes, Duration.ofMillis(SAMPLE_MS))) {
-        ClusterNodes.awaitStable(nodes, 3, Duration.ofSeconds(90));
-        Map<ServiceProcess, Map<String, Long>> settled = watch.awaitPartition(nodes, symbols, Duration.ofSeconds(10));
-        assertEquals(List.of(10, 10, 10), settled.values().stream().map(Map::size).toList(), settled.toString());
+        Map<ServiceProcess, Map<String, Long>> settled = ClusterNodes.awaitBalanced(watch, nodes, symbols);
         JsonObject owners = watch.latest().get(nodes.get(0)).getJsonObject("owners");
         for (ServiceProcess n : nodes) {
           String id = watch.latest().get(n).getString("node_id");

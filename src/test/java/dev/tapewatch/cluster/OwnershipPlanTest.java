@@ -75,6 +75,34 @@ class OwnershipPlanTest {
   }
 
   @Test
+  void aNodeOwnsOnlyWhileItSeesTheQuorumAndItsPassHasNotStoodStill() {
+    long stall = OwnershipPlan.stallMs(5000, 1000, 1000);
+    assertEquals(4000, stall);
+    // Three nodes, quorum 2: the two survivors of a split own, the one cut off does not (nor does the survivor of a
+    // crash in a two-node cluster with quorum 2).
+    assertEquals(OwnershipPlan.Standing.OWNING, OwnershipPlan.standing(3, 2, 1000, stall));
+    assertEquals(OwnershipPlan.Standing.OWNING, OwnershipPlan.standing(2, 2, 1000, stall));
+    assertEquals(OwnershipPlan.Standing.MINORITY, OwnershipPlan.standing(1, 2, 1000, stall));
+    // Cut off and paused: the minority is what lasts.
+    assertEquals(OwnershipPlan.Standing.MINORITY, OwnershipPlan.standing(1, 2, 9000, stall));
+    // Paused long enough to have been declared dead, its member list not yet showing it.
+    assertEquals(OwnershipPlan.Standing.STALLED, OwnershipPlan.standing(3, 2, 4000, stall));
+    assertEquals(OwnershipPlan.Standing.OWNING, OwnershipPlan.standing(3, 2, 3999, stall));
+    // Quorum 1 owns whatever it sees, alone or in a two-node cluster.
+    assertEquals(OwnershipPlan.Standing.OWNING, OwnershipPlan.standing(1, 1, 1000, stall));
+    // Five nodes, quorum 3: a side of two does not own.
+    assertEquals(OwnershipPlan.Standing.MINORITY, OwnershipPlan.standing(2, 3, 1000, stall));
+    assertEquals(OwnershipPlan.Standing.OWNING, OwnershipPlan.standing(3, 3, 1000, stall));
+  }
+
+  @Test
+  void theStallThresholdIsTheFailureTimeoutLessAHeartbeatButNeverBelowTwoPasses() {
+    assertEquals(9000, OwnershipPlan.stallMs(10_000, 1000, 1000));
+    assertEquals(2000, OwnershipPlan.stallMs(2000, 1000, 1000));
+    assertEquals(2000, OwnershipPlan.stallMs(3000, 1000, 1000));
+  }
+
+  @Test
   void aNodeNotYetTakingPartChangesNothing() {
     OwnershipPlan p = OwnershipPlan.compute(THREE, List.of("a", "b"), List.of("a"), Map.of("BTC-USD", "b"), "b");
     assertEquals(List.of(), p.claim());

@@ -62,7 +62,7 @@ public final class OwnershipWatch implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final List<ServiceProcess> watched;
+  private final CopyOnWriteArrayList<ServiceProcess> watched;
   /** symbol → "node@since" → the run; guarded by this. */
   private final Map<String, Map<String, Run>> runs = new HashMap<>();
   /** Each watched node's latest cluster section; guarded by this. */
@@ -82,12 +82,23 @@ public final class OwnershipWatch implements AutoCloseable {
     return watch;
   }
 
-  /** Stops asking {@code node} (about to be killed); what was seen of it stays. */
+  /** Stops asking {@code node} (about to be killed or paused); what was seen of it stays. */
   public void unwatch(ServiceProcess node) {
     watched.remove(node);
     synchronized (this) {
       latest.remove(node);
     }
+  }
+
+  /** Asks {@code node} again from the next round (it was unwatched while paused). */
+  public void watch(ServiceProcess node) {
+    watched.addIfAbsent(node);
+  }
+
+  /** Every run seen of {@code nodeId}. */
+  public synchronized List<Run> runsOf(String nodeId) {
+    return runs.values().stream().flatMap(bySymbol -> bySymbol.values().stream())
+        .filter(r -> r.nodeId().equals(nodeId)).toList();
   }
 
   private void round() {

@@ -381,6 +381,8 @@ class TapewatchConfigTest {
     a.add(Arguments.of("CLUSTER_PORT", "65532", integer + "1 to 65531"));
     a.add(Arguments.of("CLUSTER_BUS_PORT", "-1", integer + "0 to 65535"));
     a.add(Arguments.of("CLUSTER_FAILURE_TIMEOUT_SEC", "1", integer + "2 to 300"));
+    a.add(Arguments.of("CLUSTER_QUORUM", "0", integer + "1 to 100"));
+    a.add(Arguments.of("CLUSTER_QUORUM", "majority", integer + "1 to 100"));
     // TS_EXIT must stay below TS_ENTRY (default 0.65)
     a.add(Arguments.of("TS_EXIT", "0.65", "a number below TS_ENTRY (0.65)"));
     a.add(Arguments.of("TS_EXIT", "0.9", "a number below TS_ENTRY (0.65)"));
@@ -411,9 +413,9 @@ class TapewatchConfigTest {
     ClusterSettings off = load().cluster();
     assertFalse(off.enabled());
     assertEquals(new ClusterSettings(true, "desk-7", ClusterSettings.Discovery.TCP, List.of("10.0.0.1", "node-b"),
-        "10.0.0.2", 5801, 6000, "", 7), load("CLUSTER", "true", "CLUSTER_NAME", "desk-7", "CLUSTER_MEMBERS",
+        "10.0.0.2", 5801, 6000, "", 7, 2), load("CLUSTER", "true", "CLUSTER_NAME", "desk-7", "CLUSTER_MEMBERS",
         "10.0.0.1, node-b", "CLUSTER_HOST", "10.0.0.2", "CLUSTER_PORT", "5801", "CLUSTER_BUS_PORT", "6000",
-        "CLUSTER_FAILURE_TIMEOUT_SEC", "7").cluster());
+        "CLUSTER_FAILURE_TIMEOUT_SEC", "7", "CLUSTER_QUORUM", "2").cluster());
     assertEquals(ClusterSettings.Discovery.KUBERNETES, load("CLUSTER", "true", "CLUSTER_DISCOVERY", "kubernetes",
         "CLUSTER_SERVICE_DNS", "tapewatch-cluster.default.svc.cluster.local").cluster().discovery());
   }
