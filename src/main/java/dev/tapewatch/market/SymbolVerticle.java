@@ -19,9 +19,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +304,7 @@ public final class SymbolVerticle extends VerticleBase {
     }
   }
 
-  /** The status JSON; a request whose body has {@code reset_latency: true} also starts a new latency window. */
+  /** The status JSON; see {@link Addresses.Market#STATUS} for what a request's body may ask. */
   private JsonObject status(Message<Object> request) {
     JsonObject bars = new JsonObject();
     for (Timeframe tf : Timeframe.values()) {
@@ -323,11 +326,22 @@ public final class SymbolVerticle extends VerticleBase {
             .put("updates", book.changes())
             .put("resyncs", resyncs)
             .put("latency_us", microseconds(bookLatencyNanos)));
-    if (request != null && request.body() instanceof JsonObject body && body.getBoolean("reset_latency", false)) {
-      latencyNanos.reset();
-      bookLatencyNanos.reset();
+    if (request != null && request.body() instanceof JsonObject body) {
+      if (body.getBoolean("histogram", false)) {
+        out.put("latency_histogram", encoded(latencyNanos));
+      }
+      if (body.getBoolean("reset_latency", false)) {
+        latencyNanos.reset();
+        bookLatencyNanos.reset();
+      }
     }
     return out;
+  }
+
+  private static String encoded(Histogram nanos) {
+    ByteBuffer buffer = ByteBuffer.allocate(nanos.getNeededByteBufferCapacity());
+    int length = nanos.encodeIntoCompressedByteBuffer(buffer);
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
   }
 
   private static JsonObject microseconds(Histogram nanos) {
