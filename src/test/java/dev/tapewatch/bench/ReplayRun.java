@@ -1,21 +1,26 @@
 package dev.tapewatch.bench;
 
-import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.Logging;
 import dev.tapewatch.TapewatchApp;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
 
 /**
  * One replay of a tape through the whole service on a fresh Vert.x instance (so the latency histograms start empty),
@@ -30,9 +35,12 @@ final class ReplayRun implements AutoCloseable {
   private volatile JsonObject feedStatus;
   private final CountDownLatch feedFinished;
 
-  /** The figures of one replay. */
+  /**
+   * The figures of one replay; {@code latencyNanos} is every symbol's trade-to-features latency histogram merged, in
+   * nanoseconds.
+   */
   record Result(long trades, double seconds, double feedSeconds, Map<String, JsonObject> statuses,
-      JsonObject feedStatus) {
+      JsonObject feedStatus, Histogram latencyNanos) {
     double tradesPerSecond() {
       return trades / seconds;
     }
@@ -107,6 +115,8 @@ final class ReplayRun implements AutoCloseable {
     env.put("COINBASE_REST_URL", "http://127.0.0.1:9");
     env.putAll(overrides);
     TapewatchConfig config = TapewatchConfig.load(env);
+    // As the service logs (LOG_LEVEL, INFO by default), not at Logback's unconfigured DEBUG.
+    Logging.configure(config.logs());
     long deployStart = System.nanoTime();
     int port = await(TapewatchApp.deploy(vertx, config), 60_000);
     ReplayRun run = new ReplayRun(vertx, port, deployStart, finished);
@@ -122,10 +132,14 @@ final class ReplayRun implements AutoCloseable {
   /**
    * Polls every symbol's status (every {@code pollMillis} until the feed reports the end of the file, then every
    * millisecond) until its applied-trade count reaches {@code totals}; the run's time goes from the feed's start to
-   * the arrival of the reply that showed the last symbol complete.
+   * the arrival of the reply that showed the last symbol complete. With {@code pollMillis} 0 nothing is asked before
+   * the feed has finished: each status costs its symbol's event loop a little, which a latency run must not measure.
    */
   Result awaitApplied(Map<String, Long> totals, long pollMillis, long timeoutMillis) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    if (pollMillis == 0 && !feedFinished.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException("replay not finished within " + timeoutMillis + " ms");
+    }
     Map<String, JsonObject> done = new LinkedHashMap<>();
     Map<String, Long> doneNanos = new LinkedHashMap<>();
     long lastProgress = System.nanoTime();
@@ -184,7 +198,19 @@ final class ReplayRun implements AutoCloseable {
     long start = feedStartNanos != 0 ? feedStartNanos : deployStartNanos;
     long trades = totals.values().stream().mapToLong(Long::longValue).sum();
     double feedSeconds = feedFinishedNanos == 0 ? Double.NaN : (feedFinishedNanos - start) / 1e9;
-    return new Result(trades, (end - start) / 1e9, feedSeconds, done, feedStatus);
+    return new Result(trades, (end - start) / 1e9, feedSeconds, done, feedStatus, latencyHistogram(totals.keySet()));
+  }
+
+  /** Every symbol's trade-to-features latency histogram, merged. */
+  private Histogram latencyHistogram(Collection<String> symbols) throws Exception {
+    Histogram merged = new Histogram(2);
+    for (String s : symbols) {
+      JsonObject status = await(vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(s),
+          new JsonObject().put("histogram", true)), 30_000).body();
+      merged.add(Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(status.getString("latency_histogram"))), 0));
+    }
+    return merged;
   }
 
   private static long count(JsonObject status) {
