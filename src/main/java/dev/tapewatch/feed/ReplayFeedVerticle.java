@@ -82,7 +82,7 @@ public final class ReplayFeedVerticle extends VerticleBase {
     long startNanos = 0;
     long nextStatusNanos = System.nanoTime();
     int batched = 0;
-    try (BufferedReader in = open(path)) {
+    try (TapeLines in = new TapeLines(bytes(path))) {
       String line;
       while (!stopping && (line = in.readLine()) != null) {
         if (line.isBlank()) {
@@ -132,9 +132,12 @@ public final class ReplayFeedVerticle extends VerticleBase {
 
   /** A recorded tape's lines, plain or gzipped by the file's name: what a replay, and a backtest, read. */
   public static BufferedReader open(Path path) throws IOException {
+    return new BufferedReader(new InputStreamReader(bytes(path), StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  private static InputStream bytes(Path path) throws IOException {
     InputStream raw = Files.newInputStream(path);
-    InputStream in = path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    return path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
   @Override
