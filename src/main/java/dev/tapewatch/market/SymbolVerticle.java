@@ -139,8 +139,10 @@ public final class SymbolVerticle extends VerticleBase {
         MarketJson.book(state, m.body().getInteger("depth"), System.currentTimeMillis()))));
     reply(Addresses.Market.STATUS.of(symbol), this::status);
     reply(Addresses.Market.OUTCOMES_OPEN.of(symbol), m -> openOutcomes((JsonObject) m.body()));
-    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
-        id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
+    // Each symbol at its own point of the period: hundreds of statuses built in the same instant would hold up the
+    // trades of every symbol sharing their event loops.
+    statusTimer = vertx.setPeriodic(1 + Math.floorMod(symbol.hashCode(), Addresses.STATUS_PERIOD_MS),
+        Addresses.STATUS_PERIOD_MS, id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> recallOutcomes(System.currentTimeMillis()));
   }
