@@ -58,8 +58,10 @@ public final class SymbolVerticle extends VerticleBase {
   private final OutcomeBook outcomes = new OutcomeBook();
   private final MeterRegistry registry;
   private final Timer latency;
-  private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
-  private final Histogram bookLatencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
+  // Growing to the largest latency recorded (at most LATENCY_MAX_NANOS): sized for a minute up front, the counts of
+  // hundreds of symbols were tens of megabytes for the garbage collector to copy at start.
+  private final Histogram latencyNanos = new Histogram(2);
+  private final Histogram bookLatencyNanos = new Histogram(2);
   private long resyncs;
   private long resyncAskedNanos;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
