@@ -20,8 +20,12 @@ final class StatusMeters {
   private record Cell(AtomicReference<Double> value, Meter meter) {
   }
 
+  /** A meter's name and labels: hundreds of symbols' statuses a second look their cells up without building text. */
+  private record Key(String name, Tags tags) {
+  }
+
   private final MeterRegistry registry;
-  private final Map<String, Cell> cells = new HashMap<>();
+  private final Map<Key, Cell> cells = new HashMap<>();
 
   StatusMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -54,7 +58,7 @@ final class StatusMeters {
   }
 
   private AtomicReference<Double> cell(String name, Tags tags, Function<AtomicReference<Double>, Meter> register) {
-    return cells.computeIfAbsent(name + tags, k -> {
+    return cells.computeIfAbsent(new Key(name, tags), k -> {
       AtomicReference<Double> ref = new AtomicReference<>(0.0);
       return new Cell(ref, register.apply(ref));
     }).value();
