@@ -29,8 +29,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ReplayFeedVerticle extends VerticleBase {
   static final int MAX_BATCH_LINES = 256;
-  /** Threads parsing ahead in a replay as fast as possible: every core, the reading and delivering thread beside. */
-  static final int PARSING_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  /**
+   * Threads parsing ahead in a replay as fast as possible: a core each but one, left to the thread reading and
+   * delivering and to the symbols' event loops (on 2 cores, more parsing threads only took CPU from those).
+   */
+  static final int PARSING_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
   private final TapewatchConfig config;
   private final Path path;
