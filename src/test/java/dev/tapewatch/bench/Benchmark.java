@@ -71,7 +71,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Benchmark {
   static final double TARGET_E2E_TRADES_PER_S = 250_000;
-  static final double TARGET_E2E_VS_BASELINE = 0.5;
+  static final double TARGET_E2E_VS_BASELINE = 0.8;
   static final double TARGET_PACED_P99_US = 1000;
   static final double TARGET_PACED_P999_US = 1000;
   static final double TARGET_HTTP_VS_BARE = 0.5;
@@ -397,7 +397,7 @@ public final class Benchmark {
     double ratio = rate / baseline;
     row("2 end to end, REPLAY_SPEED=0 (median of " + sorted.size() + ")", fmtRate(rate, "trades/s"),
         ">= 250,000 trades/s", met(rate >= TARGET_E2E_TRADES_PER_S));
-    row("  e2e / parse-only baseline", String.format(Locale.ROOT, "%.3fx", ratio), ">= 0.50x",
+    row("  e2e / parse-only baseline", String.format(Locale.ROOT, "%.3fx", ratio), ">= 0.80x",
         met(ratio >= TARGET_E2E_VS_BASELINE));
     row("  latency p50 / p99 / p99.9 (worst symbol)", latencies(median), "", "");
     return rate;
