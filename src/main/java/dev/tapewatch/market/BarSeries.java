@@ -1,6 +1,7 @@
 package dev.tapewatch.market;
 
 import dev.tapewatch.tape.MinuteBar;
+import java.util.Arrays;
 import dev.tapewatch.tape.Side;
 
 /**
@@ -13,19 +14,26 @@ import dev.tapewatch.tape.Side;
  * updates that bar (and the flat bars after it, which repeat its close); an older one is counted and dropped.
  */
 public final class BarSeries {
+  /**
+   * Bars the arrays hold at first; they double as bars are added, up to the capacity. Sized for the capacity at once,
+   * hundreds of symbols' series were a hundred megabytes allocated at start, most of it never used, for the garbage
+   * collector to copy while the first trades arrive.
+   */
+  static final int INITIAL_SLOTS = 64;
+
   private final long widthMs;
   private final int capacity;
-  private final long[] bucket;
-  private final double[] open;
-  private final double[] high;
-  private final double[] low;
-  private final double[] close;
-  private final double[] volume;
-  private final double[] priceVolume;
-  private final double[] signedVolume;
-  private final int[] trades;
-  private final long[] firstTime;
-  private final long[] lastTime;
+  private long[] bucket;
+  private double[] open;
+  private double[] high;
+  private double[] low;
+  private double[] close;
+  private double[] volume;
+  private double[] priceVolume;
+  private double[] signedVolume;
+  private int[] trades;
+  private long[] firstTime;
+  private long[] lastTime;
   private int start;
   private int count;
   private long lateDropped;
@@ -33,17 +41,22 @@ public final class BarSeries {
   public BarSeries(long widthMs, int capacity) {
     this.widthMs = widthMs;
     this.capacity = capacity;
-    bucket = new long[capacity];
-    open = new double[capacity];
-    high = new double[capacity];
-    low = new double[capacity];
-    close = new double[capacity];
-    volume = new double[capacity];
-    priceVolume = new double[capacity];
-    signedVolume = new double[capacity];
-    trades = new int[capacity];
-    firstTime = new long[capacity];
-    lastTime = new long[capacity];
+    allocate(Math.min(capacity, INITIAL_SLOTS));
+  }
+
+  /** The arrays at {@code slots} bars, the bars kept in place: only while the series has never been full. */
+  private void allocate(int slots) {
+    bucket = bucket == null ? new long[slots] : Arrays.copyOf(bucket, slots);
+    open = open == null ? new double[slots] : Arrays.copyOf(open, slots);
+    high = high == null ? new double[slots] : Arrays.copyOf(high, slots);
+    low = low == null ? new double[slots] : Arrays.copyOf(low, slots);
+    close = close == null ? new double[slots] : Arrays.copyOf(close, slots);
+    volume = volume == null ? new double[slots] : Arrays.copyOf(volume, slots);
+    priceVolume = priceVolume == null ? new double[slots] : Arrays.copyOf(priceVolume, slots);
+    signedVolume = signedVolume == null ? new double[slots] : Arrays.copyOf(signedVolume, slots);
+    trades = trades == null ? new int[slots] : Arrays.copyOf(trades, slots);
+    firstTime = firstTime == null ? new long[slots] : Arrays.copyOf(firstTime, slots);
+    lastTime = lastTime == null ? new long[slots] : Arrays.copyOf(lastTime, slots);
   }
 
   public long widthMs() {
@@ -60,7 +73,7 @@ public final class BarSeries {
 
   private int slot(int logical) {
     int s = start + logical;
-    return s >= capacity ? s - capacity : s;
+    return s >= bucket.length ? s - bucket.length : s;
   }
 
   /** Adds one trade; false when it was too old for any kept bar. */
@@ -195,6 +208,9 @@ public final class BarSeries {
     if (count == capacity) {
       start = slot(1);
       count--;
+    } else if (count == bucket.length) {
+      // Not yet full, so the bars start at slot 0 and stay where they are.
+      allocate(Math.min(capacity, 2 * bucket.length));
     }
     int s = slot(count);
     count++;

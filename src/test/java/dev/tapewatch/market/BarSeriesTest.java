@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.tape.Side;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -205,5 +206,35 @@ class BarSeriesTest {
     assertEquals(3, s.size());
     assertFlat(s, 1, T0 + W, 103);
     assertBar(s, 2, T0 + 2 * W, 104, 104, 104, 104, 1, 104, 1);
+  }
+
+  /**
+   * A series whose arrays grow as bars come (a capacity far above {@link BarSeries#INITIAL_SLOTS}) keeps exactly the
+   * bars one that never grows keeps: the same trades, late ones and gaps included, give the same newest bars.
+   */
+  @Test
+  void growingKeepsTheSameBars() {
+    int small = BarSeries.INITIAL_SLOTS / 2;
+    BarSeries grown = new BarSeries(W, 5 * BarSeries.INITIAL_SLOTS + 3);
+    BarSeries fixed = new BarSeries(W, small);
+    SplittableRandom rnd = new SplittableRandom(3);
+    int bucket = 0;
+    for (int i = 0; i < 20_000; i++) {
+      bucket += rnd.nextInt(10) == 0 ? rnd.nextInt(4) : 0;
+      long t = at(bucket - (rnd.nextInt(20) == 0 ? rnd.nextInt(small) : 0), rnd.nextLong(W));
+      double price = 100 + rnd.nextInt(50) / 4.0;
+      double size = 1 + rnd.nextInt(8) / 8.0;
+      Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+      fixed.add(t, price, size, side);
+      grown.add(t, price, size, side);
+    }
+    assertEquals(5 * BarSeries.INITIAL_SLOTS + 3, grown.size(), "grown to its capacity");
+    for (int k = 1; k <= small; k++) {
+      int g = grown.size() - k;
+      int f = fixed.size() - k;
+      assertBar(grown, g, fixed.startMs(f), fixed.open(f), fixed.high(f), fixed.low(f), fixed.close(f),
+          fixed.volume(f), fixed.priceVolume(f), fixed.trades(f));
+      assertEquals(fixed.signedVolume(f), grown.signedVolume(g), "bar " + g + " signed volume");
+    }
   }
 }
