@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +36,10 @@ class TapeArrivalsTest {
         case 1 -> sb.append("{\"t\":\"connect\"}\n");
         case 2 -> sb.append("{\"channel\":\"heartbeats\",\"events\":[]}\n");
         case 3 -> sb.append("not json ").append(i).append('\n');
-        default -> sb.append("{\"type\":\"match\",\"trade_id\":").append(1 + i).append(",\"side\":\"buy\",\"size\":\"0.")
-            .append(i).append("\",\"price\":\"").append(100 + i).append(".5\",\"product_id\":\"")
-            .append(SYMBOLS.get(i % 2)).append("\",\"time\":\"2026-11-24T07:00:00.").append(String.format("%06d", i))
+        default -> sb.append("{\"type\":\"match\",\"trade_id\":").append(1 + i)
+            .append(",\"side\":\"buy\",\"size\":\"0.").append(i)
+            .append("\",\"price\":\"").append(100 + i).append(".5\",\"product_id\":\"").append(SYMBOLS.get(i % 2))
+            .append("\",\"time\":\"2026-11-24T07:00:00.").append(String.format(Locale.ROOT, "%06d", i))
             .append("Z\"}\n");
       }
     }

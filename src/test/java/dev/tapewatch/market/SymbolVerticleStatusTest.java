@@ -1,5 +1,6 @@
 package dev.tapewatch.market;
 
+import static dev.tapewatch.support.Waits.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.bus.LocalCodec;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.support.Waits;
 import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Trade;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,21 +41,17 @@ class SymbolVerticleStatusTest {
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
-    await(vertx.eventBus().consumer(Addresses.STORE_OUTCOMES_PENDING,
+    join(vertx.eventBus().consumer(Addresses.STORE_OUTCOMES_PENDING,
         m -> m.reply(new JsonObject().put("pending", new JsonArray()))).completion());
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  void closeVertx() throws Exception {
+    join(vertx.close());
   }
 
   private JsonObject status(JsonObject body) throws Exception {
-    return await(vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(SYM), body)).body();
+    return join(vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(SYM), body)).body();
   }
 
   /** Sends {@code n} trades in one batch that reached the feed {@code agoNanos} ago. */
@@ -72,12 +67,13 @@ class SymbolVerticleStatusTest {
   @Test
   void everyTradeIsCountedAndTheHistogramIsGivenWhenAsked() throws Exception {
     List<JsonObject> published = new CopyOnWriteArrayList<>();
-    await(vertx.eventBus().<JsonObject>consumer(Addresses.MARKET_STATUS, m -> published.add(m.body())).completion());
-    await(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, 10, List.of(new Horizon("1m", 60_000)), false, new SimpleMeterRegistry())));
+    join(vertx.eventBus().<JsonObject>consumer(Addresses.MARKET_STATUS, m -> published.add(m.body())).completion());
+    join(vertx.deployVerticle(new SymbolVerticle(SYM, 1000, 10, List.of(new Horizon("1m", 60_000)), false,
+        new SimpleMeterRegistry())));
     trades(3, 5_000_000);
     trades(2, 0);
-    Awaitility.await().atMost(Duration.ofSeconds(5))
-        .until(() -> status(new JsonObject()).getJsonObject("latency_us").getLong("count") == 5);
+    Waits.until("both batches applied", Duration.ofSeconds(5),
+        () -> status(new JsonObject()).getJsonObject("latency_us").getLong("count") == 5);
 
     JsonObject withHistogram = status(new JsonObject().put("histogram", true));
     Histogram h = Histogram.decodeFromCompressedByteBuffer(
@@ -93,8 +89,8 @@ class SymbolVerticleStatusTest {
     assertEquals(0L, status(new JsonObject()).getJsonObject("latency_us").getLong("count"));
 
     // Published within a period of its start, whatever point of the second the symbol's name gives it.
-    Awaitility.await().atMost(Duration.ofMillis(Addresses.STATUS_PERIOD_MS + 500))
-        .until(() -> !published.isEmpty());
+    Waits.until("the status published", Duration.ofMillis(Addresses.STATUS_PERIOD_MS + 500),
+        () -> !published.isEmpty());
     assertEquals(SYM, published.get(0).getString("symbol"));
   }
 }
