@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  * message, and the key-value fields a line carries: symbol, agent, finding_id, duration_ms...). Netty and Hazelcast
  * stay at WARN unless DEBUG or TRACE is asked for.
  */
-final class Logging {
+public final class Logging {
   static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level %logger{36}: %msg %kvp%n";
 
   private Logging() {
   }
 
-  static void configure(LogSettings settings) {
+  public static void configure(LogSettings settings) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Encoder<ILoggingEvent> encoder;
     if (settings.json()) {

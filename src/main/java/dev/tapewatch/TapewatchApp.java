@@ -28,11 +28,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,11 +149,16 @@ public final class TapewatchApp {
         .toList());
   }
 
-  /** Every agent of the catalogue, and on the tape clock the verticle that runs them at the tape's times. */
+  /**
+   * Every agent of the catalogue, and on the tape clock the verticle that runs them at the tape's times. The agents
+   * are worker verticles: a run over every symbol (hundreds of snapshots evaluated, findings announced) would otherwise
+   * hold up, for its whole length, the trades of the symbols that share its event loop.
+   */
   private static Future<?> deployAgents(Vertx vertx, TapewatchConfig config, List<String> share, List<String> ids) {
     List<AgentCatalog.Entry> agents = AgentCatalog.build(config.agents());
+    DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     return Future.all(agents.stream()
-            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share, config.agents().clock()))
+            .map(entry -> vertx.deployVerticle(new AgentVerticle(entry, share, config.agents().clock()), worker)
                 .onSuccess(ids::add)).toList())
         .compose(v -> config.agents().clock() == AgentClock.TAPE
             ? vertx.deployVerticle(new TapeClockVerticle(agents)).onSuccess(ids::add)

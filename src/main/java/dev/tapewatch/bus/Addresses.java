@@ -156,7 +156,11 @@ public final class Addresses {
      * {"10": {bid, ask}, "25", "50"}, book_age_ms, book: "ok" | "none"}}, nulls with "none".
      */
     BOOK("book"),
-    /** Request: the symbol's status JSON (as published on {@link #MARKET_STATUS}). */
+    /**
+     * Request: the symbol's status JSON (as published on {@link #MARKET_STATUS}). A body {@code {reset_latency:
+     * true}} also starts a new latency window; {@code {histogram: true}} adds {@code latency_histogram}, the
+     * trade-to-features latencies in nanoseconds as a compressed HdrHistogram in Base64 (the form of its log files).
+     */
     STATUS("status");
 
     private final String leaf;

@@ -20,8 +20,17 @@ public final class ExchangeTape {
 
   /** Parses and delivers one message; returns it so the caller can act on subscriptions and errors. */
   public FeedMessage accept(String raw, long nowMs, long nowNanos) {
+    return deliver(parse(raw), nowMs, nowNanos);
+  }
+
+  /** Parses one message without delivering it: safe on any thread, so that a replay may parse ahead in parallel. */
+  FeedMessage parse(String raw) {
+    return parser.parse(raw);
+  }
+
+  /** Delivers a message {@link #parse parsed} from what arrived at {@code nowMs}, in arrival order. */
+  FeedMessage deliver(FeedMessage m, long nowMs, long nowNanos) {
     tape.arrived(nowMs, nowNanos);
-    FeedMessage m = parser.parse(raw);
     if (m instanceof FeedMessage.TradeMessage tm) {
       tape.trade(tm.trade());
     } else if (m instanceof FeedMessage.TickerMessage tk) {

@@ -27,11 +27,15 @@ public final class FeedSink {
   private final TapeClock clock;
   private long newestMs = Long.MIN_VALUE;
 
+  /**
+   * Each list is the shared empty one until something is added to it: a trade feed never fills quotes or books, and a
+   * paced replay sends a batch for almost every message.
+   */
   private static final class Pending {
     final String address;
-    List<Trade> trades = new ArrayList<>();
-    List<Quote> quotes = new ArrayList<>();
-    List<BookUpdate> books = new ArrayList<>();
+    List<Trade> trades = List.of();
+    List<Quote> quotes = List.of();
+    List<BookUpdate> books = List.of();
     long firstNanos;
 
     Pending(String address) {
@@ -56,27 +60,33 @@ public final class FeedSink {
 
   public void trade(Trade t, long receivedNanos) {
     advanceTo(t.timeMs());
-    Pending p = pending.get(t.symbol());
-    if (p.isEmpty()) {
-      p.firstNanos = receivedNanos;
-    }
-    p.trades.add(t);
+    Pending p = arriving(t.symbol(), receivedNanos);
+    p.trades = added(p.trades, t);
   }
 
   public void quote(Quote q, long receivedNanos) {
-    Pending p = pending.get(q.symbol());
-    if (p.isEmpty()) {
-      p.firstNanos = receivedNanos;
-    }
-    p.quotes.add(q);
+    Pending p = arriving(q.symbol(), receivedNanos);
+    p.quotes = added(p.quotes, q);
   }
 
   public void book(BookUpdate b, long receivedNanos) {
-    Pending p = pending.get(b.symbol());
+    Pending p = arriving(b.symbol(), receivedNanos);
+    p.books = added(p.books, b);
+  }
+
+  /** The symbol's pending batch, which starts at {@code receivedNanos} if this is its first content. */
+  private Pending arriving(String symbol, long receivedNanos) {
+    Pending p = pending.get(symbol);
     if (p.isEmpty()) {
       p.firstNanos = receivedNanos;
     }
-    p.books.add(b);
+    return p;
+  }
+
+  private static <T> List<T> added(List<T> list, T item) {
+    List<T> out = list.isEmpty() ? new ArrayList<>() : list;
+    out.add(item);
+    return out;
   }
 
   /**
@@ -115,9 +125,9 @@ public final class FeedSink {
     for (Pending p : pending.values()) {
       if (!p.isEmpty()) {
         bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.books, p.firstNanos), LOCAL);
-        p.trades = new ArrayList<>();
-        p.quotes = new ArrayList<>();
-        p.books = new ArrayList<>();
+        p.trades = List.of();
+        p.quotes = List.of();
+        p.books = List.of();
       }
     }
   }

@@ -25,16 +25,43 @@ public record RecordedLine(Kind kind, String message) {
     NONE
   }
 
+  /** The first field names that tell a line's kind; every other is {@link #OTHER}. */
+  private enum FirstField {
+    T("t"), TYPE("type"), CHANNEL("channel"), OTHER(null);
+
+    private static final FirstField[] TELLING = {T, TYPE, CHANNEL};
+    private final String key;
+
+    FirstField(String key) {
+      this.key = key;
+    }
+
+    /** The field named by {@code line} from {@code from} to {@code to}. */
+    static FirstField named(String line, int from, int to) {
+      for (FirstField f : TELLING) {
+        if (to - from == f.key.length() && line.startsWith(f.key, from)) {
+          return f;
+        }
+      }
+      return OTHER;
+    }
+
+    static FirstField named(String name) {
+      return name == null ? OTHER : named(name, 0, name.length());
+    }
+  }
+
   public static RecordedLine of(String line) {
-    String first = firstField(line);
-    if ("t".equals(first)) {
+    FirstField first = firstField(line);
+    if (first == FirstField.T) {
       return envelope(line);
     }
     return message(line, first);
   }
 
-  private static RecordedLine message(String message, String first) {
-    boolean advanced = "channel".equals(first) || !"type".equals(first) && message.contains("\"channel\"");
+  private static RecordedLine message(String message, FirstField first) {
+    boolean advanced = first == FirstField.CHANNEL
+        || first != FirstField.TYPE && message.contains("\"channel\"");
     return new RecordedLine(advanced ? Kind.ADVANCED_TRADE : Kind.EXCHANGE, message);
   }
 
@@ -54,10 +81,10 @@ public record RecordedLine(Kind kind, String message) {
   }
 
   /**
-   * The name of the first field of the object the line starts with, or null. Read by hand, as it is read for every
+   * The first field of the object the line starts with. Read by hand and compared in place, as it is read for every
    * line of a replay; a name with an escape in it is left to Jackson.
    */
-  private static String firstField(String line) {
+  private static FirstField firstField(String line) {
     int i = skipSpace(line, 0);
     if (i < line.length() && line.charAt(i) == '{') {
       i = skipSpace(line, i + 1);
@@ -65,7 +92,7 @@ public record RecordedLine(Kind kind, String message) {
         for (int j = i + 1; j < line.length(); j++) {
           char c = line.charAt(j);
           if (c == '"') {
-            return line.substring(i + 1, j);
+            return FirstField.named(line, i + 1, j);
           }
           if (c == '\\') {
             break;
@@ -74,9 +101,10 @@ public record RecordedLine(Kind kind, String message) {
       }
     }
     try (JsonParser p = CoinbaseFields.JSON.createParser(line)) {
-      return p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+      return FirstField.named(p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
+          ? p.currentName() : null);
     } catch (IOException e) {
-      return null;
+      return FirstField.OTHER;
     }
   }
 

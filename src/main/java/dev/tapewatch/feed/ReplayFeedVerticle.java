@@ -29,6 +29,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ReplayFeedVerticle extends VerticleBase {
   static final int MAX_BATCH_LINES = 256;
+  /**
+   * Threads parsing ahead in a replay as fast as possible: a core each but one, left to the thread reading and
+   * delivering and to the symbols' event loops (on 2 cores, more parsing threads only took CPU from those).
+   */
+  static final int PARSING_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
   private final TapewatchConfig config;
   private final Path path;
@@ -82,18 +87,17 @@ public final class ReplayFeedVerticle extends VerticleBase {
     long startNanos = 0;
     long nextStatusNanos = System.nanoTime();
     int batched = 0;
-    try (BufferedReader in = open(path)) {
-      String line;
-      while (!stopping && (line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        long now = System.nanoTime();
-        RecordedLine recorded = RecordedLine.of(line);
-        switch (recorded.kind()) {
-          case EXCHANGE -> exchange.accept(recorded.message(), System.currentTimeMillis(), now);
-          case ADVANCED_TRADE -> advanced.accept(recorded.message(), System.currentTimeMillis(), now);
-          case CONNECTION -> advanced.newConnection(System.currentTimeMillis());
+    // As fast as possible, the lines are parsed ahead on the machine's other cores; paced, each is read when due.
+    try (TapeLines in = new TapeLines(bytes(path));
+        TapeArrivals arrivals = speed > 0 ? TapeArrivals.oneByOne(in, exchange)
+            : TapeArrivals.parsedAhead(in, exchange, PARSING_THREADS, "tapewatch-replay-parse-" + deploymentID())) {
+      TapeArrivals.Arrival arrival;
+      while (!stopping && (arrival = arrivals.next()) != null) {
+        long now = arrival.nowNanos();
+        switch (arrival.recorded().kind()) {
+          case EXCHANGE -> exchange.deliver(arrival.parsed(), arrival.nowMs(), now);
+          case ADVANCED_TRADE -> advanced.accept(arrival.recorded().message(), arrival.nowMs(), now);
+          case CONNECTION -> advanced.newConnection(arrival.nowMs());
           case NONE -> {
             continue;
           }
@@ -132,9 +136,12 @@ public final class ReplayFeedVerticle extends VerticleBase {
 
   /** A recorded tape's lines, plain or gzipped by the file's name: what a replay, and a backtest, read. */
   public static BufferedReader open(Path path) throws IOException {
+    return new BufferedReader(new InputStreamReader(bytes(path), StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  private static InputStream bytes(Path path) throws IOException {
     InputStream raw = Files.newInputStream(path);
-    InputStream in = path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    return path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
   @Override

@@ -19,9 +19,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +58,10 @@ public final class SymbolVerticle extends VerticleBase {
   private final OutcomeBook outcomes = new OutcomeBook();
   private final MeterRegistry registry;
   private final Timer latency;
-  private final Histogram latencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
-  private final Histogram bookLatencyNanos = new Histogram(LATENCY_MAX_NANOS, 2);
+  // Growing to the largest latency recorded (at most LATENCY_MAX_NANOS): sized for a minute up front, the counts of
+  // hundreds of symbols were tens of megabytes for the garbage collector to copy at start.
+  private final Histogram latencyNanos = new Histogram(2);
+  private final Histogram bookLatencyNanos = new Histogram(2);
   private long resyncs;
   private long resyncAskedNanos;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -136,8 +141,10 @@ public final class SymbolVerticle extends VerticleBase {
         MarketJson.book(state, m.body().getInteger("depth"), System.currentTimeMillis()))));
     reply(Addresses.Market.STATUS.of(symbol), this::status);
     reply(Addresses.Market.OUTCOMES_OPEN.of(symbol), m -> openOutcomes((JsonObject) m.body()));
-    statusTimer = vertx.setPeriodic(Addresses.STATUS_PERIOD_MS,
-        id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
+    // Each symbol at its own point of the period: hundreds of statuses built in the same instant would hold up the
+    // trades of every symbol sharing their event loops.
+    statusTimer = vertx.setPeriodic(1 + Math.floorMod(symbol.hashCode(), Addresses.STATUS_PERIOD_MS),
+        Addresses.STATUS_PERIOD_MS, id -> bus.publish(Addresses.MARKET_STATUS, status(null)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> recallOutcomes(System.currentTimeMillis()));
   }
@@ -301,7 +308,7 @@ public final class SymbolVerticle extends VerticleBase {
     }
   }
 
-  /** The status JSON; a request whose body has {@code reset_latency: true} also starts a new latency window. */
+  /** The status JSON; see {@link Addresses.Market#STATUS} for what a request's body may ask. */
   private JsonObject status(Message<Object> request) {
     JsonObject bars = new JsonObject();
     for (Timeframe tf : Timeframe.values()) {
@@ -323,11 +330,22 @@ public final class SymbolVerticle extends VerticleBase {
             .put("updates", book.changes())
             .put("resyncs", resyncs)
             .put("latency_us", microseconds(bookLatencyNanos)));
-    if (request != null && request.body() instanceof JsonObject body && body.getBoolean("reset_latency", false)) {
-      latencyNanos.reset();
-      bookLatencyNanos.reset();
+    if (request != null && request.body() instanceof JsonObject body) {
+      if (body.getBoolean("histogram", false)) {
+        out.put("latency_histogram", encoded(latencyNanos));
+      }
+      if (body.getBoolean("reset_latency", false)) {
+        latencyNanos.reset();
+        bookLatencyNanos.reset();
+      }
     }
     return out;
+  }
+
+  private static String encoded(Histogram nanos) {
+    ByteBuffer buffer = ByteBuffer.allocate(nanos.getNeededByteBufferCapacity());
+    int length = nanos.encodeIntoCompressedByteBuffer(buffer);
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
   }
 
   private static JsonObject microseconds(Histogram nanos) {

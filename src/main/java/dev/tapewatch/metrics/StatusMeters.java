@@ -20,6 +20,10 @@ final class StatusMeters {
   private record Cell(AtomicReference<Double> value, Meter meter) {
   }
 
+  /** A meter's name and labels: hundreds of symbols' statuses a second look their cells up without building text. */
+  private record Key(String name, Tags tags) {
+  }
+
   private final MeterRegistry registry;
   private final Map<Key, Cell> cells = new HashMap<>();
 
@@ -58,9 +62,5 @@ final class StatusMeters {
       AtomicReference<Double> ref = new AtomicReference<>(0.0);
       return new Cell(ref, register.apply(ref));
     }).value();
-  }
-
-  /** A meter's name and tags: looked up for every status field, so not spelled out as one string each time. */
-  private record Key(String name, Tags tags) {
   }
 }

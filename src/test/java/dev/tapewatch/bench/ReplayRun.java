@@ -1,21 +1,29 @@
 package dev.tapewatch.bench;
 
-import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.Logging;
 import dev.tapewatch.TapewatchApp;
+import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.TapewatchConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /**
  * One replay of a tape through the whole service on a fresh Vert.x instance (so the latency histograms start empty),
@@ -29,10 +37,25 @@ final class ReplayRun implements AutoCloseable {
   private volatile long feedFinishedNanos;
   private volatile JsonObject feedStatus;
   private final CountDownLatch feedFinished;
+  private final Histogram warmupNanos = new Histogram(2);
+  private final CompletableFuture<Void> windowsRestarted = new CompletableFuture<>();
+  private long restartWindowsAfterMillis = -1;
+  private final Map<String, Long> appliedBeforeWindow = new ConcurrentHashMap<>();
 
-  /** The figures of one replay. */
+  /**
+   * The figures of one replay; {@code latencyNanos} is every symbol's trade-to-features latency histogram merged, in
+   * nanoseconds, since its latency window started ({@link #steadyAfter}), and {@code warmupNanos} the same before
+   * (empty when the window was never restarted).
+   */
   record Result(long trades, double seconds, double feedSeconds, Map<String, JsonObject> statuses,
-      JsonObject feedStatus) {
+      JsonObject feedStatus, Histogram latencyNanos, Histogram warmupNanos) {
+    /** The whole replay's latencies. */
+    Histogram wholeNanos() {
+      Histogram all = latencyNanos.copy();
+      all.add(warmupNanos);
+      return all;
+    }
+
     double tradesPerSecond() {
       return trades / seconds;
     }
@@ -107,6 +130,8 @@ final class ReplayRun implements AutoCloseable {
     env.put("COINBASE_REST_URL", "http://127.0.0.1:9");
     env.putAll(overrides);
     TapewatchConfig config = TapewatchConfig.load(env);
+    // As the service logs (LOG_LEVEL, INFO by default), not at Logback's unconfigured DEBUG.
+    Logging.configure(config.logs());
     long deployStart = System.nanoTime();
     int port = await(TapewatchApp.deploy(vertx, config), 60_000);
     ReplayRun run = new ReplayRun(vertx, port, deployStart, finished);
@@ -120,12 +145,50 @@ final class ReplayRun implements AutoCloseable {
   }
 
   /**
+   * {@code warmupMillis} from now, starts a new latency window in each symbol, one after another over a second (all at
+   * once would be a burst of work on the event loops that the new windows would measure), keeping what came before
+   * as {@link Result#warmupNanos}: the figures of the steady part of a replay, after its start (classes loaded and
+   * compiled, every symbol's state allocated).
+   */
+  void steadyAfter(List<String> symbols, long warmupMillis) {
+    restartWindowsAfterMillis = warmupMillis;
+    long gapMillis = Math.max(1, 1000 / symbols.size());
+    vertx.setTimer(warmupMillis, id -> restartWindows(symbols, 0, gapMillis));
+  }
+
+  private void restartWindows(List<String> symbols, int next, long gapMillis) {
+    vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(symbols.get(next)),
+            new JsonObject().put("reset_latency", true).put("histogram", true))
+        .onSuccess(reply -> {
+          synchronized (warmupNanos) {
+            warmupNanos.add(histogram(reply.body()));
+          }
+          appliedBeforeWindow.put(symbols.get(next), count(reply.body()));
+          if (next == symbols.size() - 1) {
+            windowsRestarted.complete(null);
+          }
+        })
+        .onFailure(windowsRestarted::completeExceptionally);
+    if (next < symbols.size() - 1) {
+      vertx.setTimer(gapMillis, id -> restartWindows(symbols, next + 1, gapMillis));
+    }
+  }
+
+  /**
    * Polls every symbol's status (every {@code pollMillis} until the feed reports the end of the file, then every
    * millisecond) until its applied-trade count reaches {@code totals}; the run's time goes from the feed's start to
-   * the arrival of the reply that showed the last symbol complete.
+   * the arrival of the reply that showed the last symbol complete. With {@code pollMillis} 0 nothing is asked before
+   * the feed has finished: each status costs its symbol's event loop a little, which a latency run must not measure.
    */
   Result awaitApplied(Map<String, Long> totals, long pollMillis, long timeoutMillis) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    if (pollMillis == 0 && !feedFinished.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException("replay not finished within " + timeoutMillis + " ms");
+    }
+    if (restartWindowsAfterMillis >= 0) {
+      // Every new window started, so that each symbol's count before it is known.
+      windowsRestarted.get(restartWindowsAfterMillis + 30_000, TimeUnit.MILLISECONDS);
+    }
     Map<String, JsonObject> done = new LinkedHashMap<>();
     Map<String, Long> doneNanos = new LinkedHashMap<>();
     long lastProgress = System.nanoTime();
@@ -143,7 +206,7 @@ final class ReplayRun implements AutoCloseable {
               .onSuccess(r -> arrivals[slot] = System.nanoTime()));
         }
       }
-      long applied = done.values().stream().mapToLong(ReplayRun::count).sum();
+      long applied = done.values().stream().mapToLong(this::count).sum();
       for (int i = 0; i < pending.size(); i++) {
         JsonObject st = await(replies.get(i), 30_000).body();
         applied += count(st);
@@ -184,11 +247,37 @@ final class ReplayRun implements AutoCloseable {
     long start = feedStartNanos != 0 ? feedStartNanos : deployStartNanos;
     long trades = totals.values().stream().mapToLong(Long::longValue).sum();
     double feedSeconds = feedFinishedNanos == 0 ? Double.NaN : (feedFinishedNanos - start) / 1e9;
-    return new Result(trades, (end - start) / 1e9, feedSeconds, done, feedStatus);
+    Histogram warmup;
+    synchronized (warmupNanos) {
+      warmup = warmupNanos.copy();
+    }
+    return new Result(trades, (end - start) / 1e9, feedSeconds, done, feedStatus, latencyHistogram(totals.keySet()),
+        warmup);
   }
 
-  private static long count(JsonObject status) {
-    return status.getJsonObject("latency_us").getLong("count", 0L);
+  /** Every symbol's trade-to-features latency histogram, merged. */
+  private Histogram latencyHistogram(Collection<String> symbols) throws Exception {
+    Histogram merged = new Histogram(2);
+    for (String s : symbols) {
+      merged.add(histogram(await(vertx.eventBus().<JsonObject>request(Addresses.Market.STATUS.of(s),
+          new JsonObject().put("histogram", true)), 30_000).body()));
+    }
+    return merged;
+  }
+
+  private static Histogram histogram(JsonObject status) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(status.getString("latency_histogram"))), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalStateException("a status's latency_histogram is not a compressed HdrHistogram", e);
+    }
+  }
+
+  /** The trades the symbol has applied: those counted in its latency window, and in the windows before it. */
+  private long count(JsonObject status) {
+    return status.getJsonObject("latency_us").getLong("count", 0L)
+        + appliedBeforeWindow.getOrDefault(status.getString("symbol"), 0L);
   }
 
   static <T> T await(Future<T> future, long timeoutMillis) throws Exception {

@@ -1,6 +1,8 @@
 package dev.tapewatch.bench;
 
 import java.io.BufferedWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -68,19 +71,37 @@ final class TapeGenerator {
   private TapeGenerator() {
   }
 
+  /**
+   * The products of a tape of {@code n}: the first {@code n} known ones, or beyond {@value #KNOWN} as many made-up ones
+   * ({@code S000-USD}, {@code S001-USD}, ...), each with its own start price and tick.
+   */
   static List<String> symbols(int n) {
-    if (n < 1 || n > PRODUCTS.length) {
-      throw new IllegalArgumentException("symbols must be 1.." + PRODUCTS.length);
+    return products(n).stream().map(p -> p[0]).toList();
+  }
+
+  static final int KNOWN = 8;
+  static final int MAX_SYMBOLS = 1000;
+
+  private static List<String[]> products(int n) {
+    if (n < 1 || n > MAX_SYMBOLS) {
+      throw new IllegalArgumentException("symbols must be 1.." + MAX_SYMBOLS);
     }
-    List<String> out = new ArrayList<>();
+    if (n <= KNOWN) {
+      return List.of(PRODUCTS).subList(0, n);
+    }
+    List<String[]> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(PRODUCTS[i][0]);
+      // Prices from one tick to 9,973 with 2 to 5 decimals, so that the feed's numbers vary as on Coinbase.
+      int decimals = 2 + i % 4;
+      String price = BigDecimal.valueOf(1 + (i * 7919L) % 9973, i % 8).setScale(decimals, RoundingMode.HALF_UP)
+          .max(BigDecimal.ONE.movePointLeft(decimals)).toPlainString();
+      out.add(new String[] {String.format(Locale.ROOT, "S%03d-USD", i), price, Integer.toString(decimals)});
     }
     return out;
   }
 
   /**
-   * Writes {@code messages} matches over the first {@code symbols} products. Consecutive messages are
+   * Writes {@code messages} matches over the products of {@code symbols(symbols)}. Consecutive messages are
    * {@code minGapMicros..maxGapMicros} apart (equal bounds: a fixed pace). With {@code keepLines} the lines are also
    * returned in memory (for the parse-only baseline).
    */
@@ -88,8 +109,8 @@ final class TapeGenerator {
       boolean keepLines) throws IOException {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<Product> products = new ArrayList<>();
-    for (int i = 0; i < symbols; i++) {
-      products.add(new Product(PRODUCTS[i][0], PRODUCTS[i][1], Integer.parseInt(PRODUCTS[i][2]), rnd));
+    for (String[] p : products(symbols)) {
+      products.add(new Product(p[0], p[1], Integer.parseInt(p[2]), rnd));
     }
     // Skewed like the real feed: the first product trades most.
     double[] weight = new double[symbols];
