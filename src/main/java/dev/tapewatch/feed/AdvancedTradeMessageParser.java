@@ -7,7 +7,6 @@ import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Side;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -340,8 +339,8 @@ public final class AdvancedTradeMessageParser {
 
   /** One {@code l2_data} event's levels, side by side as {@link BookUpdate} holds them, and the first fault found. */
   private final class Levels {
-    private final SideLevels bids = new SideLevels();
-    private final SideLevels asks = new SideLevels();
+    private final PriceLevels bids = new PriceLevels();
+    private final PriceLevels asks = new PriceLevels();
     private final TokenText text = new TokenText();
     /** The last event_time read and its value: a snapshot's levels all share one. */
     private char[] lastTime = new char[32];
@@ -355,7 +354,7 @@ public final class AdvancedTradeMessageParser {
      * comes (no String made: a snapshot has tens of thousands).
      */
     void read(JsonParser p) throws IOException {
-      SideLevels side = null;
+      PriceLevels side = null;
       boolean sideNamed = false;
       long ms = IsoTime.INVALID;
       boolean timed = false;
@@ -450,30 +449,6 @@ public final class AdvancedTradeMessageParser {
       }
       return new FeedMessage.BookMessage(new BookUpdate(symbol, ms, type.equals("snapshot"), bids.prices(),
           bids.sizes(), asks.prices(), asks.sizes()));
-    }
-  }
-
-  /** One side's levels in wire order, growing as a snapshot's thousands arrive. */
-  private static final class SideLevels {
-    private long[] prices = new long[16];
-    private double[] sizes = new double[16];
-    private int n;
-
-    void add(long price, double size) {
-      if (n == prices.length) {
-        prices = Arrays.copyOf(prices, n * 2);
-        sizes = Arrays.copyOf(sizes, n * 2);
-      }
-      prices[n] = price;
-      sizes[n++] = size;
-    }
-
-    long[] prices() {
-      return Arrays.copyOf(prices, n);
-    }
-
-    double[] sizes() {
-      return Arrays.copyOf(sizes, n);
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Trade;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -35,8 +34,8 @@ final class CoinbaseFields {
   Long lastTradeId;
   boolean badNumber;
   /** An Exchange level-2 message's bids and asks (a snapshot's, or an update's changes sorted by side), or null. */
-  Levels bids;
-  Levels asks;
+  PriceLevels bids;
+  PriceLevels asks;
   /** Why a level of bids, asks or changes could not be read, or null. */
   MalformedReason badLevel;
 
@@ -70,20 +69,20 @@ final class CoinbaseFields {
   }
 
   /** {@code [[price, size], ...]}: the levels of one side of a snapshot. */
-  private Levels levels(JsonParser p, JsonToken value) throws IOException {
-    Levels out = new Levels();
+  private PriceLevels levels(JsonParser p, JsonToken value) throws IOException {
+    PriceLevels out = new PriceLevels();
     levelArray(p, value, false, out);
     return out;
   }
 
   /** {@code [[side, price, size], ...]}: an update's changes, each to the side it names. */
   private void changes(JsonParser p, JsonToken value) throws IOException {
-    bids = new Levels();
-    asks = new Levels();
+    bids = new PriceLevels();
+    asks = new PriceLevels();
     levelArray(p, value, true, null);
   }
 
-  private void levelArray(JsonParser p, JsonToken value, boolean sided, Levels to) throws IOException {
+  private void levelArray(JsonParser p, JsonToken value, boolean sided, PriceLevels to) throws IOException {
     if (value != JsonToken.START_ARRAY) {
       p.skipChildren();
       badLevel = MalformedReason.MISSING_FIELD;
@@ -104,7 +103,7 @@ final class CoinbaseFields {
    * One level, the parser just past its opening bracket: {@code [price, size]}, or {@code [side, price, size]}
    * when {@code sided}, every element a string; read to its closing bracket whatever it holds.
    */
-  private void level(JsonParser p, boolean sided, Levels to) throws IOException {
+  private void level(JsonParser p, boolean sided, PriceLevels to) throws IOException {
     int at = sided ? 0 : 1;
     boolean strings = true;
     String side = null;
@@ -347,22 +346,6 @@ final class CoinbaseFields {
   private static boolean spelledNonFinite(String s) {
     String word = s.charAt(0) == '+' || s.charAt(0) == '-' ? s.substring(1) : s;
     return word.equalsIgnoreCase("NaN") || word.equalsIgnoreCase("Infinity") || word.equalsIgnoreCase("Inf");
-  }
-
-  /** The levels of one side of one message, in the order given. */
-  static final class Levels {
-    long[] prices = new long[8];
-    double[] sizes = new double[8];
-    int n;
-
-    void add(long price, double size) {
-      if (n == prices.length) {
-        prices = Arrays.copyOf(prices, 2 * n);
-        sizes = Arrays.copyOf(sizes, 2 * n);
-      }
-      prices[n] = price;
-      sizes[n++] = size;
-    }
   }
 
 }

@@ -6,7 +6,6 @@ import dev.tapewatch.tape.BookUpdate;
 import dev.tapewatch.tape.Side;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -97,8 +96,7 @@ public final class CoinbaseMessageParser {
       return new FeedMessage.Malformed(MalformedReason.BAD_TIME);
     }
     return new FeedMessage.BookMessage(new BookUpdate(symbol, ms, snapshot,
-        Arrays.copyOf(f.bids.prices, f.bids.n), Arrays.copyOf(f.bids.sizes, f.bids.n),
-        Arrays.copyOf(f.asks.prices, f.asks.n), Arrays.copyOf(f.asks.sizes, f.asks.n)));
+        f.bids.prices(), f.bids.sizes(), f.asks.prices(), f.asks.sizes()));
   }
 
   /**

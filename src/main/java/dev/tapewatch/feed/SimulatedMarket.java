@@ -5,7 +5,6 @@ import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Side;
 import dev.tapewatch.tape.Trade;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -148,9 +147,9 @@ public final class SimulatedMarket {
       snapshotDue = false;
       return update(timeMs, true, bids.levels(null), asks.levels(null));
     }
-    Changes bidChanges = bids.levels(bidsBefore);
-    Changes askChanges = asks.levels(asksBefore);
-    return bidChanges.n + askChanges.n == 0 ? null : update(timeMs, false, bidChanges, askChanges);
+    PriceLevels bidChanges = bids.levels(bidsBefore);
+    PriceLevels askChanges = asks.levels(asksBefore);
+    return bidChanges.size() + askChanges.size() == 0 ? null : update(timeMs, false, bidChanges, askChanges);
   }
 
   /**
@@ -180,10 +179,19 @@ public final class SimulatedMarket {
     return Math.max(1e-8, Math.round(qty * 1e8) / 1e8);
   }
 
-  private BookUpdate update(long timeMs, boolean snapshot, Changes bidLevels, Changes askLevels) {
+  /** The levels found, in ticks, as a book update with exact prices. */
+  private BookUpdate update(long timeMs, boolean snapshot, PriceLevels bidTicks, PriceLevels askTicks) {
+    return new BookUpdate(symbol, timeMs, snapshot, prices(bidTicks), bidTicks.sizes(), prices(askTicks),
+        askTicks.sizes());
+  }
+
+  private long[] prices(PriceLevels ticks) {
     long scale = BookUpdate.PRICE_SCALE / (long) ticksPerUnit;
-    return new BookUpdate(symbol, timeMs, snapshot, bidLevels.prices(scale), bidLevels.sizes(),
-        askLevels.prices(scale), askLevels.sizes());
+    long[] prices = ticks.prices();
+    for (int i = 0; i < prices.length; i++) {
+      prices[i] *= scale;
+    }
+    return prices;
   }
 
   /**
@@ -266,8 +274,8 @@ public final class SimulatedMarket {
     }
 
     /** Every level best first ({@code before} null), or the levels that differ from {@code before}'s, 0 for gone. */
-    Changes levels(Levels before) {
-      Changes out = new Changes();
+    PriceLevels levels(Levels before) {
+      PriceLevels out = new PriceLevels();
       if (before == null) {
         for (int k = 0; k < BOOK_LEVELS; k++) {
           if (qty[k] > 0) {
@@ -289,34 +297,6 @@ public final class SimulatedMarket {
         }
       }
       return out;
-    }
-  }
-
-  /** Levels in ticks, in the order found; a step changes a few, so room is made as they come. */
-  private static final class Changes {
-    long[] ticks = new long[8];
-    double[] sizes = new double[8];
-    int n;
-
-    void add(long tick, double size) {
-      if (n == ticks.length) {
-        ticks = Arrays.copyOf(ticks, 2 * n);
-        sizes = Arrays.copyOf(sizes, 2 * n);
-      }
-      ticks[n] = tick;
-      sizes[n++] = size;
-    }
-
-    long[] prices(long scale) {
-      long[] out = new long[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = ticks[i] * scale;
-      }
-      return out;
-    }
-
-    double[] sizes() {
-      return Arrays.copyOf(sizes, n);
     }
   }
 
