@@ -23,16 +23,9 @@ public record LegacySignals(double mom1Bps, double mom5Bps, double rvolVsRecent,
     }
     long t = ring.time(n - 1);
     double p = ring.price(n - 1);
-    double totalVolume = 0;
-    double totalPriceVolume = 0;
-    for (int i = 0; i < n; i++) {
-      totalVolume += ring.size(i);
-      totalPriceVolume += ring.price(i) * ring.size(i);
-    }
-    double recentVolume = 0;
-    for (int i = ring.lastAtOrBefore(t - RECENT_MS) + 1; i < n; i++) {
-      recentVolume += ring.size(i);
-    }
+    double totalVolume = ring.sizeFrom(0);
+    double totalPriceVolume = ring.priceSizeFrom(0);
+    double recentVolume = ring.sizeFrom(ring.lastAtOrBefore(t - RECENT_MS) + 1);
     double spanS = (t - ring.time(0)) / 1000.0;
     double expected = totalVolume * 300.0 / Math.max(spanS, 300.0);
     double rvol = totalVolume > 0 ? recentVolume / expected : 0.0;

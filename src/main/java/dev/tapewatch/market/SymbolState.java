@@ -112,7 +112,7 @@ public final class SymbolState {
   }
 
   /**
-   * Kept until the next trade: they walk the whole trade cache, and every agent due at one time asks for them (on the
+   * Kept until the next trade: every agent due at one time asks for them (on the
    * tape clock, at every tick of a backtest).
    */
   public LegacySignals legacySignals() {

@@ -9,6 +9,12 @@ import java.util.Arrays;
  *
  * <p>The arrays start at {@value #INITIAL_SLOTS} slots and double as trades come, up to {@code capacity}: a quiet
  * product of a whole-market watch holds a few hundred trades, not the tens of thousands a busy one does.
+ *
+ * <p>Each slot also holds the running totals of size, price·size and signed size up to its trade, so that the sums
+ * over a time window take two binary searches rather than a walk of the window: every agent asks for them on the
+ * symbol's event loop, where a walk of 50,000 trades held up the trades behind it by milliseconds. The totals start
+ * again from the oldest kept trade once every {@code capacity} drops, so that they stay within a few rings' worth of
+ * volume and a window's sum keeps its precision.
  */
 public final class TradeRing {
   static final int INITIAL_SLOTS = 256;
@@ -18,6 +24,14 @@ public final class TradeRing {
   private double[] size;
   private boolean[] buy;
   private long[] tradeId;
+  private double[] totalSize;
+  private double[] totalPriceSize;
+  private double[] totalSignedSize;
+  /** The running totals just before the oldest kept trade. */
+  private double sizeBefore;
+  private double priceSizeBefore;
+  private double signedSizeBefore;
+  private int dropsSinceRestart;
   private int start;
   private int count;
   private long lateDropped;
@@ -30,6 +44,9 @@ public final class TradeRing {
     size = new double[slots];
     buy = new boolean[slots];
     tradeId = new long[slots];
+    totalSize = new double[slots];
+    totalPriceSize = new double[slots];
+    totalSignedSize = new double[slots];
   }
 
   /** The slots in use now, which grow up to the capacity. */
@@ -48,6 +65,9 @@ public final class TradeRing {
     size = Arrays.copyOf(size, slots);
     buy = Arrays.copyOf(buy, slots);
     tradeId = Arrays.copyOf(tradeId, slots);
+    totalSize = Arrays.copyOf(totalSize, slots);
+    totalPriceSize = Arrays.copyOf(totalPriceSize, slots);
+    totalSignedSize = Arrays.copyOf(totalSignedSize, slots);
   }
 
   public int size() {
@@ -77,8 +97,7 @@ public final class TradeRing {
         lateDropped++;
         return;
       }
-      start = slot(1);
-      count--;
+      drop();
       pos--;
     }
     for (int i = count; i > pos; i--) {
@@ -91,6 +110,41 @@ public final class TradeRing {
     buy[s] = takerSide == Side.BUY;
     tradeId[s] = id;
     count++;
+    if (dropsSinceRestart >= capacity) {
+      dropsSinceRestart = 0;
+      sizeBefore = 0;
+      priceSizeBefore = 0;
+      signedSizeBefore = 0;
+      total(0);
+    } else {
+      total(pos);
+    }
+  }
+
+  private void drop() {
+    int oldest = slot(0);
+    sizeBefore = totalSize[oldest];
+    priceSizeBefore = totalPriceSize[oldest];
+    signedSizeBefore = totalSignedSize[oldest];
+    start = slot(1);
+    count--;
+    dropsSinceRestart++;
+  }
+
+  /** The running totals of the trades from {@code from} on, after those before it. */
+  private void total(int from) {
+    double sz = from == 0 ? sizeBefore : totalSize[slot(from - 1)];
+    double pxSz = from == 0 ? priceSizeBefore : totalPriceSize[slot(from - 1)];
+    double signed = from == 0 ? signedSizeBefore : totalSignedSize[slot(from - 1)];
+    for (int i = from; i < count; i++) {
+      int s = slot(i);
+      sz += size[s];
+      pxSz += price[s] * size[s];
+      signed += buy[s] ? size[s] : -size[s];
+      totalSize[s] = sz;
+      totalPriceSize[s] = pxSz;
+      totalSignedSize[s] = signed;
+    }
   }
 
   private void copy(int from, int to) {
@@ -123,12 +177,20 @@ public final class TradeRing {
 
   /** Taker-buy minus taker-sell size of the trades after {@code timeMs}. */
   public double signedVolumeAfter(long timeMs) {
-    double sum = 0;
-    for (int i = lastAtOrBefore(timeMs) + 1; i < count; i++) {
-      int s = slot(i);
-      sum += buy[s] ? size[s] : -size[s];
-    }
-    return sum;
+    int from = lastAtOrBefore(timeMs) + 1;
+    return from >= count ? 0.0
+        : totalSignedSize[slot(count - 1)] - (from == 0 ? signedSizeBefore : totalSignedSize[slot(from - 1)]);
+  }
+
+  /** The size of the trades from index {@code from} on. */
+  public double sizeFrom(int from) {
+    return from >= count ? 0.0 : totalSize[slot(count - 1)] - (from == 0 ? sizeBefore : totalSize[slot(from - 1)]);
+  }
+
+  /** Σ price·size of the trades from index {@code from} on. */
+  public double priceSizeFrom(int from) {
+    return from >= count ? 0.0
+        : totalPriceSize[slot(count - 1)] - (from == 0 ? priceSizeBefore : totalPriceSize[slot(from - 1)]);
   }
 
   /** Index of the last trade with time ≤ {@code t}, or -1. */

@@ -147,4 +147,61 @@ class TradeRingTest {
     assertEquals(100, r.slots());
     assertArrayEquals(LongStream.rangeClosed(151, 250).toArray(), ids(r));
   }
+
+  @Test
+  void windowSumsOfAFewTrades() {
+    TradeRing r = new TradeRing(3);
+    r.add(T + 1_000, 100, 0.5, Side.BUY, 1);
+    r.add(T + 2_000, 102, 2, Side.SELL, 2);
+    r.add(T + 3_000, 104, 1.25, Side.BUY, 3);
+    assertEquals(3.75, r.sizeFrom(0));
+    assertEquals(50 + 204 + 130, r.priceSizeFrom(0));
+    assertEquals(3.25, r.sizeFrom(1));
+    assertEquals(0.0, r.sizeFrom(3)); // past the newest
+    assertEquals(-0.75, r.signedVolumeAfter(T + 1_000)); // −2 + 1.25
+    assertEquals(-0.25, r.signedVolumeAfter(T)); // every trade: 0.5 − 2 + 1.25
+    assertEquals(0.0, r.signedVolumeAfter(T + 3_000));
+
+    r.add(T + 4_000, 106, 3, Side.SELL, 4); // full: the first trade goes, and its sums with it
+    assertEquals(6.25, r.sizeFrom(0));
+    assertEquals(204 + 130 + 318, r.priceSizeFrom(0));
+    assertEquals(-3.75, r.signedVolumeAfter(T)); // −2 + 1.25 − 3
+    r.add(T + 2_500, 90, 1, Side.BUY, 5); // late: inserted after the 2 000 trade, the oldest (2 000) goes
+    assertEquals(5.25, r.sizeFrom(0));
+    assertEquals(90 + 130 + 318, r.priceSizeFrom(0));
+    assertEquals(-0.75, r.signedVolumeAfter(T)); // 1 + 1.25 − 3
+  }
+
+  @Test
+  void windowSumsMatchAWalkOfTheWindowOverManyEvictionsAndLateTrades() {
+    TradeRing r = new TradeRing(500);
+    SplittableRandom random = new SplittableRandom(7);
+    for (int id = 1; id <= 20_000; id++) {
+      long t = T + id * 10L - (random.nextInt(20) == 0 ? random.nextInt(2000) : 0);
+      double price = 100 + random.nextDouble() * 10;
+      double size = Math.round(random.nextDouble() * 1e6) / 1e4;
+      r.add(t, price, size, random.nextBoolean() ? Side.BUY : Side.SELL, id);
+      if (id % 997 == 0) {
+        for (int from : new int[] {0, 1, r.size() / 2, r.size() - 1}) {
+          double size1 = 0;
+          double priceSize = 0;
+          double signed = 0;
+          for (int i = from; i < r.size(); i++) {
+            size1 += r.size(i);
+            priceSize += r.price(i) * r.size(i);
+            signed += r.takerSide(i) == Side.BUY ? r.size(i) : -r.size(i);
+          }
+          assertEquals(size1, r.sizeFrom(from), 1e-9 * Math.max(1, size1), "size from " + from + " at " + id);
+          assertEquals(priceSize, r.priceSizeFrom(from), 1e-9 * priceSize, "price·size from " + from);
+          long after = from == 0 ? r.time(0) - 1 : r.time(from - 1);
+          int first = r.lastAtOrBefore(after) + 1;
+          double signedFromFirst = 0;
+          for (int i = first; i < r.size(); i++) {
+            signedFromFirst += r.takerSide(i) == Side.BUY ? r.size(i) : -r.size(i);
+          }
+          assertEquals(signedFromFirst, r.signedVolumeAfter(after), 1e-9 * Math.max(1, size1), "signed after");
+        }
+      }
+    }
+  }
 }
