@@ -44,21 +44,25 @@ final class TapeLines implements Closeable {
         start = 0;
         continue;
       }
-      byte b = buffer[pos];
       if (skipLf) {
         skipLf = false;
-        if (b == '\n') {
+        if (buffer[pos] == '\n') {
           start = ++pos;
           continue;
         }
       }
-      if (b == '\n' || b == '\r') {
-        String line = decode(start, pos);
-        skipLf = b == '\r';
+      // The scan for the line's end alone, in a loop the compiler keeps tight: a replay reads every byte here.
+      int end = pos;
+      while (end < limit && buffer[end] != '\n' && buffer[end] != '\r') {
+        end++;
+      }
+      pos = end;
+      if (end < limit) {
+        String line = decode(start, end);
+        skipLf = buffer[end] == '\r';
         pos++;
         return line;
       }
-      pos++;
     }
   }
 
