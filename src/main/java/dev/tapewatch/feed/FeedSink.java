@@ -23,6 +23,11 @@ public final class FeedSink {
 
   private final EventBus bus;
   private final Map<String, Pending> pending = new HashMap<>();
+  /**
+   * The pending batches with content, in the order they got it: a paced replay flushes about every millisecond, and
+   * a walk of every symbol's batch to find the one or two with content took that many steps for each.
+   */
+  private final List<Pending> filled = new ArrayList<>();
   /** The agents' clock when it is the tape's, else null. */
   private final TapeClock clock;
   private long newestMs = Long.MIN_VALUE;
@@ -79,6 +84,7 @@ public final class FeedSink {
     Pending p = pending.get(symbol);
     if (p.isEmpty()) {
       p.firstNanos = receivedNanos;
+      filled.add(p);
     }
     return p;
   }
@@ -122,13 +128,12 @@ public final class FeedSink {
   }
 
   public void flush() {
-    for (Pending p : pending.values()) {
-      if (!p.isEmpty()) {
-        bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.books, p.firstNanos), LOCAL);
-        p.trades = List.of();
-        p.quotes = List.of();
-        p.books = List.of();
-      }
+    for (Pending p : filled) {
+      bus.send(p.address, new MarketBatch(p.trades, p.quotes, p.books, p.firstNanos), LOCAL);
+      p.trades = List.of();
+      p.quotes = List.of();
+      p.books = List.of();
     }
+    filled.clear();
   }
 }
