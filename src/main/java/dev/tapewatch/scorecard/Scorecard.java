@@ -5,6 +5,7 @@ import dev.tapewatch.config.Horizon;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,19 +87,36 @@ public final class Scorecard {
   }
 
   private static JsonObject row(Key key, List<Sample> group, List<Double> base) {
-    List<Sample> directed = group.stream().filter(s -> s.direction() != 0).toList();
-    long hits = group.stream().filter(s -> Boolean.TRUE.equals(s.hit())).count();
-    double[] rets = group.stream().mapToDouble(Sample::retBps).toArray();
-    Double meanSigned = Stats.mean(directed.stream().mapToDouble(s -> s.direction() * s.retBps()).toArray());
-    Double meanDirection = Stats.mean(directed.stream().mapToDouble(Sample::direction).toArray());
+    // One pass over a group of up to 100,000 samples for all of its sums, each list of values in the samples' order.
+    double[] rets = new double[group.size()];
+    double[] signed = new double[group.size()];
+    double[] directions = new double[group.size()];
+    int directed = 0;
+    long hits = 0;
+    for (int i = 0; i < rets.length; i++) {
+      Sample s = group.get(i);
+      rets[i] = s.retBps();
+      if (Boolean.TRUE.equals(s.hit())) {
+        hits++;
+      }
+      if (s.direction() != 0) {
+        signed[directed] = s.direction() * s.retBps();
+        directions[directed] = s.direction();
+        directed++;
+      }
+    }
+    signed = Arrays.copyOf(signed, directed);
+    directions = Arrays.copyOf(directions, directed);
+    Double meanSigned = Stats.mean(signed);
+    Double meanDirection = Stats.mean(directions);
     Double baseMean = Stats.mean(base.stream().mapToDouble(Double::doubleValue).toArray());
     Double baseHitRate = null;
-    if (!directed.isEmpty() && !base.isEmpty()) {
+    if (directed > 0 && !base.isEmpty()) {
       double up = base.stream().filter(b -> b > 0).count() / (double) base.size();
       double down = base.stream().filter(b -> b < 0).count() / (double) base.size();
-      baseHitRate = Stats.mean(directed.stream().mapToDouble(s -> s.direction() > 0 ? up : down).toArray());
+      baseHitRate = Stats.mean(Arrays.stream(directions).map(d -> d > 0 ? up : down).toArray());
     }
-    double[] ci = Stats.wilson(hits, directed.size());
+    double[] ci = Stats.wilson(hits, directed);
     return new JsonObject()
         .put("symbol", key.symbol())
         .put("agent", key.agent())
@@ -106,7 +124,7 @@ public final class Scorecard {
         .put("horizon", key.horizon())
         .put("n", group.size())
         .put("hits", hits)
-        .put("hit_rate", directed.isEmpty() ? null : (double) hits / directed.size())
+        .put("hit_rate", directed == 0 ? null : (double) hits / directed)
         .put("hit_rate_ci95", ci == null ? null : new JsonArray().add(ci[0]).add(ci[1]))
         .put("mean_ret_bps", Stats.mean(rets))
         .put("mean_signed_ret_bps", meanSigned)
