@@ -4,9 +4,9 @@ import dev.tapewatch.config.Horizon;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The scorecard rows of a store's answer: the samples and the rows made on a worker (an answer holds up to
@@ -24,7 +24,11 @@ public final class Scoring {
       long barsTimeoutMs) {
     return vertx.executeBlocking(() -> {
       List<Sample> samples = Sample.of(found, horizons);
-      return new Samples(samples, new TreeSet<>(samples.stream().map(Sample::symbol).toList()));
+      Set<String> symbols = new HashSet<>();
+      for (Sample s : samples) {
+        symbols.add(s.symbol());
+      }
+      return new Samples(samples, symbols);
     }, false).compose(s -> BarPrices.ask(vertx, s.symbols(), System.currentTimeMillis(), barsTimeoutMs)
         .compose(prices -> vertx.executeBlocking(() -> Scorecard.rows(s.samples(), horizons, prices, sinceMs),
             false)));

@@ -1,12 +1,14 @@
 package dev.tapewatch.scorecard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.scorecard.ScoredFinding.Outcome;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -59,6 +61,75 @@ class ScoredFindingTest {
       String outcomes = "{\"1m\": {\"ret_bps\": " + ret + ", \"hit\": true}}";
       assertEquals(fromObject(outcomes), ScoredFinding.outcomes(outcomes, HORIZONS), outcomes);
     }
+  }
+
+  @Test
+  void theOnePassReadingAgreesWithTheObjectsOverGeneratedOutcomes() {
+    Random random = new Random(11);
+    int onePass = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String outcomes = outcomesText(random);
+      Outcome[] read = OutcomesText.read(outcomes, HORIZONS);
+      if (read != null) {
+        onePass++;
+        assertEquals(fromObject(outcomes), Arrays.asList(read), outcomes);
+      }
+      assertEquals(fromObject(outcomes), ScoredFinding.outcomes(outcomes, HORIZONS), outcomes);
+    }
+    assertTrue(onePass > 15_000, "most outcomes take the one pass: " + onePass);
+  }
+
+  /** Outcomes as PostgreSQL (spaces) or Vert.x (none) write them, now and then with what only JSON allows. */
+  private static String outcomesText(Random random) {
+    String gap = random.nextBoolean() ? " " : "";
+    List<String> members = new ArrayList<>();
+    for (int k = random.nextInt(6); k > 0; k--) {
+      String horizon = List.of("1m", "5m", "15m", "60m", "2h").get(random.nextInt(5));
+      members.add("\"" + horizon + "\":" + gap + outcomeText(random, gap));
+    }
+    return "{" + String.join("," + gap, members) + "}";
+  }
+
+  private static String outcomeText(Random random, String gap) {
+    int kind = random.nextInt(40);
+    if (kind == 0) {
+      return List.of("5", "[]", "\"x\"", "true").get(random.nextInt(4));
+    }
+    if (kind < 5) {
+      return "null";
+    }
+    if (kind < 8) {
+      return "{\"missed\":" + gap + "true}";
+    }
+    List<String> fields = new ArrayList<>();
+    fields.add("\"price\":" + gap + numberText(random));
+    if (random.nextInt(10) > 0) {
+      int ret = random.nextInt(30);
+      fields.add("\"ret_bps\":" + gap + (ret == 0 ? "\"12.5\"" : ret == 1 ? "null" : ret == 2 ? "true"
+          : numberText(random)));
+    }
+    if (random.nextInt(10) > 0) {
+      fields.add("\"hit\":" + gap + List.of("true", "false", "null", "\"yes\"").get(random.nextInt(4)));
+    }
+    if (random.nextInt(50) == 0) {
+      fields.add(List.of("\"extra\":" + gap + "{\"a\":" + gap + "[1]}", "\"note\":" + gap + "\"a\\\"b\"",
+          "\"ret_bps\":" + gap + "-1").get(random.nextInt(3)));
+    }
+    Collections.shuffle(fields, random);
+    return "{" + String.join("," + gap, fields) + "}";
+  }
+
+  private static String numberText(Random random) {
+    return switch (random.nextInt(12)) {
+      case 0 -> "-0";
+      case 1 -> "0";
+      case 2 -> Long.toString(random.nextLong());
+      case 3 -> "1234567890123456789012345";
+      case 4 -> String.format(Locale.ROOT, "%de%d", random.nextInt(2000) - 1000, random.nextInt(700) - 350);
+      case 5 -> String.format(Locale.ROOT, "%.3E", random.nextGaussian() * 1e5);
+      case 6 -> "-0.0";
+      default -> String.format(Locale.ROOT, "%." + random.nextInt(18) + "f", random.nextGaussian() * 30);
+    };
   }
 
   @Test
