@@ -48,11 +48,13 @@ public final class Scorecard {
     // Grouped by hash and ordered once at the end: ordering every sample's key on its way in cost more than the
     // statistics. Each group keeps its samples in the order given, so its sums add up alike.
     Map<Key, Group> groups = new HashMap<>();
-    Map<String, Long> periodStart = new HashMap<>();
+    // A holder per symbol rather than a boxed time per sample.
+    Map<String, long[]> periodStart = new HashMap<>();
     for (Sample s : samples) {
       groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
       groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
-      periodStart.merge(s.symbol(), sinceMs != null ? sinceMs : s.tsMs(), Math::min);
+      long[] start = periodStart.computeIfAbsent(s.symbol(), k -> new long[] {Long.MAX_VALUE});
+      start[0] = Math.min(start[0], sinceMs != null ? sinceMs : s.tsMs());
     }
     List<Key> keys = new ArrayList<>(groups.keySet());
     keys.sort(order);
@@ -67,7 +69,7 @@ public final class Scorecard {
         MinutePrices p = prices.get(symbol);
         if (p != null) {
           base.addAll(ticks.computeIfAbsent(symbol + " " + key.horizon(),
-              k -> p.baseReturns(periodStart.get(symbol), horizonMs.get(key.horizon()))));
+              k -> p.baseReturns(periodStart.get(symbol)[0], horizonMs.get(key.horizon()))));
         }
       }
       rows.add(row(key, group.samples, base));
