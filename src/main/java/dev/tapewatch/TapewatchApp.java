@@ -22,6 +22,7 @@ import dev.tapewatch.tape.MarketBatch;
 import dev.tapewatch.market.SymbolVerticle;
 import dev.tapewatch.metrics.MetricsVerticle;
 import dev.tapewatch.metrics.ScorecardGauges;
+import dev.tapewatch.scorecard.ScoredFindings;
 import dev.tapewatch.store.StoreVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -136,6 +137,7 @@ public final class TapewatchApp {
   private static void registerCodecs(Vertx vertx) {
     vertx.eventBus().registerDefaultCodec(MarketBatch.class, new LocalCodec<>(MarketBatch.class));
     vertx.eventBus().registerDefaultCodec(CandleSeed.class, new LocalCodec<>(CandleSeed.class));
+    vertx.eventBus().registerDefaultCodec(ScoredFindings.class, new LocalCodec<>(ScoredFindings.class));
   }
 
   private static Function<String, Deployable> symbolVerticles(TapewatchConfig config, MeterRegistry registry) {

@@ -6,6 +6,7 @@ import dev.tapewatch.config.BookImbalanceSettings;
 import dev.tapewatch.config.ConfigException;
 import dev.tapewatch.config.MacroSettings;
 import dev.tapewatch.config.TrendSettings;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,25 @@ public final class AgentCatalog {
       TrendScoreAgent.DESCRIPTOR, CvdDivergenceAgent.DESCRIPTOR, NewTrendAgent.DESCRIPTOR, ReversalAgent.DESCRIPTOR,
       LiquidityAgent.DESCRIPTOR, MacroWatchAgent.DESCRIPTOR, BookImbalanceAgent.DESCRIPTOR,
       LlmAnalystAgent.DESCRIPTOR);
+
+  /**
+   * Each agent's labels by name, the first of a name as {@link #descriptor} and {@link AgentDescriptor#label} find
+   * it: looked up for every one of the 100,000 findings a scorecard reads. Never changed after it is built, so that
+   * any thread may read it; a null agent or label finds nothing, as in the descriptors.
+   */
+  private static final Map<String, Map<String, LabelSpec>> LABELS = labels();
+
+  private static Map<String, Map<String, LabelSpec>> labels() {
+    Map<String, Map<String, LabelSpec>> byAgent = new HashMap<>();
+    for (AgentDescriptor d : DESCRIPTORS) {
+      if (!byAgent.containsKey(d.name())) {
+        Map<String, LabelSpec> byLabel = new HashMap<>();
+        d.labels().forEach(l -> byLabel.putIfAbsent(l.label(), l));
+        byAgent.put(d.name(), byLabel);
+      }
+    }
+    return byAgent;
+  }
 
   /** One timed agent: {@code disabledBy} says which setting turned it off ({@code FEATURE_REVERSAL=false}), or null. */
   public record Entry(Agent agent, int intervalSec, String disabledBy) {
@@ -78,7 +98,7 @@ public final class AgentCatalog {
 
   /** What a finding's label means; empty for an agent or label no agent declares. */
   public static Optional<LabelSpec> label(String agent, String label) {
-    return descriptor(agent).flatMap(d -> d.label(label));
+    return Optional.ofNullable(LABELS.getOrDefault(agent, Map.of()).get(label));
   }
 
   /** The side a finding of this agent and label calls for its score; 0 for a label no agent declares. */

@@ -64,8 +64,10 @@ public final class Addresses {
    */
   public static final String STORE_FINDINGS_QUERY = "store.findings.query";
   /**
-   * Request {@code {symbol?, agent?, since?}} → {@code {findings: [...], source, truncated}}: the findings with at
-   * least one resolved (non-missed) outcome, newest first, at most {@link #SCORED_MAX}; what the scorecard reads.
+   * Request, this node only: {@code {symbol?, agent?, since?, horizons: [label]}} → a
+   * {@code scorecard.ScoredFindings} passed by reference: the findings with at least one resolved (non-missed)
+   * outcome, newest first, at most {@link #SCORED_MAX}, each with its outcomes at those horizons; what the scorecard
+   * reads.
    */
   public static final String STORE_FINDINGS_SCORED = "store.findings.scored";
   /** The most findings one {@link #STORE_FINDINGS_SCORED} answer holds (the newest); {@code truncated} says so. */

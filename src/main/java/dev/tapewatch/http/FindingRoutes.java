@@ -78,13 +78,13 @@ final class FindingRoutes {
     JsonObject request = new JsonObject().put("symbol", symbol).put("limit", limit)
         .put("since", since == null ? null : since.toString())
         .put("before", before == null ? null : before.toString()).put("before_id", beforeId).put("agent", agent);
-    return askStore(vertx, ctx, Addresses.STORE_FINDINGS_QUERY, request)
+    return FindingRoutes.<JsonObject>askStore(vertx, ctx, Addresses.STORE_FINDINGS_QUERY, request)
         .map(reply -> reply.getJsonArray("findings"));
   }
 
   /** A request to the findings store; a store that does not answer gives the client a 503 with Retry-After. */
-  static Future<JsonObject> askStore(Vertx vertx, RoutingContext ctx, String address, JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(address, request,
+  static <T> Future<T> askStore(Vertx vertx, RoutingContext ctx, String address, JsonObject request) {
+    return vertx.eventBus().<T>request(address, request,
             new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
         .map(Message::body)
         .onFailure(e -> {

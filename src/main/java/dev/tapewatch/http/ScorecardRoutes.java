@@ -3,10 +3,11 @@ package dev.tapewatch.http;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.Horizon;
-import dev.tapewatch.scorecard.BarPrices;
 import dev.tapewatch.scorecard.Calibration;
 import dev.tapewatch.scorecard.Sample;
+import dev.tapewatch.scorecard.ScoredFindings;
 import dev.tapewatch.scorecard.Scorecard;
+import dev.tapewatch.scorecard.Scoring;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code /scorecard} and {@code /scorecard/calibration}: the scored findings from the store, the symbols' 1-minute
@@ -49,15 +49,12 @@ final class ScorecardRoutes {
     String agent = q.oneOf("agent", AgentCatalog.names());
     List<Horizon> chosen = chosen(q.oneOf("horizon", horizonLabels));
     Instant since = q.instant("since");
-    scored(ctx, symbol, agent, since).onSuccess(found -> {
-      List<Sample> samples = Sample.of(found.getJsonArray("findings"), chosen);
-      long nowMs = System.currentTimeMillis();
-      BarPrices.ask(vertx, new TreeSet<>(samples.stream().map(Sample::symbol).toList()), nowMs,
-              HttpVerticle.QUERY_TIMEOUT_MS)
-          .compose(prices -> vertx.executeBlocking(() -> Scorecard.rows(samples, chosen, prices,
-              since == null ? null : since.toEpochMilli()), false))
+    scored(ctx, symbol, agent, since, chosen).onSuccess(found -> {
+      // Not the answer itself: its 100,000 findings can go once the samples are made.
+      boolean truncated = found.truncated();
+      Scoring.rows(vertx, found, chosen, since == null ? null : since.toEpochMilli(), HttpVerticle.QUERY_TIMEOUT_MS)
           .onSuccess(rows -> ctx.json(new JsonObject().put("horizons", new JsonArray(horizonLabels))
-              .put("rows", rows).put("truncated", found.getBoolean("truncated", false))))
+              .put("rows", rows).put("truncated", truncated)))
           .onFailure(ctx::fail);
     });
   }
@@ -72,8 +69,8 @@ final class ScorecardRoutes {
       JsonErrors.send(ctx, 404, "no agent declares a probability reading to calibrate");
       return;
     }
-    scored(ctx, symbol, reading.agent(), null).onSuccess(found -> vertx.executeBlocking(() -> {
-          List<Sample> samples = Sample.of(found.getJsonArray("findings"), List.of(horizon)).stream()
+    scored(ctx, symbol, reading.agent(), null, List.of(horizon)).onSuccess(found -> vertx.executeBlocking(() -> {
+          List<Sample> samples = Sample.of(found, List.of(horizon)).stream()
               .filter(s -> s.label().equals(reading.label())).toList();
           return new JsonObject().put("symbol", symbol == null ? Scorecard.ALL : symbol)
               .put("agent", reading.agent()).put("label", reading.label()).put("horizon", horizon.label())
@@ -87,10 +84,12 @@ final class ScorecardRoutes {
     return label == null ? horizons : horizons.stream().filter(h -> h.label().equals(label)).toList();
   }
 
-  /** The store's scored findings; a store that does not answer gives a 503. */
-  private Future<JsonObject> scored(RoutingContext ctx, String symbol, String agent, Instant since) {
+  /** The store's scored findings with their outcomes at {@code horizons}; a store that does not answer gives a 503. */
+  private Future<ScoredFindings> scored(RoutingContext ctx, String symbol, String agent, Instant since,
+      List<Horizon> horizons) {
     JsonObject request = new JsonObject().put("symbol", symbol).put("agent", agent)
-        .put("since", since == null ? null : since.toString());
+        .put("since", since == null ? null : since.toString())
+        .put("horizons", new JsonArray(horizons.stream().map(Horizon::label).toList()));
     return FindingRoutes.askStore(vertx, ctx, Addresses.STORE_FINDINGS_SCORED, request);
   }
 }

@@ -1,10 +1,11 @@
 package dev.tapewatch.metrics;
 
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.config.Horizon;
 import dev.tapewatch.config.ScorecardSettings;
-import dev.tapewatch.scorecard.BarPrices;
-import dev.tapewatch.scorecard.Sample;
+import dev.tapewatch.scorecard.ScoredFindings;
 import dev.tapewatch.scorecard.Scorecard;
+import dev.tapewatch.scorecard.Scoring;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,11 +17,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +64,11 @@ public final class ScorecardGauges extends VerticleBase {
       return;
     }
     refreshing = true;
-    vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED, new JsonObject(),
+    JsonObject request = new JsonObject()
+        .put("horizons", new JsonArray(settings.horizons().stream().map(Horizon::label).toList()));
+    vertx.eventBus().<ScoredFindings>request(Addresses.STORE_FINDINGS_SCORED, request,
             new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-        .compose(reply -> {
-          List<Sample> samples = Sample.of(reply.body().getJsonArray("findings"), settings.horizons());
-          long nowMs = System.currentTimeMillis();
-          return BarPrices.ask(vertx, new TreeSet<>(samples.stream().map(Sample::symbol).toList()), nowMs,
-                  BARS_TIMEOUT_MS)
-              .compose(prices -> vertx.executeBlocking(() -> Scorecard.rows(samples, settings.horizons(), prices,
-                  null), false));
-        })
+        .compose(reply -> Scoring.rows(vertx, reply.body(), settings.horizons(), null, BARS_TIMEOUT_MS))
         .onSuccess(this::show)
         .onFailure(e -> LOG.debug("scorecard gauges not refreshed: " + e.getMessage()))
         .onComplete(done -> refreshing = false);

@@ -2,6 +2,7 @@ package dev.tapewatch.scorecard;
 
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.config.Horizon;
+import dev.tapewatch.scorecard.ScoredFinding.Outcome;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,23 +20,33 @@ public record Sample(String symbol, String agent, String label, String horizon, 
    * resolved with a return; pending, missed and return-less outcomes (no ref_price) are left out.
    */
   public static List<Sample> of(Iterable<?> findings, List<Horizon> horizons) {
-    List<Sample> out = new ArrayList<>();
+    List<String> labels = horizons.stream().map(Horizon::label).toList();
+    List<ScoredFinding> scored = new ArrayList<>();
     for (Object o : findings) {
       JsonObject f = (JsonObject) o;
-      JsonObject outcomes = f.getJsonObject("outcomes");
-      if (outcomes == null) {
-        continue;
+      if (f.getJsonObject("outcomes") != null) {
+        scored.add(ScoredFinding.of(Instant.parse(f.getString("ts_utc")), f.getString("id"), f, labels));
       }
-      String agent = f.getString("agent");
-      String label = f.getString("label");
-      double score = f.getDouble("score", 0.0);
-      int direction = AgentCatalog.direction(agent, label, score);
-      long ts = Instant.parse(f.getString("ts_utc")).toEpochMilli();
-      for (Horizon h : horizons) {
-        if (outcomes.getValue(h.label()) instanceof JsonObject outcome
-            && outcome.getValue("ret_bps") instanceof Number ret && Double.isFinite(ret.doubleValue())) {
-          out.add(new Sample(f.getString("symbol"), agent, label, h.label(), ts, score, direction,
-              ret.doubleValue(), outcome.getBoolean("hit")));
+    }
+    return of(scored, labels, horizons);
+  }
+
+  /** The samples of the store's answer at {@code horizons}, each of which the answer holds or gives none. */
+  public static List<Sample> of(ScoredFindings answer, List<Horizon> horizons) {
+    return of(answer.findings(), answer.horizons(), horizons);
+  }
+
+  private static List<Sample> of(List<ScoredFinding> findings, List<String> held, List<Horizon> horizons) {
+    int[] at = horizons.stream().mapToInt(h -> held.indexOf(h.label())).toArray();
+    List<Sample> out = new ArrayList<>();
+    for (ScoredFinding f : findings) {
+      int direction = AgentCatalog.direction(f.agent(), f.label(), f.score());
+      long ts = f.ts().toEpochMilli();
+      for (int i = 0; i < at.length; i++) {
+        Outcome outcome = at[i] < 0 ? null : f.outcomes().get(at[i]);
+        if (outcome != null) {
+          out.add(new Sample(f.symbol(), f.agent(), f.label(), horizons.get(i).label(), ts, f.score(), direction,
+              outcome.retBps(), outcome.hit()));
         }
       }
     }

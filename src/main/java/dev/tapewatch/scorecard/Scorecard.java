@@ -5,11 +5,13 @@ import dev.tapewatch.config.Horizon;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -43,45 +45,80 @@ public final class Scorecard {
         .thenComparing(Key::agent)
         .thenComparing(Key::label)
         .thenComparing(k -> horizonLabels.indexOf(k.horizon()));
-    Map<Key, List<Sample>> groups = new TreeMap<>(order);
-    Map<String, Long> periodStart = new HashMap<>();
+    // Grouped by hash and ordered once at the end: ordering every sample's key on its way in cost more than the
+    // statistics. Each group keeps its samples in the order given, so its sums add up alike.
+    Map<Key, Group> groups = new HashMap<>();
+    // A holder per symbol rather than a boxed time per sample.
+    Map<String, long[]> periodStart = new HashMap<>();
     for (Sample s : samples) {
-      groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new ArrayList<>()).add(s);
-      groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new ArrayList<>()).add(s);
-      periodStart.merge(s.symbol(), sinceMs != null ? sinceMs : s.tsMs(), Math::min);
+      groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
+      groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
+      long[] start = periodStart.computeIfAbsent(s.symbol(), k -> new long[] {Long.MAX_VALUE});
+      start[0] = Math.min(start[0], sinceMs != null ? sinceMs : s.tsMs());
     }
+    List<Key> keys = new ArrayList<>(groups.keySet());
+    keys.sort(order);
     Map<String, Long> horizonMs = new HashMap<>();
     horizons.forEach(h -> horizonMs.put(h.label(), h.millis()));
     Map<String, List<Double>> ticks = new HashMap<>();
     JsonArray rows = new JsonArray();
-    groups.forEach((key, group) -> {
+    for (Key key : keys) {
+      Group group = groups.get(key);
       List<Double> base = new ArrayList<>();
-      for (String symbol : new TreeSet<>(group.stream().map(Sample::symbol).toList())) {
+      for (String symbol : new TreeSet<>(group.symbols)) {
         MinutePrices p = prices.get(symbol);
         if (p != null) {
           base.addAll(ticks.computeIfAbsent(symbol + " " + key.horizon(),
-              k -> p.baseReturns(periodStart.get(symbol), horizonMs.get(key.horizon()))));
+              k -> p.baseReturns(periodStart.get(symbol)[0], horizonMs.get(key.horizon()))));
         }
       }
-      rows.add(row(key, group, base));
-    });
+      rows.add(row(key, group.samples, base));
+    }
     return rows;
   }
 
+  /** The samples of one row, in the order given, and the symbols they come from. */
+  private static final class Group {
+    private final List<Sample> samples = new ArrayList<>();
+    private final Set<String> symbols = new HashSet<>();
+
+    void add(Sample s) {
+      samples.add(s);
+      symbols.add(s.symbol());
+    }
+  }
+
   private static JsonObject row(Key key, List<Sample> group, List<Double> base) {
-    List<Sample> directed = group.stream().filter(s -> s.direction() != 0).toList();
-    long hits = group.stream().filter(s -> Boolean.TRUE.equals(s.hit())).count();
-    double[] rets = group.stream().mapToDouble(Sample::retBps).toArray();
-    Double meanSigned = Stats.mean(directed.stream().mapToDouble(s -> s.direction() * s.retBps()).toArray());
-    Double meanDirection = Stats.mean(directed.stream().mapToDouble(Sample::direction).toArray());
+    // One pass over a group of up to 100,000 samples for all of its sums, each list of values in the samples' order.
+    double[] rets = new double[group.size()];
+    double[] signed = new double[group.size()];
+    double[] directions = new double[group.size()];
+    int directed = 0;
+    long hits = 0;
+    for (int i = 0; i < rets.length; i++) {
+      Sample s = group.get(i);
+      rets[i] = s.retBps();
+      if (Boolean.TRUE.equals(s.hit())) {
+        hits++;
+      }
+      if (s.direction() != 0) {
+        signed[directed] = s.direction() * s.retBps();
+        directions[directed] = s.direction();
+        directed++;
+      }
+    }
+    signed = Arrays.copyOf(signed, directed);
+    directions = Arrays.copyOf(directions, directed);
+    Double meanSigned = Stats.mean(signed);
+    Double meanDirection = Stats.mean(directions);
     Double baseMean = Stats.mean(base.stream().mapToDouble(Double::doubleValue).toArray());
     Double baseHitRate = null;
-    if (!directed.isEmpty() && !base.isEmpty()) {
+    if (directed > 0 && !base.isEmpty()) {
       double up = base.stream().filter(b -> b > 0).count() / (double) base.size();
       double down = base.stream().filter(b -> b < 0).count() / (double) base.size();
-      baseHitRate = Stats.mean(directed.stream().mapToDouble(s -> s.direction() > 0 ? up : down).toArray());
+      baseHitRate = Stats.mean(Arrays.stream(directions).map(d -> d > 0 ? up : down).toArray());
     }
-    double[] ci = Stats.wilson(hits, directed.size());
+    double[] ci = Stats.wilson(hits, directed);
     return new JsonObject()
         .put("symbol", key.symbol())
         .put("agent", key.agent())
@@ -89,7 +126,7 @@ public final class Scorecard {
         .put("horizon", key.horizon())
         .put("n", group.size())
         .put("hits", hits)
-        .put("hit_rate", directed.isEmpty() ? null : (double) hits / directed.size())
+        .put("hit_rate", directed == 0 ? null : (double) hits / directed)
         .put("hit_rate_ci95", ci == null ? null : new JsonArray().add(ci[0]).add(ci[1]))
         .put("mean_ret_bps", Stats.mean(rets))
         .put("mean_signed_ret_bps", meanSigned)

@@ -1,5 +1,6 @@
 package dev.tapewatch.store;
 
+import dev.tapewatch.scorecard.ScoredFinding;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A read of the findings: optional symbol, since (inclusive) and agent filters, newest first, at most
@@ -101,13 +103,22 @@ record FindingQuery(String symbol, Instant since, Instant before, String beforeI
     return outcomes != null && outcomes.fieldNames().stream().anyMatch(h -> outcomes.getValue(h) == null);
   }
 
+  /** Newest first; equal times by id, so that every reader (and the SQL's ORDER BY) orders them alike. */
+  static <T> Comparator<T> newestFirst(Function<T, Instant> ts, Function<T, String> id) {
+    return Comparator.comparing(ts).thenComparing(id).reversed();
+  }
+
   /** A finding with its time parsed once, where it is kept, rather than at each comparison of each query. */
   record Kept(Instant ts, String id, JsonObject finding) {
-    /** Newest first; equal times by id, so that every reader (and the SQL's ORDER BY) orders them alike. */
-    static final Comparator<Kept> NEWEST_FIRST = Comparator.comparing(Kept::ts).thenComparing(Kept::id).reversed();
+    static final Comparator<Kept> NEWEST_FIRST = newestFirst(Kept::ts, Kept::id);
 
     static Kept of(JsonObject finding) {
       return new Kept(Instant.parse(finding.getString("ts_utc")), finding.getString("id"), finding);
+    }
+
+    /** As the scorecard reads it, with its outcomes at {@code horizons}. */
+    ScoredFinding scored(List<String> horizons) {
+      return ScoredFinding.of(ts, id, finding, horizons);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tapewatch.store;
 
+import dev.tapewatch.scorecard.ScoredFinding;
 import dev.tapewatch.store.FindingQuery.Kept;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +22,10 @@ interface FindingsRepository {
   Future<List<Kept>> newest(FindingQuery q);
 
   /**
-   * The same restricted to findings with at least one horizon resolved with a return (not pending or missed); a
-   * store may leave their details out (null), which the scorecard does not read.
+   * The same restricted to findings with at least one horizon resolved with a return (not pending or missed), as the
+   * scorecard reads them: their outcomes at {@code horizons} only, and no details.
    */
-  Future<List<Kept>> scored(FindingQuery q);
+  Future<List<ScoredFinding>> scored(FindingQuery q, List<String> horizons);
 
   /** A symbol's findings since a time with a horizon still unresolved, oldest first (equal times by id). */
   Future<List<Kept>> owed(String symbol, Instant since);

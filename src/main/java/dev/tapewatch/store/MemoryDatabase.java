@@ -1,5 +1,6 @@
 package dev.tapewatch.store;
 
+import dev.tapewatch.scorecard.ScoredFinding;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.tape.MinuteBar;
 import io.vertx.core.Future;
@@ -83,8 +84,9 @@ final class MemoryDatabase implements Database {
     }
 
     @Override
-    public Future<List<Kept>> scored(FindingQuery q) {
-      return Future.succeededFuture(q.take(FindingQuery.scoredOnly(recent.newestFirst())));
+    public Future<List<ScoredFinding>> scored(FindingQuery q, List<String> horizons) {
+      return Future.succeededFuture(q.take(FindingQuery.scoredOnly(recent.newestFirst())).stream()
+          .map(k -> k.scored(horizons)).toList());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tapewatch.store;
 
 import dev.tapewatch.config.Secret;
+import dev.tapewatch.scorecard.ScoredFinding;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.tape.MinuteBar;
 import io.vertx.core.Future;
@@ -33,16 +34,18 @@ final class PgDatabase implements Database {
   private static final String MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(727274701)";
   private static final String COLUMNS = "id, ts_utc, agent, symbol, score, label, details, ref_price, outcomes";
   /**
-   * What the scorecard reads of a scored finding: its details (the largest part of a row, decoded from JSON) are
-   * left out, the scorecard reading up to SCORED_MAX findings at a time.
+   * What the scorecard reads of a scored finding, up to SCORED_MAX at a time: no details, and the outcomes as text,
+   * which the client would otherwise decode into objects on the event loop, to be read token by token on a worker.
    */
-  private static final String SCORED_COLUMNS = COLUMNS.replace("details", "NULL::jsonb AS details");
+  private static final String SCORED_COLUMNS = "id, ts_utc, agent, symbol, score, label, outcomes::text AS outcomes";
+  private final Vertx vertx;
   private final Pool pool;
   private final FindingsRepository findings = new PgFindings();
   private final PositionsRepository positions = new PgPositions();
   private final BarsRepository bars = new PgBars();
 
   PgDatabase(Vertx vertx, Secret url) {
+    this.vertx = vertx;
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(4))
         .with(new NetClientOptions().setConnectTimeout((int) TIMEOUT_MS))
@@ -172,13 +175,23 @@ final class PgDatabase implements Database {
 
     @Override
     public Future<List<Kept>> newest(FindingQuery q) {
-      return select(COLUMNS, "", q);
+      return select(COLUMNS, "", q).map(PgDatabase::kept);
     }
 
     @Override
-    public Future<List<Kept>> scored(FindingQuery q) {
+    public Future<List<ScoredFinding>> scored(FindingQuery q, List<String> horizons) {
       return select(SCORED_COLUMNS, " AND outcomes IS NOT NULL"
-          + " AND jsonb_path_exists(outcomes, '$.* ? (@.ret_bps.type() == \"number\")')", q);
+          + " AND jsonb_path_exists(outcomes, '$.* ? (@.ret_bps.type() == \"number\")')", q)
+          .compose(rows -> vertx.executeBlocking(() -> {
+            List<ScoredFinding> out = new ArrayList<>(rows.size());
+            // By position, in the order of SCORED_COLUMNS: a name is looked up in the columns at every call.
+            for (Row r : rows) {
+              out.add(new ScoredFinding(r.getOffsetDateTime(1).toInstant(), r.getUUID(0).toString(),
+                  r.getString(3), r.getString(2), r.getString(5), r.getDouble(4),
+                  ScoredFinding.outcomes(r.getString(6), horizons)));
+            }
+            return out;
+          }, false));
     }
 
     /**
@@ -188,7 +201,7 @@ final class PgDatabase implements Database {
      * million findings deep read every newer one first. The page's end (before, before_id) is "ts_utc <= before"
      * and then the tie, so that the scan starts there.
      */
-    private Future<List<Kept>> select(String columns, String also, FindingQuery q) {
+    private Future<RowSet<Row>> select(String columns, String also, FindingQuery q) {
       List<Object> params = new ArrayList<>();
       StringBuilder where = new StringBuilder("TRUE");
       if (q.symbol() != null) {
@@ -216,8 +229,7 @@ final class PgDatabase implements Database {
       }
       params.add(q.limit());
       return timed(pool.preparedQuery("SELECT " + columns + " FROM findings WHERE " + where + also
-          + " ORDER BY ts_utc DESC, id DESC LIMIT $" + params.size()).execute(Tuple.from(params)))
-          .map(PgDatabase::kept);
+          + " ORDER BY ts_utc DESC, id DESC LIMIT $" + params.size()).execute(Tuple.from(params)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tapewatch.store;
 
+import dev.tapewatch.scorecard.ScoredFinding;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.tape.MinuteBar;
 import io.vertx.core.Future;
@@ -49,6 +50,12 @@ final class SqliteDatabase implements Database {
   @FunctionalInterface
   private interface Work<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /** What a query's statement, bound, is read into. */
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read(PreparedStatement ps) throws SQLException;
   }
 
   SqliteDatabase(Vertx vertx, Path dataDir) {
@@ -240,25 +247,36 @@ final class SqliteDatabase implements Database {
     @Override
     public Future<List<Kept>> newest(FindingQuery q) {
       return select("SELECT " + COLUMNS + " FROM findings WHERE " + FILTER
-          + " ORDER BY ts_ms DESC, id DESC LIMIT ?", q);
+          + " ORDER BY ts_ms DESC, id DESC LIMIT ?", q, SqliteDatabase::kept);
     }
 
     @Override
-    public Future<List<Kept>> scored(FindingQuery q) {
-      return select("SELECT " + COLUMNS + " FROM findings WHERE outcomes IS NOT NULL AND " + FILTER
+    public Future<List<ScoredFinding>> scored(FindingQuery q, List<String> horizons) {
+      return select("SELECT id, ts_ms, agent, symbol, score, label, outcomes FROM findings"
+          + " WHERE outcomes IS NOT NULL AND " + FILTER
           + " AND EXISTS (SELECT 1 FROM json_each(outcomes) o"
           + " WHERE o.type = 'object' AND json_type(o.value, '$.ret_bps') IN ('integer', 'real'))"
-          + " ORDER BY ts_ms DESC, id DESC LIMIT ?", q);
+          + " ORDER BY ts_ms DESC, id DESC LIMIT ?", q, ps -> {
+            List<ScoredFinding> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new ScoredFinding(Instant.ofEpochMilli(rs.getLong("ts_ms")), rs.getString("id"),
+                    rs.getString("symbol"), rs.getString("agent"), rs.getString("label"), rs.getDouble("score"),
+                    ScoredFinding.outcomes(rs.getString("outcomes"), horizons)));
+              }
+            }
+            return out;
+          });
     }
 
-    private Future<List<Kept>> select(String sql, FindingQuery q) {
+    private <T> Future<T> select(String sql, FindingQuery q, Reader<T> reader) {
       return call(c -> {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           Long since = millis(q.since());
           Long before = millis(q.before());
           bind(ps, q.symbol(), q.symbol(), since, since, before, before, q.beforeId(), q.beforeId(), before,
               q.agent(), q.agent(), q.limit());
-          return kept(ps);
+          return reader.read(ps);
         }
       });
     }

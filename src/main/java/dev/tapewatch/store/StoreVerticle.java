@@ -3,6 +3,8 @@ package dev.tapewatch.store;
 import dev.tapewatch.agents.AgentCatalog;
 import dev.tapewatch.bus.Addresses;
 import dev.tapewatch.config.StoreSettings;
+import dev.tapewatch.scorecard.ScoredFinding;
+import dev.tapewatch.scorecard.ScoredFindings;
 import dev.tapewatch.config.StoreSettings.Kind;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.tape.MinuteBar;
@@ -19,11 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -79,6 +85,9 @@ public final class StoreVerticle extends VerticleBase {
 
   private record Unwritten(long seq, Kept kept) {
   }
+
+  private static final Comparator<ScoredFinding> SCORED_NEWEST_FIRST =
+      FindingQuery.newestFirst(ScoredFinding::ts, ScoredFinding::id);
 
   /** One entry for the outbox: {@code {finding}}, {@code {outcome}} or {@code {bar}}. */
   private record Append(JsonObject entry, Promise<Long> durable) {
@@ -448,7 +457,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private void query(Message<JsonObject> request) {
     FindingQuery q = FindingQuery.fromJson(request.body());
-    read(q, db.findings()::newest, k -> true)
+    read(q, db.findings()::newest, k -> true, k -> k, Kept.NEWEST_FIRST, Kept::id)
         .onSuccess(found -> request.reply(answer(found, db.mode())))
         .onFailure(e -> {
           readFailed(e);
@@ -458,15 +467,24 @@ public final class StoreVerticle extends VerticleBase {
 
   /**
    * The findings with a resolved outcome, newest first, at most {@link Addresses#SCORED_MAX}, {@code truncated}
-   * saying whether there were more.
+   * saying whether there were more: a {@link ScoredFindings}, passed by reference (the address is this node's only),
+   * since copying and reading 100,000 findings as JSON took longer than the statistics made of them.
    */
   private void scored(Message<JsonObject> request) {
+    JsonArray asked = request.body().getJsonArray("horizons");
+    if (asked == null) {
+      request.fail(400, "horizons missing");
+      return;
+    }
+    List<String> horizons = asked.stream().map(String::valueOf).toList();
     FindingQuery q = FindingQuery.fromJson(request.body().copy().put("limit", Addresses.SCORED_MAX + 1));
-    read(q, db.findings()::scored, k -> FindingQuery.hasResolvedOutcome(k.finding()))
-        .onSuccess(found -> request.reply(scoredAnswer(found, db.mode())))
+    read(q, query -> db.findings().scored(query, horizons), k -> FindingQuery.hasResolvedOutcome(k.finding()),
+        k -> k.scored(horizons), SCORED_NEWEST_FIRST, ScoredFinding::id)
+        .onSuccess(found -> request.reply(scoredAnswer(horizons, found, db.mode())))
         .onFailure(e -> {
           readFailed(e);
-          request.reply(scoredAnswer(q.take(FindingQuery.scoredOnly(recent.newestFirst())), "memory"));
+          request.reply(scoredAnswer(horizons, q.take(FindingQuery.scoredOnly(recent.newestFirst())).stream()
+              .map(k -> k.scored(horizons)).toList(), "memory"));
         });
   }
 
@@ -478,16 +496,17 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * The store's answer to {@code q} merged with the matching findings not yet written. The unwritten ones are read
-   * before the store is asked: a batch written meanwhile is then in one or the other, never in neither.
+   * The store's answer to {@code q} merged with the matching findings not yet written, each as {@code row} makes
+   * it. The unwritten ones are read before the store is asked: a batch written meanwhile is then in one or the
+   * other, never in neither.
    */
-  private Future<List<Kept>> read(FindingQuery q, Function<FindingQuery, Future<List<Kept>>> fromStore,
-      Predicate<Kept> wanted) {
-    List<Kept> candidates = new ArrayList<>();
+  private <T> Future<List<T>> read(FindingQuery q, Function<FindingQuery, Future<List<T>>> fromStore,
+      Predicate<Kept> wanted, Function<Kept, T> row, Comparator<T> newestFirst, Function<T, String> id) {
+    List<T> candidates = new ArrayList<>();
     if (settings.kind() != Kind.MEMORY) {
       unwritten.forEach(u -> {
         if (q.matches(u.kept()) && wanted.test(u.kept())) {
-          candidates.add(u.kept());
+          candidates.add(row.apply(u.kept()));
         }
       });
     }
@@ -497,14 +516,25 @@ public final class StoreVerticle extends VerticleBase {
       }
       candidates.addAll(rows);
       // Stable: of a finding both unwritten and already in a row, the first copy is the one answered.
-      candidates.sort(Kept.NEWEST_FIRST);
-      return q.take(candidates.iterator());
+      candidates.sort(newestFirst);
+      List<T> merged = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
+      for (T t : candidates) {
+        if (merged.size() == q.limit()) {
+          break;
+        }
+        if (ids.add(id.apply(t))) {
+          merged.add(t);
+        }
+      }
+      return merged;
     });
   }
 
-  private static JsonObject scoredAnswer(List<Kept> found, String source) {
+  private static ScoredFindings scoredAnswer(List<String> horizons, List<ScoredFinding> found, String source) {
     boolean truncated = found.size() > Addresses.SCORED_MAX;
-    return answer(truncated ? found.subList(0, Addresses.SCORED_MAX) : found, source).put("truncated", truncated);
+    return new ScoredFindings(horizons,
+        Collections.unmodifiableList(truncated ? found.subList(0, Addresses.SCORED_MAX) : found), source, truncated);
   }
 
   /** {@code {findings: [...], source}}. */

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapewatch.bus.Addresses;
+import dev.tapewatch.scorecard.ScoredFinding;
+import dev.tapewatch.scorecard.ScoredFinding.Outcome;
+import dev.tapewatch.scorecard.ScoredFindings;
 import dev.tapewatch.tape.Finding;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.support.TestService;
@@ -19,6 +22,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -296,16 +300,17 @@ class FindingsStoreTest {
     assertEquals(hit, svc.json("/findings?symbol=ETH-USD&limit=1").getJsonArray("findings").getJsonObject(0)
         .getJsonObject("outcomes").getJsonObject("5m"));
     // The scorecard's read: from the table (the finding is written, nothing is pending), the scored finding only.
-    JsonObject scored = vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED,
-            new JsonObject().put("agent", "trend_score").put("symbol", "ETH-USD"))
+    JsonArray horizons = new JsonArray().add("1m").add("5m");
+    ScoredFindings scored = vertx.eventBus().<ScoredFindings>request(Addresses.STORE_FINDINGS_SCORED,
+            new JsonObject().put("agent", "trend_score").put("symbol", "ETH-USD").put("horizons", horizons))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
-    assertEquals("postgres", scored.getString("source"));
-    assertEquals(false, scored.getBoolean("truncated"));
-    assertEquals(List.of(id), scored.getJsonArray("findings").stream()
-        .map(f -> ((JsonObject) f).getString("id")).toList());
-    assertEquals(0, vertx.eventBus().<JsonObject>request(Addresses.STORE_FINDINGS_SCORED,
-            new JsonObject().put("symbol", "BTC-USD")).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS).body().getJsonArray("findings").size(), "no BTC-USD finding is scored");
+    assertEquals("postgres", scored.source());
+    assertEquals(false, scored.truncated());
+    assertEquals(List.of(id), scored.findings().stream().map(ScoredFinding::id).toList());
+    assertEquals(Arrays.asList(null, new Outcome(12.5, true)), scored.findings().get(0).outcomes());
+    assertEquals(0, vertx.eventBus().<ScoredFindings>request(Addresses.STORE_FINDINGS_SCORED,
+            new JsonObject().put("symbol", "BTC-USD").put("horizons", horizons)).toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).body().findings().size(), "no BTC-USD finding is scored");
     JsonObject card = svc.json("/scorecard?symbol=ETH-USD&horizon=5m").getJsonArray("rows").getJsonObject(0);
     assertEquals("ETH-USD trend_score 5m 1 12.5", card.getString("symbol") + " " + card.getString("agent") + " "
         + card.getString("horizon") + " " + card.getInteger("n") + " " + card.getDouble("mean_ret_bps"));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.tapewatch.config.Secret;
+import dev.tapewatch.scorecard.ScoredFinding;
+import dev.tapewatch.scorecard.ScoredFinding.Outcome;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.tape.MinuteBar;
@@ -19,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -228,9 +231,11 @@ class MigrationsTest {
               .put("1m", new JsonObject().put("price", 64100.0).put("ret_bps", 13.67).put("hit", true))
               .putNull("5m"));
       assertEquals(List.of(scored, beforeScorecard), findings(db));
-      // The scorecard's read leaves the details out.
-      assertEquals(List.of(scored.copy().putNull("details")), await(db.findings().scored(all())).stream()
-          .map(Kept::finding).toList());
+      // The scorecard's read: no details, the outcomes at the horizons asked.
+      assertEquals(List.of(new ScoredFinding(Instant.parse("2026-02-28T12:00:00Z"),
+              "e2d3c4b5-a697-4887-9665-5443322110ff", "BTC-USD", "trend_score", "enter_long", 0.71,
+              Arrays.asList(new Outcome(13.67, true), null))),
+          await(db.findings().scored(all(), List.of("1m", "5m"))));
       assertEquals(List.of(scored), await(db.findings().owed("BTC-USD", Instant.parse("2026-02-27T00:00:00Z")))
           .stream().map(Kept::finding).toList());
       assertEquals(List.of(new Position("BTC-USD", "long", 0.5, 64012.5, Instant.parse("2026-02-28T12:00:00Z"),

@@ -3,6 +3,8 @@ package dev.tapewatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tapewatch.config.Secret;
+import dev.tapewatch.scorecard.ScoredFinding;
+import dev.tapewatch.scorecard.ScoredFinding.Outcome;
 import dev.tapewatch.store.FindingQuery.Kept;
 import dev.tapewatch.support.TestDatabase;
 import dev.tapewatch.tape.MinuteBar;
@@ -12,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -261,16 +264,30 @@ class RepositoryContractTest {
           finding("d4000000-0000-4000-8000-000000000004", at(180), "BTC-USD", "trend_score").putNull("outcomes"),
           finding(s5, at(240), "ETH-USD", "rvol_spike").put("outcomes", missedThenPriced));
 
-      assertEquals(List.of(s5, s1), ids(scored(null, null, null, null, 100)));
-      assertEquals(List.of(s1), ids(scored("BTC-USD", null, null, null, 100)));
-      assertEquals(List.of(s5), ids(scored(null, null, null, "rvol_spike", 100)));
-      assertEquals(List.of(s5), ids(scored(null, at(60), null, null, 100)));
-      assertEquals(List.of(s1), ids(scored(null, null, at(240), null, 100)));
-      assertEquals(List.of(s5), ids(scored(null, null, null, null, 1)));
+      assertEquals(List.of(s5, s1), scoredIds(scored(null, null, null, null, 100)));
+      assertEquals(List.of(s1), scoredIds(scored("BTC-USD", null, null, null, 100)));
+      assertEquals(List.of(s5), scoredIds(scored(null, null, null, "rvol_spike", 100)));
+      assertEquals(List.of(s5), scoredIds(scored(null, at(60), null, null, 100)));
+      assertEquals(List.of(s1), scoredIds(scored(null, null, at(240), null, 100)));
+      assertEquals(List.of(s5), scoredIds(scored(null, null, null, null, 1)));
+      // What the scorecard reads of them: the outcomes at the horizons asked, in their order, none but the
+      // resolved with a return; a horizon the finding does not have is none too.
+      assertEquals(List.of(
+              new ScoredFinding(at(240), s5, "ETH-USD", "rvol_spike", "signal", 0.5,
+                  Arrays.asList(new Outcome(-3, false), null, null)),
+              new ScoredFinding(at(0), s1, "BTC-USD", "trend_score", "signal", 0.5,
+                  Arrays.asList(null, new Outcome(12.5, true), null))),
+          await(db.findings().scored(new FindingQuery(null, null, null, null, null, 100), List.of("5m", "1m", "15m"))));
     }
 
-    List<Kept> scored(String symbol, Instant since, Instant before, String agent, int limit) throws Exception {
-      return await(db.findings().scored(new FindingQuery(symbol, since, before, null, agent, limit)));
+    List<ScoredFinding> scored(String symbol, Instant since, Instant before, String agent, int limit)
+        throws Exception {
+      return await(db.findings().scored(new FindingQuery(symbol, since, before, null, agent, limit),
+          List.of("1m", "5m")));
+    }
+
+    static List<String> scoredIds(List<ScoredFinding> scored) {
+      return scored.stream().map(ScoredFinding::id).toList();
     }
 
     @Test
