@@ -477,7 +477,7 @@ public final class Benchmark {
       List<String> symbols) throws Exception {
     TapeGenerator.Tape tape = pacedTape(path, symbolCount, seed, rate, seconds);
     ReplayRun.Result r = pacedSample("3", "paced", tape, seconds, symbols, Map.of());
-    pacedRows("3 paced " + String.format(Locale.ROOT, "%,d", rate) + " trades/s, REPLAY_SPEED=1 (" + symbolCount
+    pacedRows(symbolCount, rate, seconds, "3 paced " + String.format(Locale.ROOT, "%,d", rate) + " trades/s, REPLAY_SPEED=1 (" + symbolCount
         + " symbols, " + seconds + " s)", r);
     return tape;
   }
@@ -497,7 +497,7 @@ public final class Benchmark {
       TapeGenerator.Tape tape = pacedTape(path, symbolCount, seed, rate, seconds);
       ReplayRun.Result r = pacedSample("3b", "paced, many symbols", tape, seconds, tape.symbols(),
           tradesMax == null ? Map.of() : Map.of("TRADES_MAX", tradesMax));
-      pacedRows("3b the same over " + symbolCount + " symbols" + (tradesMax == null ? ""
+      pacedRows(symbolCount, rate, seconds, "3b the same over " + symbolCount + " symbols" + (tradesMax == null ? ""
           : ", TRADES_MAX=" + tradesMax), r);
     } finally {
       Files.deleteIfExists(path);
@@ -533,12 +533,23 @@ public final class Benchmark {
     return r;
   }
 
-  private void pacedRows(String name, ReplayRun.Result r) {
+  /** The rows of a paced replay, then those of its baseline ({@link PacedHop}) at the same pace, measured now. */
+  private void pacedRows(int symbolCount, long rate, long seconds, String name, ReplayRun.Result r)
+      throws Exception {
+    long warmupSeconds = arg("pacedWarmupSeconds", 5);
     row(name, fmtRate(r.tradesPerSecond(), "trades/s"), "", "");
     row("  latency p50 / p99 / p99.9, whole replay", latencies(r.wholeNanos()), "", "");
-    row("  the same after the first " + arg("pacedWarmupSeconds", 5) + " s", latencies(r.latencyNanos()),
+    row("  the same after the first " + warmupSeconds + " s", latencies(r.latencyNanos()),
         "p99.9 < 1 ms", met(r.latencyNanos().getValueAtPercentile(99.9) / 1000.0 < TARGET_PACED_P999_US));
     row("    worst symbol's p50 / p99 / p99.9 then", latencies(r), "", "");
+    Histogram hop = samples("the paced rows' baseline", 1, 1, attempt -> PacedHop.run(symbolCount, rate, seconds,
+        warmupSeconds)).stream().map(Sample::value)
+        .min(Comparator.comparingLong(h -> h.getValueAtPercentile(99.9))).orElseThrow();
+    System.out.printf(Locale.ROOT, "    baseline, a bare event-bus hop at the same pace over %d verticles, after the first"
+        + " %d s:%n%s%n", symbolCount, warmupSeconds, histogram(hop));
+    row("  baseline: a bare event-bus hop, the same pace, after " + warmupSeconds + " s", latencies(hop), "", "");
+    row("  p99.9 / the baseline's", String.format(Locale.ROOT, "%.1fx",
+        r.latencyNanos().getValueAtPercentile(99.9) / (double) hop.getValueAtPercentile(99.9)), "", "");
   }
 
   /** Upper bounds, in microseconds, of the buckets of {@link #histogram}. */
