@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,14 +84,18 @@ final class FindingRoutes {
         .map(reply -> reply.getJsonArray("findings"));
   }
 
-  /** A request to the findings store; a store that does not answer gives the client a 503 with Retry-After. */
+  /**
+   * A request to the findings store; a store that does not answer, or answers that it cannot, gives the client a 503
+   * with Retry-After.
+   */
   static <T> Future<T> askStore(Vertx vertx, RoutingContext ctx, String address, JsonObject request) {
     return vertx.eventBus().<T>request(address, request,
             new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
         .map(Message::body)
         .onFailure(e -> {
           ctx.response().putHeader("Retry-After", "1");
-          JsonErrors.send(ctx, 503, "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
+          JsonErrors.send(ctx, 503, e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              ? r.getMessage() : "findings store did not answer within " + STORE_TIMEOUT_MS + " ms");
         });
   }
 

@@ -482,9 +482,10 @@ public final class StoreVerticle extends VerticleBase {
         k -> k.scored(horizons), SCORED_NEWEST_FIRST, ScoredFinding::id)
         .onSuccess(found -> request.reply(scoredAnswer(horizons, found, db.mode())))
         .onFailure(e -> {
+          // Unlike a page of /findings, a track record made of the findings kept in memory would pass for the
+          // whole one: no answer is better.
           readFailed(e);
-          request.reply(scoredAnswer(horizons, q.take(FindingQuery.scoredOnly(recent.newestFirst())).stream()
-              .map(k -> k.scored(horizons)).toList(), "memory"));
+          request.fail(503, "the " + db.mode() + " store failed to read the scored findings: " + e.getMessage());
         });
   }
 

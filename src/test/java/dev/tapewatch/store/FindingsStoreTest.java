@@ -343,6 +343,11 @@ class FindingsStoreTest {
     JsonArray shown = svc.json("/findings?limit=1000").getJsonArray("findings");
     assertTrue(shown.stream().anyMatch(f -> ((JsonObject) f).getString("id").equals(newest)),
         "/findings still shows findings made while the database is down");
+    HttpResponse<Buffer> card = svc.getNow("/scorecard");
+    assertEquals(503, card.statusCode(), "no scorecard of only the findings kept in memory");
+    assertEquals("1", card.getHeader("Retry-After"));
+    assertTrue(card.bodyAsJsonObject().getString("error").startsWith("the postgres store failed to read the scored"
+        + " findings: "), card.bodyAsString());
 
     db.reopen();
     svc.await("/health", h -> h.getJsonObject("database").getBoolean("connected")
