@@ -112,8 +112,8 @@ public final class SymbolState {
   }
 
   /**
-   * Kept until the next trade: every agent due at one time asks for them (on the
-   * tape clock, at every tick of a backtest).
+   * Kept until the next trade: every agent due at one time asks for them (on the tape clock, at every tick of a
+   * backtest).
    */
   public LegacySignals legacySignals() {
     if (legacy == null) {
