@@ -64,6 +64,29 @@ class ScoredFindingTest {
   }
 
   @Test
+  void decimalsOnEitherSideOfTheExactQuotientsLimitsReadBitForBitAsParseDoubleReadsThem() {
+    Random random = new Random(13);
+    for (int i = 0; i < 20_000; i++) {
+      int whole = random.nextInt(17);
+      int fraction = 1 + random.nextInt(25);
+      StringBuilder digits = new StringBuilder(random.nextBoolean() ? "-" : "");
+      for (int d = 0; d < Math.max(1, whole); d++) {
+        digits.append(d == 0 && whole > 1 ? (char) ('1' + random.nextInt(9)) : (char) ('0' + random.nextInt(10)));
+      }
+      digits.append('.');
+      for (int d = 0; d < fraction; d++) {
+        digits.append((char) ('0' + random.nextInt(10)));
+      }
+      String ret = digits.toString();
+      List<Outcome> read = ScoredFinding.outcomes("{\"1m\": {\"ret_bps\": " + ret + "}}", HORIZONS);
+      assertEquals(Double.doubleToRawLongBits(Double.parseDouble(ret)),
+          Double.doubleToRawLongBits(read.get(0).retBps()), ret);
+    }
+    assertEquals(-0.0, ScoredFinding.outcomes("{\"1m\": {\"ret_bps\": -0.00}}", HORIZONS).get(0).retBps());
+    assertEquals(0.0, ScoredFinding.outcomes("{\"1m\": {\"ret_bps\": -0}}", HORIZONS).get(0).retBps());
+  }
+
+  @Test
   void theOnePassReadingAgreesWithTheObjectsOverGeneratedOutcomes() {
     Random random = new Random(11);
     int onePass = 0;
