@@ -50,9 +50,26 @@ public final class Scorecard {
     Map<Key, Group> groups = new HashMap<>();
     // A holder per symbol rather than a boxed time per sample.
     Map<String, long[]> periodStart = new HashMap<>();
+    // A finding's samples come one after another, one per horizon: their groups are looked up once per finding.
+    Map<String, Integer> horizonAt = new HashMap<>();
+    horizonLabels.forEach(h -> horizonAt.put(h, horizonAt.size()));
+    Group[] own = new Group[horizonLabels.size()];
+    Group[] pooled = new Group[horizonLabels.size()];
+    Sample previous = null;
     for (Sample s : samples) {
-      groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
-      groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new Group()).add(s);
+      if (previous == null || !s.symbol().equals(previous.symbol()) || !s.agent().equals(previous.agent())
+          || !s.label().equals(previous.label())) {
+        Arrays.fill(own, null);
+        Arrays.fill(pooled, null);
+      }
+      previous = s;
+      int h = horizonAt.get(s.horizon());
+      if (own[h] == null) {
+        own[h] = groups.computeIfAbsent(new Key(s.symbol(), s.agent(), s.label(), s.horizon()), k -> new Group());
+        pooled[h] = groups.computeIfAbsent(new Key(ALL, s.agent(), s.label(), s.horizon()), k -> new Group());
+      }
+      own[h].add(s);
+      pooled[h].add(s);
       long[] start = periodStart.computeIfAbsent(s.symbol(), k -> new long[] {Long.MAX_VALUE});
       start[0] = Math.min(start[0], sinceMs != null ? sinceMs : s.tsMs());
     }

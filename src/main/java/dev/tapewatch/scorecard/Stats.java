@@ -1,7 +1,5 @@
 package dev.tapewatch.scorecard;
 
-import java.util.Arrays;
-
 /** The statistics of a track record, free of any I/O. */
 public final class Stats {
   /** The two-sided 95% quantile of the standard normal distribution. */
@@ -31,10 +29,52 @@ public final class Stats {
     if (values.length == 0) {
       return null;
     }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    // Selected rather than sorted: a group holds up to 100,000 returns, and only the middle is wanted.
+    double[] v = values.clone();
+    int mid = v.length / 2;
+    select(v, mid);
+    if (v.length % 2 == 1) {
+      return v[mid];
+    }
+    double below = v[0];
+    for (int i = 1; i < mid; i++) {
+      below = Double.compare(v[i], below) > 0 ? v[i] : below;
+    }
+    return (below + v[mid]) / 2;
+  }
+
+  /**
+   * Puts at {@code k} the value that sorting would put there, none greater before it and none less after it, in the
+   * order of {@link Double#compare}, as {@link java.util.Arrays#sort(double[])} orders.
+   */
+  private static void select(double[] v, int k) {
+    int lo = 0;
+    int hi = v.length - 1;
+    while (lo < hi) {
+      double pivot = v[lo + (hi - lo) / 2];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (Double.compare(v[i], pivot) < 0) {
+          i++;
+        }
+        while (Double.compare(v[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          double t = v[i];
+          v[i++] = v[j];
+          v[j--] = t;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
   }
 
   /** The arithmetic mean; null for no values. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
@@ -27,5 +29,25 @@ class StatsTest {
     assertNull(Stats.median(new double[0]));
     assertEquals(2.5, Stats.mean(new double[] {4, 1, 3, 2}));
     assertNull(Stats.mean(new double[0]));
+  }
+
+  @Test
+  void theMedianIsWhatTheMiddleOfTheSortedValuesGivesWhateverTheirOrderAndRepeats() {
+    Random random = new Random(5);
+    for (int round = 0; round < 3000; round++) {
+      double[] values = new double[1 + random.nextInt(round < 2900 ? 40 : 20_000)];
+      int distinct = 1 + random.nextInt(values.length);
+      for (int i = 0; i < values.length; i++) {
+        int pick = random.nextInt(distinct);
+        values[i] = pick == 0 ? -0.0 : pick == 1 ? 0.0 : Math.round((pick - distinct / 2.0) * 100) / 100.0;
+      }
+      double[] sorted = values.clone();
+      Arrays.sort(sorted);
+      int mid = sorted.length / 2;
+      double expected = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+      double[] given = values.clone();
+      assertEquals(expected, Stats.median(values), Arrays.toString(given));
+      assertArrayEquals(given, values, "the values given are left as they were");
+    }
   }
 }
