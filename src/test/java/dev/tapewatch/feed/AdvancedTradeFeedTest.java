@@ -316,7 +316,7 @@ class AdvancedTradeFeedTest {
     }
     List<String> recorded = List.of(text.toString().split("\n"));
     assertTrue(recorded.size() >= sent, recorded.size() + " recorded of " + sent);
-    assertEquals(fake.connections().get(0).sentTexts.subList(0, recorded.size()), recorded);
+    assertEquals(List.copyOf(fake.connections().get(0).sentTexts).subList(0, recorded.size()), recorded);
 
     Path tape = Files.write(records.resolve("tape.ndjson"), recorded);
     Vertx replaying = Vertx.vertx();

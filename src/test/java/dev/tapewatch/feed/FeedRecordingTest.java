@@ -176,7 +176,7 @@ class FeedRecordingTest {
     int recordedLines = text.toString(StandardCharsets.UTF_8).split("\n", -1).length - 1;
     // Heartbeats the fake sent while the client was closing may be missing at the end; nothing else may.
     assertTrue(recordedLines >= sentBeforeStop, recordedLines + " lines recorded of " + sentBeforeStop + " sent");
-    assertArrayEquals(lines(c.sentTexts.subList(0, recordedLines)), text.toByteArray());
+    assertArrayEquals(lines(List.copyOf(c.sentTexts).subList(0, recordedLines)), text.toByteArray());
 
     // The files as one tape: gzip members concatenated read as one stream, as within an hour's file after a restart.
     Path replayed = Files.write(dir.resolve("tape.ndjson.gz"), tape.toByteArray());
@@ -208,7 +208,8 @@ class FeedRecordingTest {
     byte[] firstHour = gunzip(first);
     int firstLines = new String(firstHour, StandardCharsets.UTF_8).split("\n", -1).length - 1;
     assertTrue(firstLines >= 100, firstLines + " lines in the first hour");
-    assertArrayEquals(lines(c.sentTexts.subList(0, firstLines)), firstHour);
+    // A copy: the server goes on sending, and a view of the list it appends to fails when it changes.
+    assertArrayEquals(lines(List.copyOf(c.sentTexts).subList(0, firstLines)), firstHour);
 
     await("every trade received").atMost(WAIT).until(() -> status.get().getLong("trades", 0L) == trades);
     join(vertx.undeploy(feed));
@@ -216,6 +217,6 @@ class FeedRecordingTest {
     byte[] secondHour = gunzip(second);
     int secondLines = new String(secondHour, StandardCharsets.UTF_8).split("\n", -1).length - 1;
     assertTrue(secondLines > 0);
-    assertArrayEquals(lines(c.sentTexts.subList(firstLines, firstLines + secondLines)), secondHour);
+    assertArrayEquals(lines(List.copyOf(c.sentTexts).subList(firstLines, firstLines + secondLines)), secondHour);
   }
 }
