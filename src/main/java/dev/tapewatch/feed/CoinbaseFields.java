@@ -3,6 +3,7 @@ package dev.tapewatch.feed;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tapewatch.tape.Decimals;
 import dev.tapewatch.tape.Prices;
 import dev.tapewatch.tape.Quote;
 import dev.tapewatch.tape.Side;
@@ -286,7 +287,7 @@ final class CoinbaseFields {
     if (n == 0 || n > 40) {
       return NO_NUMBER;
     }
-    double plain = unsignedPlain(s);
+    double plain = Decimals.exactUnsigned(s, 0, n);
     if (!Double.isNaN(plain)) {
       return plain;
     }
@@ -308,39 +309,6 @@ final class CoinbaseFields {
     } catch (NumberFormatException e) {
       return NO_NUMBER;
     }
-  }
-
-  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  private static final long EXACT_IN_A_DOUBLE = 1L << 53;
-
-  /**
-   * The quick way for what Coinbase sends most ({@code 0.20371215}): digits with at most one point, at most 2^53 as
-   * a whole number and at most 22 after the point. Then the digits and the power of ten are both exact doubles and
-   * one division is correctly rounded: the same double {@link Double#parseDouble} gives. NaN for anything else.
-   */
-  private static double unsignedPlain(CharSequence s) {
-    long digits = 0;
-    int after = -1;
-    boolean any = false;
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '.' && after < 0) {
-        after = 0;
-      } else if (c >= '0' && c <= '9') {
-        digits = digits * 10 + (c - '0');
-        any = true;
-        if (digits > EXACT_IN_A_DOUBLE) {
-          return NO_NUMBER;
-        }
-        if (after >= 0 && ++after >= POWERS_OF_TEN.length) {
-          return NO_NUMBER;
-        }
-      } else {
-        return NO_NUMBER;
-      }
-    }
-    return any ? digits / POWERS_OF_TEN[Math.max(after, 0)] : NO_NUMBER;
   }
 
   private static boolean spelledNonFinite(String s) {

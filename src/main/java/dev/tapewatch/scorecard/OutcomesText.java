@@ -1,6 +1,7 @@
 package dev.tapewatch.scorecard;
 
 import dev.tapewatch.scorecard.ScoredFinding.Outcome;
+import dev.tapewatch.tape.Decimals;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -12,18 +13,6 @@ import java.util.List;
  * is not an object or null, an object or array inside an outcome, bad JSON) it leaves to the general reader.
  */
 final class OutcomesText {
-  /** At most this many digits make a whole number below 2^53, exact as a double. */
-  private static final int EXACT_DIGITS = 15;
-  /** 10^0 to 10^15, each exact as a double. */
-  private static final double[] POWERS_OF_TEN = new double[EXACT_DIGITS + 1];
-
-  static {
-    POWERS_OF_TEN[0] = 1;
-    for (int i = 1; i < POWERS_OF_TEN.length; i++) {
-      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
-    }
-  }
-
   private final String text;
   private final List<String> horizons;
   private int at;
@@ -150,44 +139,17 @@ final class OutcomesText {
     if (!wanted) {
       return Double.NaN;
     }
-    double exact = integer ? Double.NaN : decimal(start, at);
+    // An integer is read through its exact value below, so that "-0" is 0 as a JSON parser gives it.
+    boolean negative = text.charAt(start) == '-';
+    double exact = integer ? Double.NaN : Decimals.exactUnsigned(text, negative ? start + 1 : start, at);
     if (!Double.isNaN(exact)) {
-      return exact;
+      return negative ? -exact : exact;
     }
     String number = text.substring(start, at);
     if (!integer) {
       return Double.parseDouble(number);
     }
     return number.length() <= 18 ? (double) Long.parseLong(number) : new BigInteger(number).doubleValue();
-  }
-
-  /**
-   * A decimal with a point and no exponent ({@code -12.34}) of at most 15 digits, else NaN: its digits as a whole
-   * number and the power of ten are then both exact doubles, so their quotient is the correctly rounded value that
-   * {@link Double#parseDouble} gives, without the string and buffers that it makes.
-   */
-  private double decimal(int start, int end) {
-    boolean negative = text.charAt(start) == '-';
-    long digits = 0;
-    int count = 0;
-    int fraction = -1;
-    for (int i = negative ? start + 1 : start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c == '.') {
-        fraction = 0;
-      } else if (c >= '0' && c <= '9' && count < EXACT_DIGITS) {
-        digits = digits * 10 + (c - '0');
-        count++;
-        fraction += fraction >= 0 ? 1 : 0;
-      } else {
-        return Double.NaN;
-      }
-    }
-    if (fraction < 1) {
-      return Double.NaN;
-    }
-    double value = digits / POWERS_OF_TEN[fraction];
-    return negative ? -value : value;
   }
 
   private boolean startsNumber() {
