@@ -108,6 +108,34 @@ record FindingQuery(String symbol, Instant since, Instant before, String beforeI
     return Comparator.comparing(ts).thenComparing(id).reversed();
   }
 
+  /**
+   * The first {@code limit} of a store's answer ({@code stored}, newest first as every store answers) and of the
+   * findings not yet written ({@code unwritten}, in any order), newest first; of a finding in both, or twice
+   * unwritten, the first unwritten copy. Merged, not sorted together: a store answers up to 100,000 rows, and this
+   * runs on the store's event loop.
+   */
+  static <T> List<T> merged(List<T> stored, List<T> unwritten, Comparator<T> newestFirst, Function<T, String> id,
+      int limit) {
+    List<T> pending = new ArrayList<>(unwritten);
+    pending.sort(newestFirst);
+    Set<String> pendingIds = new HashSet<>();
+    pending.removeIf(t -> !pendingIds.add(id.apply(t)));
+    List<T> out = new ArrayList<>(Math.min(limit, stored.size() + pending.size()));
+    int p = 0;
+    int s = 0;
+    while (out.size() < limit && (p < pending.size() || s < stored.size())) {
+      if (s == stored.size() || p < pending.size() && newestFirst.compare(pending.get(p), stored.get(s)) <= 0) {
+        out.add(pending.get(p++));
+      } else {
+        T row = stored.get(s++);
+        if (!pendingIds.contains(id.apply(row))) {
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+
   /** A finding with its time parsed once, where it is kept, rather than at each comparison of each query. */
   record Kept(Instant ts, String id, JsonObject finding) {
     static final Comparator<Kept> NEWEST_FIRST = newestFirst(Kept::ts, Kept::id);

@@ -24,12 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -511,25 +509,8 @@ public final class StoreVerticle extends VerticleBase {
         }
       });
     }
-    return fromStore.apply(q).map(rows -> {
-      if (candidates.isEmpty()) {
-        return rows;
-      }
-      candidates.addAll(rows);
-      // Stable: of a finding both unwritten and already in a row, the first copy is the one answered.
-      candidates.sort(newestFirst);
-      List<T> merged = new ArrayList<>();
-      Set<String> ids = new HashSet<>();
-      for (T t : candidates) {
-        if (merged.size() == q.limit()) {
-          break;
-        }
-        if (ids.add(id.apply(t))) {
-          merged.add(t);
-        }
-      }
-      return merged;
-    });
+    return fromStore.apply(q).map(rows -> candidates.isEmpty() ? rows
+        : FindingQuery.merged(rows, candidates, newestFirst, id, q.limit()));
   }
 
   private static ScoredFindings scoredAnswer(List<String> horizons, List<ScoredFinding> found, String source) {
