@@ -99,15 +99,19 @@ final class ReplayRun implements AutoCloseable {
         if (startMarks[0] == 0 && body.getBoolean("connected", false)) {
           startMarks[0] = now;
         }
-        if (startMarks[1] == 0 && body.getBoolean("replay_finished", false)) {
+        boolean finishing = startMarks[1] == 0 && body.getBoolean("replay_finished", false);
+        if (finishing) {
           startMarks[1] = now;
-          finished.countDown();
         }
         status[0] = body;
         if (self[0] != null) {
           self[0].feedStartNanos = startMarks[0];
           self[0].feedFinishedNanos = startMarks[1];
           self[0].feedStatus = body;
+        }
+        // Last, so that whoever the latch wakes finds the finish time set.
+        if (finishing) {
+          finished.countDown();
         }
       }
     });
@@ -240,10 +244,7 @@ final class ReplayRun implements AutoCloseable {
     }
     long end = doneNanos.values().stream().mapToLong(Long::longValue).max().orElseThrow();
     // The feed's end-of-replay status comes right after its last flush; wait briefly for it.
-    long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (feedFinishedNanos == 0 && System.nanoTime() < waitUntil) {
-      Thread.sleep(5);
-    }
+    feedFinished.await(5, TimeUnit.SECONDS);
     long start = feedStartNanos != 0 ? feedStartNanos : deployStartNanos;
     long trades = totals.values().stream().mapToLong(Long::longValue).sum();
     double feedSeconds = feedFinishedNanos == 0 ? Double.NaN : (feedFinishedNanos - start) / 1e9;
